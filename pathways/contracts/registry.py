@@ -1,0 +1,115 @@
+"""Payload schemas per (type, schema_version), and upcasters from old versions to the newest.
+
+Producers validate strictly (unknown payload fields are an error); consumers validate tolerantly
+(unknown fields dropped) and receive every event upcast to the newest version they know. Old
+versions stay in the store as written: upcasting happens on read only.
+"""
+from marshmallow import EXCLUDE, RAISE, ValidationError
+
+from pathways.contracts.envelope import EnvelopeSchema, EventDraftSchema
+
+
+class ContractError(Exception):
+    """An event does not match any contract this process knows."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class UnknownEventType(ContractError):
+    pass
+
+
+class InvalidEvent(ContractError):
+    pass
+
+
+class Registry:
+    def __init__(self):
+        self._schemas = {}    # (type, version) -> Schema class
+        self._upcasters = {}  # (type, from_version) -> fn(payload) -> payload of from_version + 1
+
+    def register(self, type, version, schema_cls):
+        key = (type, version)
+        if key in self._schemas:
+            raise ValueError(f"contract {type} v{version} registered twice")
+        self._schemas[key] = schema_cls
+        return schema_cls
+
+    def contract(self, type, version=1):
+        """Class decorator: ``@registry.contract("ParticipantEnrolled", 1)``."""
+        return lambda schema_cls: self.register(type, version, schema_cls)
+
+    def upcaster(self, type, from_version):
+        def deco(fn):
+            self._upcasters[(type, from_version)] = fn
+            return fn
+        return deco
+
+    def latest_version(self, type):
+        versions = [v for (t, v) in self._schemas if t == type]
+        if not versions:
+            raise UnknownEventType(f"unknown event type {type!r}")
+        return max(versions)
+
+    def knows(self, type, version=None):
+        if version is None:
+            return any(t == type for (t, _) in self._schemas)
+        return (type, version) in self._schemas
+
+    def types(self):
+        return sorted({t for (t, _) in self._schemas})
+
+    def _schema(self, type, version):
+        try:
+            return self._schemas[(type, version)]
+        except KeyError:
+            if self.knows(type):
+                raise UnknownEventType(
+                    f"unknown schema_version {version} of event type {type!r} "
+                    f"(known: {sorted(v for (t, v) in self._schemas if t == type)})") from None
+            raise UnknownEventType(f"unknown event type {type!r}") from None
+
+    def validate_draft(self, draft):
+        """Strict producer check of an event draft and its payload; returns the normalised draft."""
+        try:
+            draft = EventDraftSchema().load(draft)
+        except ValidationError as err:
+            raise InvalidEvent(f"invalid event envelope: {err.messages}", err.messages) from None
+        schema = self._schema(draft["type"], draft["schema_version"])
+        try:
+            draft["payload"] = schema(unknown=RAISE).dump(schema(unknown=RAISE).load(draft["payload"]))
+        except ValidationError as err:
+            raise InvalidEvent(
+                f"invalid payload for {draft['type']} v{draft['schema_version']}: {err.messages}",
+                {"payload": err.messages}) from None
+        return draft
+
+    def read(self, envelope):
+        """Tolerant consumer read: validate envelope and payload, upcast to the newest version."""
+        if not isinstance(envelope, dict):
+            raise InvalidEvent(f"event must be an object, got {type(envelope).__name__}")
+        try:
+            env = EnvelopeSchema(unknown=EXCLUDE).load(envelope)
+        except ValidationError as err:
+            raise InvalidEvent(f"invalid event envelope: {err.messages}", err.messages) from None
+        type_, version = env["type"], env["schema_version"]
+        schema = self._schema(type_, version)
+        try:
+            payload = schema(unknown=EXCLUDE).dump(schema(unknown=EXCLUDE).load(env["payload"]))
+        except ValidationError as err:
+            raise InvalidEvent(f"invalid payload for {type_} v{version}: {err.messages}",
+                               {"payload": err.messages}) from None
+        latest = self.latest_version(type_)
+        while version < latest:
+            up = self._upcasters.get((type_, version))
+            if up is None:
+                raise UnknownEventType(f"no upcaster for {type_} v{version} -> v{version + 1}")
+            payload, version = up(payload), version + 1
+        env["payload"], env["schema_version"] = payload, version
+        return env
+
+
+REGISTRY = Registry()
+"""The platform's contracts; event modules under pathways.contracts register into it."""

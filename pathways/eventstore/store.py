@@ -1,0 +1,237 @@
+"""Append-only event log on MongoDB (or any server speaking its wire protocol).
+
+One document per commit, ``_id`` = global position of its first event. Positions are gapless by
+construction: a commit is only ever inserted at the position right after the current head, so there
+is never a reserved-but-unwritten position for a reader to pass (a writer that dies mid-append leaves
+nothing behind). A writer that finds its position taken by another process reloads the head and
+retries. Within a process, concurrent appends are group-committed: one leader writes every queued
+commit with one ordered ``insert_many``, chaining the hashes as it goes.
+
+Optimistic concurrency: a unique index on (stream_id, stream_version), where stream_version is the
+first version in the commit, plus a check that the expected version is the stream's head when the
+append starts. Two writers from the same head collide on the index; a writer from a stale head is
+refused by the check. Only single-document atomic writes are used (no transactions, no change streams).
+"""
+import threading
+import uuid
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import BulkWriteError
+
+from pathways.contracts import REGISTRY
+from pathways.errors import PathwaysError
+from pathways.eventstore.chain import GENESIS, commit_hash, verify_commits
+from pathways.timeutil import iso, utcnow
+
+MAX_EVENTS_PER_COMMIT = 1000
+
+
+class ConcurrencyError(PathwaysError):
+    """The stream moved on since the caller read it: reload, decide again, or report a conflict."""
+
+    def __init__(self, stream_id, expected, actual=None):
+        where = f" (it is at {actual})" if actual is not None else ""
+        super().__init__(f"stream {stream_id!r} is not at version {expected}{where}")
+        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+
+
+class _Pending:
+    __slots__ = ("doc", "done", "error")
+
+    def __init__(self, doc):
+        self.doc, self.done, self.error = doc, False, None
+
+
+def envelopes(commit, after=0):
+    """The events of a stored commit as full envelopes, skipping positions <= ``after``."""
+    out = []
+    for i, ev in enumerate(commit["events"]):
+        position = commit["_id"] + i
+        if position <= after:
+            continue
+        env = dict(ev)
+        env.update(source=commit["source"], stream_id=commit["stream_id"],
+                   stream_version=commit["stream_version"] + i, position=position,
+                   recorded_at=commit["recorded_at"])
+        out.append(env)
+    return out
+
+
+class EventStore:
+    """The event log of one service (``source``) in one MongoDB database."""
+
+    def __init__(self, db, source, *, registry=REGISTRY, clock=utcnow, validate=True):
+        self.db, self.source, self.registry = db, source, registry
+        self.validate, self.clock = validate, clock
+        self.commits = db["commits"]
+        self._queue, self._queue_lock = [], threading.Lock()
+        self._write_lock = threading.Lock()
+        self._head = None  # (next position, hash of the last commit), cached by the writer
+        self._listeners = []
+
+    def ensure_indexes(self):
+        self.commits.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)],
+                                  unique=True, name="stream_version_unique")
+        self.commits.create_index([("recorded_at", ASCENDING)], name="recorded_at")
+        return self
+
+    def on_commit(self, fn):
+        """Call ``fn()`` after every successful write by this process (e.g. to wake the relay)."""
+        self._listeners.append(fn)
+
+    # --- writing ------------------------------------------------------------------------------
+    def append(self, stream_id, expected_version, events):
+        """Append ``events`` (drafts from ``contracts.new_event``) to a stream as one commit.
+
+        Returns the stored envelopes (with positions). Raises :class:`ConcurrencyError` if the
+        stream is not at ``expected_version``, ``ContractError`` if an event breaks its contract.
+        """
+        if not isinstance(stream_id, str) or not stream_id or len(stream_id) > 200:
+            raise ValueError("stream_id must be a non-empty string of at most 200 characters")
+        if not isinstance(expected_version, int) or expected_version < 0:
+            raise ValueError("expected_version must be an integer >= 0")
+        if not events or len(events) > MAX_EVENTS_PER_COMMIT:
+            raise ValueError(f"a commit holds 1..{MAX_EVENTS_PER_COMMIT} events")
+        if self.validate:
+            events = [self.registry.validate_draft(e) for e in events]
+        actual = self.stream_version(stream_id)
+        if actual != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, actual)
+        pending = _Pending({
+            "commit_id": str(uuid.uuid4()),
+            "source": self.source,
+            "stream_id": stream_id,
+            "stream_version": expected_version + 1,
+            "recorded_at": iso(self.clock()),
+            "count": len(events),
+            "events": list(events),
+        })
+        with self._queue_lock:
+            self._queue.append(pending)
+        with self._write_lock:
+            if not pending.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(batch)
+        if pending.error is not None:
+            raise pending.error
+        for fn in self._listeners:
+            fn()
+        return envelopes(pending.doc)
+
+    def _load_head(self):
+        last = self.commits.find_one({}, sort=[("_id", DESCENDING)],
+                                     projection={"_id": 1, "count": 1, "hash": 1})
+        if last is None:
+            return 1, GENESIS
+        return last["_id"] + last["count"], last["hash"]
+
+    def _write(self, batch):
+        try:
+            self._write_batch(batch)
+        except Exception as err:  # outcome unknown (e.g. connection lost): callers must hear it
+            self._head = None
+            for p in batch:
+                if not p.done and p.error is None:
+                    p.error = err
+
+    def _write_batch(self, batch):
+        pending = list(batch)
+        while pending:
+            position, prev = self._head or self._load_head()
+            docs = []
+            for p in pending:
+                p.doc.update(_id=position, prev=prev)
+                p.doc.pop("hash", None)
+                p.doc["hash"] = prev = commit_hash(p.doc)
+                position += p.doc["count"]
+                docs.append(p.doc)
+            try:
+                self.commits.insert_many(docs, ordered=True)
+                inserted, failure = len(docs), None
+            except BulkWriteError as err:
+                inserted = err.details.get("nInserted", 0)
+                failure = (err.details.get("writeErrors") or [{}])[0]
+            for p in pending[:inserted]:
+                p.done = True
+            if inserted:
+                last = docs[inserted - 1]
+                self._head = (last["_id"] + last["count"], last["hash"])
+            if failure is None:
+                return
+            failed = pending[inserted]
+            if failure.get("code") != 11000:
+                raise PathwaysError(f"append failed: {failure.get('errmsg', failure)}")
+            holder = self.commits.find_one({"_id": failed.doc["_id"]}, projection={"commit_id": 1})
+            if holder is None:
+                # The position was free, so the stream index refused it: a concurrent writer won.
+                failed.error = ConcurrencyError(failed.doc["stream_id"],
+                                                failed.doc["stream_version"] - 1)
+                pending = pending[inserted + 1:]
+            elif holder.get("commit_id") == failed.doc["commit_id"]:
+                failed.done = True  # ours after all (an earlier try's reply was lost)
+                self._head = None
+                pending = pending[inserted + 1:]
+            else:
+                self._head = None  # another process appended: move past its commit and retry
+                pending = pending[inserted:]
+
+    # --- reading ------------------------------------------------------------------------------
+    def stream_version(self, stream_id):
+        last = self.commits.find_one({"stream_id": stream_id},
+                                     sort=[("stream_version", DESCENDING)],
+                                     projection={"stream_version": 1, "count": 1})
+        return 0 if last is None else last["stream_version"] + last["count"] - 1
+
+    def read_stream(self, stream_id, after_version=0):
+        """All events of a stream with stream_version > ``after_version``, in order."""
+        out = []
+        cursor = self.commits.find({"stream_id": stream_id},
+                                   sort=[("stream_version", ASCENDING)])
+        for c in cursor:
+            for env in envelopes(c):
+                if env["stream_version"] > after_version:
+                    out.append(env)
+        return out
+
+    def commits_after(self, after=0, limit=100):
+        """Stored commits (with hashes) whose last position is > ``after``, in position order."""
+        docs = list(self.commits.find({"_id": {"$gt": after}}, sort=[("_id", ASCENDING)],
+                                      limit=limit))
+        if after > 0 and (not docs or docs[0]["_id"] != after + 1):
+            # ``after`` falls inside a multi-event commit: include that commit too.
+            inner = self.commits.find_one({"_id": {"$lte": after}}, sort=[("_id", DESCENDING)])
+            if inner is not None and inner["_id"] + inner["count"] - 1 > after:
+                docs = [inner] + docs[:max(limit - 1, 0)]
+        return docs
+
+    def events_after(self, after=0, limit=500):
+        """Up to ``limit`` events with position > ``after``, in position order (the feed)."""
+        out = []
+        for c in self.commits_after(after, limit):
+            out.extend(envelopes(c, after))
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+    def head(self):
+        """The last event position and the chain hash of the last commit (the seal's content)."""
+        next_position, last_hash = self._load_head()
+        return {"position": next_position - 1, "hash": last_hash}
+
+    def iter_commits(self, batch=1000):
+        after = 0
+        while True:
+            docs = list(self.commits.find({"_id": {"$gt": after}}, sort=[("_id", ASCENDING)],
+                                          limit=batch))
+            if not docs:
+                return
+            yield from docs
+            after = docs[-1]["_id"]
+
+    def verify(self, seal=None):
+        """Recompute the chain over the whole log; names the first bad position, if any."""
+        return verify_commits(self.iter_commits(), seal=seal)
+
+
+__all__ = ["EventStore", "ConcurrencyError", "envelopes"]

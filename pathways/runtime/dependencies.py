@@ -1,0 +1,124 @@
+"""nameko DependencyProviders wiring a service to the kernel.
+
+Config keys: ``MONGO_URI``; ``MONGO_DB_PREFIX`` (database = ``<prefix>_<service>``, default
+``pathways``); ``RELAY_POLL_SECONDS`` (default 0.5; appends in this process wake the relay at once);
+``FEEDS`` ({source: "rpc" | base URL}, default rpc).
+"""
+import logging
+import threading
+import uuid
+
+import eventlet
+from eventlet.event import Event
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+
+from pathways.eventstore import EventStore
+from pathways.messaging import ConfirmingPublisher, Consumer, Relay
+from pathways.runtime.feeds import HttpFeed, RpcFeed
+
+log = logging.getLogger(__name__)
+_clients, _clients_lock = {}, threading.Lock()
+
+
+def mongo_client(uri):
+    """One client per URI per process (pymongo pools connections itself)."""
+    with _clients_lock:
+        if uri not in _clients:
+            _clients[uri] = MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+        return _clients[uri]
+
+
+def mongo_database(config, service_name):
+    uri = config.get("MONGO_URI")
+    if not uri:
+        raise RuntimeError(f"config error: MONGO_URI is not set for service {service_name!r}")
+    return mongo_client(uri)[f"{config.get('MONGO_DB_PREFIX', 'pathways')}_{service_name}"]
+
+
+class EventLog(DependencyProvider):
+    """Gives workers the service's EventStore and runs its outbox relay in the background."""
+
+    def __init__(self, relay=True, **store_options):
+        self.relay_enabled, self.store_options = relay, store_options
+        self.store = self.relay = None
+        self._wake = Event()
+        self._running = False
+
+    def setup(self):
+        config, name = self.container.config, self.container.service_name
+        self.store = EventStore(mongo_database(config, name), name, **self.store_options)
+        self.store.ensure_indexes()
+        if self.relay_enabled:
+            publisher = ConfirmingPublisher(config["AMQP_URI"])
+            self.relay = Relay(self.store, publisher, holder=f"{name}-{uuid.uuid4()}")
+            self.store.on_commit(self._poke)
+        self.poll = float(config.get("RELAY_POLL_SECONDS", 0.5))
+
+    def _poke(self):
+        if not self._wake.ready():
+            self._wake.send(True)
+
+    def start(self):
+        if self.relay is not None:
+            self._running = True
+            self.container.spawn_managed_thread(self._run_relay, identifier="outbox_relay")
+
+    def _run_relay(self):
+        backoff = self.poll
+        while self._running:
+            try:
+                self.relay.drain()
+                backoff = self.poll
+            except Exception as err:  # broker or database down: retry from the checkpoint
+                log.warning("outbox relay of %s: %r (retrying in %.1fs)",
+                            self.container.service_name, err, backoff)
+                backoff = min(backoff * 2, 5.0)
+            with eventlet.Timeout(backoff, False):
+                self._wake.wait()
+            self._wake = Event()
+
+    def stop(self):
+        self._running = False
+        self._poke()
+        if self.relay is not None:
+            self.relay.publisher.close()
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.store
+
+
+class Inbox(DependencyProvider):
+    """Gives workers a Consumer applying ``sources``' events to the handlers that
+    ``handlers_factory(db)`` returns ({event type: fn(event)}), db being the service's database."""
+
+    def __init__(self, sources, handlers_factory, name=None, **consumer_options):
+        self.sources, self.handlers_factory = tuple(sources), handlers_factory
+        self.consumer_name, self.consumer_options = name, consumer_options
+        self.consumer = self.feed = None
+
+    def setup(self):
+        config, service = self.container.config, self.container.service_name
+        db = mongo_database(config, service)
+        feeds = config.get("FEEDS") or {}
+        http = {s: url for s, url in feeds.items() if s in self.sources and url != "rpc"}
+        rpc = RpcFeed(config) if len(http) < len(self.sources) else None
+        http_feed = HttpFeed(http) if http else None
+
+        def feed(source, after, limit):
+            return (http_feed if source in http else rpc)(source, after, limit)
+
+        self.feed, self._closers = feed, [f for f in (rpc, http_feed) if f is not None]
+        self.consumer = Consumer(db, self.consumer_name or service,
+                                 self.handlers_factory(db), feed, sources=self.sources,
+                                 **self.consumer_options).ensure_indexes()
+
+    def stop(self):
+        for f in self._closers:
+            f.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.consumer

@@ -1,0 +1,67 @@
+"""Feed entrypoints any service can mount: RPC ``events_after``/``commits_after``/``head`` and
+HTTP ``GET /events?after=N&limit=M`` (add ``&format=commits`` for stored commits with hashes)."""
+import json
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+
+from pathways.errors import BadRequest
+
+MAX_PAGE = 1000
+
+
+class FeedQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
+    format = fields.String(load_default="events", validate=validate.OneOf(["events", "commits"]))
+
+
+def _query(data):
+    try:
+        return FeedQuerySchema().load(data)
+    except ValidationError as err:
+        raise BadRequest("invalid feed query", err.messages) from None
+
+
+def _json(status, body):
+    return status, {"Content-Type": "application/json"}, json.dumps(body)
+
+
+class FeedEntrypoints:
+    """Mixin for a nameko service with an ``event_log = EventLog()`` dependency."""
+
+    @rpc
+    def events_after(self, after=0, limit=500):
+        q = _query({"after": after, "limit": limit})
+        return self.event_log.events_after(q["after"], q["limit"])
+
+    @rpc
+    def commits_after(self, after=0, limit=100):
+        q = _query({"after": after, "limit": limit})
+        return self.event_log.commits_after(q["after"], q["limit"])
+
+    @rpc
+    def head(self):
+        return self.event_log.head()
+
+    @http("GET", "/events")
+    def http_events(self, request):
+        try:
+            q = _query(request.args.to_dict())
+        except BadRequest as err:
+            return _json(400, err.to_dict())
+        store = self.event_log
+        body = {"source": store.source, "after": q["after"], "head": store.head()}
+        if q["format"] == "commits":
+            items = store.commits_after(q["after"], q["limit"])
+            body["commits"] = items
+            body["next_after"] = (items[-1]["_id"] + items[-1]["count"] - 1) if items else q["after"]
+        else:
+            items = store.events_after(q["after"], q["limit"])
+            body["events"] = items
+            body["next_after"] = items[-1]["position"] if items else q["after"]
+        return _json(200, body)

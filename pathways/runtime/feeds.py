@@ -1,0 +1,50 @@
+"""Feed clients: how a consumer pulls a source's log (RPC over the broker, or HTTP)."""
+import threading
+
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+
+
+class RpcFeed:
+    """``<source>.events_after`` over nameko RPC; one proxy, calls serialised."""
+
+    def __init__(self, config, timeout=10):
+        self.config, self.timeout = config, timeout
+        self._proxy_ctx = self._proxy = None
+        self._lock = threading.Lock()
+
+    def __call__(self, source, after, limit):
+        with self._lock:
+            try:
+                if self._proxy is None:
+                    self._proxy_ctx = ClusterRpcProxy(self.config, timeout=self.timeout)
+                    self._proxy = self._proxy_ctx.start()
+                return getattr(self._proxy, source).events_after(after=after, limit=limit)
+            except Exception:
+                self.close()
+                raise
+
+    def close(self):
+        ctx, self._proxy_ctx, self._proxy = self._proxy_ctx, None, None
+        if ctx is not None:
+            try:
+                ctx.stop()
+            except Exception:  # the connection is already gone
+                pass
+
+
+class HttpFeed:
+    """``GET {base_url}/events?after=&limit=`` per source, e.g. a hub reading other orgs' feeds."""
+
+    def __init__(self, base_urls, timeout=10, session=None):
+        self.base_urls, self.timeout = dict(base_urls), timeout
+        self.session = session or requests.Session()
+
+    def __call__(self, source, after, limit):
+        resp = self.session.get(f"{self.base_urls[source].rstrip('/')}/events",
+                                params={"after": after, "limit": limit}, timeout=self.timeout)
+        resp.raise_for_status()
+        return resp.json()["events"]
+
+    def close(self):
+        self.session.close()

@@ -1,0 +1,57 @@
+import pytest
+
+from pathways.contracts import InvalidEvent, UnknownEventType, new_event
+from tests.support import ACTOR, counted
+
+
+def stored(draft, **over):
+    env = dict(draft, source="intake", stream_id="s-1", stream_version=1, position=7,
+               recorded_at=draft["occurred_at"])
+    env.update(over)
+    return env
+
+
+def test_producer_accepts_a_valid_draft_and_normalises_it(registry):
+    draft = registry.validate_draft(counted(3))
+    assert draft["payload"] == {"amount": 3, "unit": "places"}
+    assert draft["correlation_id"] == draft["event_id"] and draft["causation_id"] is None
+
+
+def test_producer_refuses_unknown_payload_fields(registry):
+    with pytest.raises(InvalidEvent) as err:
+        registry.validate_draft(new_event("Counted", {"amount": 1, "unit": "places", "name": "Ola"},
+                                          org="o", actor=ACTOR, schema_version=2))
+    assert err.value.errors == {"payload": {"name": ["Unknown field."]}}
+
+
+def test_producer_refuses_a_bad_envelope(registry):
+    draft = counted(1)
+    draft["actor"] = {"type": "robot", "id": "x"}
+    with pytest.raises(InvalidEvent) as err:
+        registry.validate_draft(draft)
+    assert "actor" in err.value.errors
+
+
+def test_producer_refuses_unknown_type_and_version(registry):
+    with pytest.raises(UnknownEventType, match="unknown event type 'Nope'"):
+        registry.validate_draft(new_event("Nope", {}, org="o", actor=ACTOR))
+    with pytest.raises(UnknownEventType, match=r"unknown schema_version 9 .*known: \[1, 2\]"):
+        registry.validate_draft(new_event("Counted", {"amount": 1}, org="o", actor=ACTOR,
+                                          schema_version=9))
+
+
+def test_consumer_ignores_unknown_fields_and_upcasts_old_versions(registry):
+    old = new_event("Counted", {"amount": 4, "later_field": True}, org="o", actor=ACTOR)
+    env = registry.read(stored(old, extra_envelope_field="x"))
+    assert env["schema_version"] == 2
+    assert env["payload"] == {"amount": 4, "unit": "places"}
+    assert "extra_envelope_field" not in env
+
+
+def test_consumer_names_what_is_wrong(registry):
+    with pytest.raises(InvalidEvent, match="amount"):
+        registry.read(stored(counted(1), payload={"amount": "many", "unit": "places"}))
+    with pytest.raises(InvalidEvent, match="position"):
+        registry.read(stored(counted(1), position="x"))
+    with pytest.raises(InvalidEvent, match="must be an object"):
+        registry.read(["not", "an", "event"])
