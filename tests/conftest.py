@@ -9,6 +9,8 @@ import os  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
+import pathways.mongo  # noqa: E402
+from pathways.mongo import Database, truthy  # noqa: E402
 from tests.support import make_registry  # noqa: E402
 
 
@@ -27,27 +29,37 @@ def mongo_uri():
     return uri
 
 
+MONGO_FLAT = truthy(os.environ.get("MONGO_FLAT", ""))
+
+
 @pytest.fixture(scope="session")
 def mongo_client(mongo_uri):
-    from pymongo import MongoClient
-    client = MongoClient(mongo_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
-    yield client
-    client.close()
+    return pathways.mongo.mongo_client(mongo_uri)
 
 
 @pytest.fixture
-def db_prefix(mongo_client):
-    """A fresh database prefix per test; every database under it is dropped afterwards."""
-    prefix = f"t{uuid.uuid4().hex[:10]}"
-    yield prefix
-    for name in mongo_client.list_database_names():
-        if name.startswith(prefix):
-            mongo_client.drop_database(name)
+def db_prefix():
+    """A fresh database prefix per test (services' databases are ``<prefix>_<service>``)."""
+    return f"t{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
-def db(mongo_client, db_prefix):
-    return mongo_client[f"{db_prefix}_test"]
+def database(mongo_client, db_prefix):
+    """Open databases under this test's prefix; all dropped afterwards."""
+    opened = []
+
+    def open_database(suffix):
+        db = Database(mongo_client, f"{db_prefix}_{suffix}", flat=MONGO_FLAT)
+        opened.append(db)
+        return db
+    yield open_database
+    for db in opened:
+        db.drop()
+
+
+@pytest.fixture
+def db(database):
+    return database("test")
 
 
 @pytest.fixture

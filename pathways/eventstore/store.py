@@ -120,7 +120,8 @@ class EventStore:
         return envelopes(pending.doc)
 
     def _load_head(self):
-        last = self.commits.find_one({}, sort=[("_id", DESCENDING)],
+        # The explicit range keeps the sort numeric on servers that sort an empty filter as text.
+        last = self.commits.find_one({"_id": {"$gte": 1}}, sort=[("_id", DESCENDING)],
                                      projection={"_id": 1, "count": 1, "hash": 1})
         if last is None:
             return 1, GENESIS
@@ -135,9 +136,13 @@ class EventStore:
                 if not p.done and p.error is None:
                     p.error = err
 
-    def _write_batch(self, batch):
-        pending = list(batch)
+    def _write_batch(self, batch, max_rounds=1000):
+        pending, rounds = list(batch), 0
         while pending:
+            rounds += 1
+            if rounds > max_rounds:
+                raise PathwaysError(f"append gave up after {max_rounds} rounds of position "
+                                    "conflicts: the log head could not be found")
             position, prev = self._head or self._load_head()
             docs = []
             for p in pending:

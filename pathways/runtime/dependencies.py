@@ -1,39 +1,30 @@
 """nameko DependencyProviders wiring a service to the kernel.
 
 Config keys: ``MONGO_URI``; ``MONGO_DB_PREFIX`` (database = ``<prefix>_<service>``, default
-``pathways``); ``RELAY_POLL_SECONDS`` (default 0.5; appends in this process wake the relay at once);
-``FEEDS`` ({source: "rpc" | base URL}, default rpc).
+``pathways``); ``MONGO_FLAT`` (see pathways.mongo); ``RELAY_POLL_SECONDS`` (default 0.5; appends
+in this process wake the relay at once); ``FEEDS`` ({source: "rpc" | base URL}, default rpc).
 """
 import logging
-import threading
 import uuid
 
 import eventlet
 from eventlet.event import Event
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
 
 from pathways.eventstore import EventStore
 from pathways.messaging import ConfirmingPublisher, Consumer, Relay
+from pathways.mongo import Database, mongo_client, truthy
 from pathways.runtime.feeds import HttpFeed, RpcFeed
 
 log = logging.getLogger(__name__)
-_clients, _clients_lock = {}, threading.Lock()
-
-
-def mongo_client(uri):
-    """One client per URI per process (pymongo pools connections itself)."""
-    with _clients_lock:
-        if uri not in _clients:
-            _clients[uri] = MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
-        return _clients[uri]
 
 
 def mongo_database(config, service_name):
     uri = config.get("MONGO_URI")
     if not uri:
         raise RuntimeError(f"config error: MONGO_URI is not set for service {service_name!r}")
-    return mongo_client(uri)[f"{config.get('MONGO_DB_PREFIX', 'pathways')}_{service_name}"]
+    name = f"{config.get('MONGO_DB_PREFIX', 'pathways')}_{service_name}"
+    return Database(mongo_client(uri), name, flat=truthy(config.get("MONGO_FLAT", False)))
 
 
 class EventLog(DependencyProvider):

@@ -1,0 +1,110 @@
+"""The event log on a real MongoDB-wire server: appends, reads, optimistic concurrency, chain."""
+import eventlet
+import pytest
+
+from pathways.contracts import InvalidEvent
+from pathways.eventstore import ConcurrencyError, EventStore
+from tests.support import counted
+
+
+@pytest.fixture
+def store(db, registry):
+    return EventStore(db, "intake", registry=registry).ensure_indexes()
+
+
+def test_append_assigns_positions_versions_and_envelopes(store):
+    first = store.append("p-1", 0, [counted(1), counted(2)])
+    second = store.append("p-2", 0, [counted(3)])
+    third = store.append("p-1", 2, [counted(4)])
+    assert [e["position"] for e in first + second + third] == [1, 2, 3, 4]
+    assert [e["stream_version"] for e in third] == [3]
+    assert {e["source"] for e in first} == {"intake"}
+    assert [e["payload"]["amount"] for e in store.read_stream("p-1")] == [1, 2, 4]
+    assert [e["payload"]["amount"] for e in store.read_stream("p-1", after_version=2)] == [4]
+    assert store.stream_version("p-1") == 3 and store.stream_version("nope") == 0
+
+
+def test_feed_pages_through_positions_even_inside_a_commit(store):
+    store.append("a", 0, [counted(i) for i in range(5)])   # positions 1-5
+    store.append("b", 0, [counted(9)])                     # position 6
+    assert [e["position"] for e in store.events_after(0, 3)] == [1, 2, 3]
+    assert [e["position"] for e in store.events_after(3, 10)] == [4, 5, 6]
+    assert store.events_after(6, 10) == []
+    assert store.head()["position"] == 6
+
+
+def test_stale_expected_version_is_refused_even_inside_a_multi_event_commit(store):
+    store.append("p-1", 0, [counted(1), counted(2), counted(3)])
+    for stale in (0, 1, 2, 4):
+        with pytest.raises(ConcurrencyError) as err:
+            store.append("p-1", stale, [counted(9)])
+        assert err.value.actual == 3
+    assert store.stream_version("p-1") == 3
+
+
+def test_invalid_events_write_nothing(store):
+    with pytest.raises(InvalidEvent):
+        store.append("p-1", 0, [counted(1), counted("x")])
+    with pytest.raises(ValueError):
+        store.append("", 0, [counted(1)])
+    with pytest.raises(ValueError):
+        store.append("p-1", -1, [counted(1)])
+    assert store.events_after(0) == [] and store.head()["position"] == 0
+
+
+def _race(stores, stream="race"):
+    def attempt(i):
+        try:
+            return stores[i % len(stores)].append(stream, 0, [counted(i)])
+        except ConcurrencyError:
+            return None
+    pool = eventlet.GreenPool(32)
+    return list(pool.imap(attempt, range(32)))
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store-group-commit", "32-stores"])
+def test_32_concurrent_writers_on_one_stream_exactly_one_wins(db, registry, shared):
+    stores = [EventStore(db, "intake", registry=registry).ensure_indexes()
+              for _ in range(1 if shared else 32)]
+    results = _race(stores)
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    assert stores[0].stream_version("race") == 1
+    assert [e["position"] for e in stores[0].events_after(0)] == [1]
+    # every later expected version also has exactly one winner
+    for version in range(1, 4):
+        def attempt(i, version=version):
+            try:
+                return stores[i % len(stores)].append("race", version, [counted(i)])
+            except ConcurrencyError:
+                return None
+        assert sum(r is not None for r in eventlet.GreenPool(32).imap(attempt, range(32))) == 1
+    assert stores[0].verify().ok
+
+
+def test_verify_names_an_edited_or_deleted_commit(db, store):
+    for i in range(10):
+        store.append(f"s{i % 3}", i // 3, [counted(i)])
+    assert store.verify().ok and store.verify().checked == 10
+    doc = db["commits"].find_one({"_id": 4})
+    doc["events"][0]["payload"]["amount"] = 400
+    db["commits"].replace_one({"_id": 4}, doc)
+    result = store.verify()
+    assert not result.ok and result.bad_position == 4, result
+    doc["events"][0]["payload"]["amount"] = 3
+    db["commits"].replace_one({"_id": 4}, doc)
+    assert store.verify().ok
+    db["commits"].delete_one({"_id": 7})
+    result = store.verify()
+    assert not result.ok and result.bad_position == 7 and "missing" in result.reason
+
+
+def test_writer_that_loses_its_position_to_another_process_retries(db, registry):
+    a = EventStore(db, "intake", registry=registry).ensure_indexes()
+    b = EventStore(db, "intake", registry=registry)
+    a.append("x", 0, [counted(1)])
+    b.append("y", 0, [counted(2)])      # b's head cache now says next = 3
+    a.append("x", 1, [counted(3)])      # a's cache said 2: taken by b, so it moves on
+    b.append("y", 1, [counted(4)])
+    assert [e["position"] for e in a.events_after(0)] == [1, 2, 3, 4]
+    assert a.verify().ok
