@@ -11,11 +11,11 @@ class Lease:
     def acquire(self):
         """Take or renew the lease; True if this holder has it now."""
         now = self.clock()
-        res = self.coll.update_one(
-            {"_id": self.name, "$or": [{"holder": self.holder}, {"expires_at": {"$lt": now}}]},
-            {"$set": {"holder": self.holder, "expires_at": now + self.ttl}})
-        if res.matched_count:
-            return True
+        taken = {"$set": {"holder": self.holder, "expires_at": now + self.ttl}}
+        # Renew our own lease, else take over an expired one: each a single conditional write.
+        for condition in ({"holder": self.holder}, {"expires_at": {"$lt": now}}):
+            if self.coll.update_one({"_id": self.name, **condition}, taken).matched_count:
+                return True
         try:
             self.coll.insert_one({"_id": self.name, "holder": self.holder,
                                   "expires_at": now + self.ttl})

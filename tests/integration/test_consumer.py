@@ -1,0 +1,169 @@
+"""The ordered idempotent consumer on a real MongoDB-wire server."""
+import random
+from collections import Counter, defaultdict
+
+import pytest
+from marshmallow import Schema, fields
+
+from pathways.contracts import new_event
+from pathways.eventstore import EventStore
+from pathways.messaging import Consumer, apply_once
+from tests.support import ACTOR, counted, make_registry
+
+
+class Totals:
+    """A read model: per stream, the sum of amounts and the number of events applied."""
+
+    def __init__(self, db, fail_on=()):
+        self.coll, self.fail_on, self.calls = db["totals"], set(fail_on), Counter()
+
+    def on_counted(self, event):
+        self.calls[event["position"]] += 1
+        if event["payload"]["amount"] in self.fail_on:
+            raise RuntimeError(f"cannot apply amount {event['payload']['amount']}")
+        apply_once(self.coll, event["stream_id"],
+                   {"$inc": {"amount": event["payload"]["amount"], "events": 1}},
+                   event["source"], event["position"])
+
+    def state(self):
+        return {d["_id"]: (d["amount"], d["events"]) for d in self.coll.find({})}
+
+
+def expected_from_log(events):
+    out = defaultdict(lambda: [0, 0])
+    for e in events:
+        if e["type"] == "Counted":
+            out[e["stream_id"]][0] += e["payload"]["amount"]
+            out[e["stream_id"]][1] += 1
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@pytest.fixture
+def source(database):
+    return EventStore(database("intake"), "intake", registry=make_registry()).ensure_indexes()
+
+
+@pytest.fixture
+def sink(database):
+    return database("reporting")
+
+
+def make_consumer(sink, source, totals, registry=None, **kw):
+    feed_calls = []
+
+    def feed(name, after, limit):
+        feed_calls.append((name, after))
+        return source.events_after(after, limit)
+    consumer = Consumer(sink, "reporting", {"Counted": totals.on_counted}, feed,
+                        sources=["intake"], registry=registry or make_registry(), **kw)
+    consumer.feed_calls = feed_calls
+    return consumer.ensure_indexes()
+
+
+def fill(source, n=60, streams=6, seed=1):
+    rng = random.Random(seed)
+    for i in range(n):
+        stream = f"p-{rng.randrange(streams)}"
+        source.append(stream, source.stream_version(stream), [counted(rng.randrange(1, 50))])
+    return source.events_after(0, 10_000)
+
+
+def test_duplicated_reordered_and_missing_deliveries_end_exactly_as_the_log(source, sink):
+    log = fill(source)
+    totals = Totals(sink)
+    consumer = make_consumer(sink, source, totals)
+    rng = random.Random(3)
+    deliveries = [e for e in log if rng.random() > 0.2]            # ~20% never delivered
+    deliveries += rng.sample(deliveries, len(deliveries) // 2)      # many delivered twice
+    rng.shuffle(deliveries)                                         # in any order
+    outcomes = Counter(consumer.receive(dict(e)) for e in deliveries)
+    consumer.catch_up()                                             # the timer's pull
+    assert totals.state() == expected_from_log(log)
+    assert consumer.checkpoint("intake") == log[-1]["position"]
+    assert outcomes["duplicate"] > 0 and outcomes["caught_up"] > 0, outcomes
+    assert max(totals.calls.values()) == 1, "an event reached the handler twice"
+
+
+def test_in_order_delivery_applies_from_the_message_without_reading_the_feed(source, sink):
+    log = fill(source, n=10)
+    consumer = make_consumer(sink, source, Totals(sink))
+    assert [consumer.receive(dict(e)) for e in log] == ["applied"] * 10
+    assert consumer.feed_calls == []
+
+
+def test_a_crash_between_effect_and_checkpoint_does_not_apply_twice(source, sink):
+    log = fill(source, n=20)
+    totals = Totals(sink)
+    consumer = make_consumer(sink, source, totals)
+    for e in log[:10]:
+        consumer.receive(dict(e))
+    # The handler's write of event 11 landed, then the process died before the checkpoint.
+    totals.on_counted(make_registry().read(dict(log[10])))
+    consumer.catch_up()                     # redelivers 11 onwards
+    assert totals.state() == expected_from_log(log)
+
+
+def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(source, sink, database):
+    raw = EventStore(source.db, "intake", validate=False)   # a producer that breaks its contracts
+    source.append("good", 0, [counted(5)])
+    raw.append("mystery", 0, [new_event("Mystery", {"x": 1}, org="o", actor=ACTOR)])
+    raw.append("broken", 0, [new_event("Counted", {"amount": "lots", "unit": "places"}, org="o",
+                                       actor=ACTOR, schema_version=2)])
+    source.append("mystery", 1, [counted(7)])
+    source.append("broken", 1, [counted(11)])
+    source.append("good", 1, [counted(13)])
+    totals = Totals(sink)
+    consumer = make_consumer(sink, source, totals)
+    consumer.catch_up()
+    assert totals.state() == {"good": (18, 2)}               # other streams keep flowing
+    assert consumer.checkpoint("intake") == 6                # nothing holds the consumer back
+    parked = {(d["stream_id"], d["position"]): d for d in consumer.parked()}
+    assert sorted(parked) == [("broken", 3), ("broken", 5), ("mystery", 2), ("mystery", 4)]
+    assert "unknown event type 'Mystery'" in parked[("mystery", 2)]["reason"]
+    assert "amount" in parked[("broken", 3)]["reason"]
+    assert parked[("mystery", 4)]["blocked_by"] == 2         # parked behind, in order
+
+    # The contract becomes known (a deploy): retrying the stream applies it in order.
+    registry = make_registry()
+
+    @registry.contract("Mystery", 1)
+    class Mystery(Schema):
+        x = fields.Integer(required=True)
+    fixed = make_consumer(sink, source, totals, registry=registry)
+    assert fixed.retry("intake", "mystery") is True
+    assert totals.state()["mystery"] == (7, 1)
+    assert fixed.retry("intake", "broken") is False           # still broken: stays parked
+    assert [d["position"] for d in fixed.parked()] == [3, 5]
+    source.append("broken", 2, [counted(1)])                  # and still blocks its stream
+    fixed.catch_up()
+    assert "broken" not in totals.state()
+    assert [d["position"] for d in fixed.parked()] == [3, 5, 7]
+
+
+def test_a_handler_that_keeps_failing_is_parked_after_n_attempts(source, sink):
+    source.append("bad", 0, [counted(99)])
+    source.append("ok", 0, [counted(1)])
+    source.append("bad", 1, [counted(2)])
+    totals = Totals(sink, fail_on={99})
+    consumer = make_consumer(sink, source, totals, max_attempts=3)
+    for attempt in range(2):
+        consumer.catch_up()
+        assert consumer.checkpoint("intake") == 0 and totals.state() == {}
+    consumer.catch_up()                                   # third failure: parked, consumer moves on
+    assert totals.calls[1] == 3
+    assert totals.state() == {"ok": (1, 1)}
+    assert [(d["position"], d["attempts"]) for d in consumer.parked()] == [(1, 3), (3, 0)]
+    assert "handler failed 3 times" in consumer.parked()[0]["reason"]
+    totals.fail_on.clear()                                # fixed: retry the stream
+    assert consumer.retry("intake", "bad") is True
+    assert totals.state() == {"ok": (1, 1), "bad": (101, 2)}
+    assert consumer.parked() == []
+
+
+def test_malformed_messages_are_parked_not_raised(source, sink):
+    consumer = make_consumer(sink, source, Totals(sink))
+    assert consumer.receive("not json at all") == "parked"
+    assert consumer.receive({"source": "intake", "position": "7"}) == "parked"
+    assert consumer.receive({"source": "elsewhere", "position": 1}) == "parked"
+    reasons = [d["reason"] for d in consumer.dead_letters.find({})]
+    assert len(reasons) == 3 and all("malformed message" in r for r in reasons)
