@@ -9,8 +9,8 @@ class BadRequest(PathwaysError):
     """Input at a boundary failed validation; ``errors`` maps field names to messages."""
 
     def __init__(self, message, errors=None):
-        super().__init__(message)
-        self.errors = errors or {}
+        self.message, self.errors = message, errors or {}
+        super().__init__(f"{message}: {self.errors}" if self.errors else message)
 
     def to_dict(self):
-        return {"error": "bad_request", "message": str(self), "errors": self.errors}
+        return {"error": "bad_request", "message": self.message, "errors": self.errors}

@@ -65,3 +65,11 @@ def db(database):
 @pytest.fixture
 def registry():
     return make_registry()
+
+
+def pytest_unconfigure(config):
+    # Handlers freed during interpreter shutdown would take logging's lock through eventlet's
+    # already-finalised green threading and print noise; flush and forget them first.
+    import logging
+    logging.shutdown()
+    logging._handlerList.clear()

@@ -1,7 +1,10 @@
 """Helpers shared by the tests: kernel test contracts and event builders."""
+from collections import Counter, defaultdict
+
 from marshmallow import Schema, fields, validate
 
 from pathways.contracts import Registry, new_event
+from pathways.messaging import apply_once
 
 ACTOR = {"type": "system", "id": "tests"}
 
@@ -33,3 +36,30 @@ def make_registry():
 def counted(amount, unit="places", org="org-a", **kw):
     return new_event("Counted", {"amount": amount, "unit": unit}, org=org, actor=ACTOR,
                      schema_version=2, **kw)
+
+
+class Totals:
+    """A read model: per stream, the sum of amounts and the number of events applied."""
+
+    def __init__(self, db, fail_on=()):
+        self.coll, self.fail_on, self.calls = db["totals"], set(fail_on), Counter()
+
+    def on_counted(self, event):
+        self.calls[event["position"]] += 1
+        if event["payload"]["amount"] in self.fail_on:
+            raise RuntimeError(f"cannot apply amount {event['payload']['amount']}")
+        apply_once(self.coll, event["stream_id"],
+                   {"$inc": {"amount": event["payload"]["amount"], "events": 1}},
+                   event["source"], event["position"])
+
+    def state(self):
+        return {d["_id"]: (d["amount"], d["events"]) for d in self.coll.find({})}
+
+
+def expected_from_log(events):
+    out = defaultdict(lambda: [0, 0])
+    for e in events:
+        if e["type"] == "Counted":
+            out[e["stream_id"]][0] += e["payload"]["amount"]
+            out[e["stream_id"]][1] += 1
+    return {k: tuple(v) for k, v in out.items()}

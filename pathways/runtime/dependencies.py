@@ -113,3 +113,13 @@ class Inbox(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.consumer
+
+
+class ServiceDatabase(DependencyProvider):
+    """Gives workers the service's own database (read models, local views)."""
+
+    def setup(self):
+        self.db = mongo_database(self.container.config, self.container.service_name)
+
+    def get_dependency(self, worker_ctx):
+        return self.db

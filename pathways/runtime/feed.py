@@ -34,12 +34,12 @@ def _json(status, body):
 class FeedEntrypoints:
     """Mixin for a nameko service with an ``event_log = EventLog()`` dependency."""
 
-    @rpc
+    @rpc(expected_exceptions=BadRequest)
     def events_after(self, after=0, limit=500):
         q = _query({"after": after, "limit": limit})
         return self.event_log.events_after(q["after"], q["limit"])
 
-    @rpc
+    @rpc(expected_exceptions=BadRequest)
     def commits_after(self, after=0, limit=100):
         q = _query({"after": after, "limit": limit})
         return self.event_log.commits_after(q["after"], q["limit"])

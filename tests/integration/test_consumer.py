@@ -1,41 +1,14 @@
 """The ordered idempotent consumer on a real MongoDB-wire server."""
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 from marshmallow import Schema, fields
 
 from pathways.contracts import new_event
 from pathways.eventstore import EventStore
-from pathways.messaging import Consumer, apply_once
-from tests.support import ACTOR, counted, make_registry
-
-
-class Totals:
-    """A read model: per stream, the sum of amounts and the number of events applied."""
-
-    def __init__(self, db, fail_on=()):
-        self.coll, self.fail_on, self.calls = db["totals"], set(fail_on), Counter()
-
-    def on_counted(self, event):
-        self.calls[event["position"]] += 1
-        if event["payload"]["amount"] in self.fail_on:
-            raise RuntimeError(f"cannot apply amount {event['payload']['amount']}")
-        apply_once(self.coll, event["stream_id"],
-                   {"$inc": {"amount": event["payload"]["amount"], "events": 1}},
-                   event["source"], event["position"])
-
-    def state(self):
-        return {d["_id"]: (d["amount"], d["events"]) for d in self.coll.find({})}
-
-
-def expected_from_log(events):
-    out = defaultdict(lambda: [0, 0])
-    for e in events:
-        if e["type"] == "Counted":
-            out[e["stream_id"]][0] += e["payload"]["amount"]
-            out[e["stream_id"]][1] += 1
-    return {k: tuple(v) for k, v in out.items()}
+from pathways.messaging import Consumer
+from tests.support import ACTOR, Totals, counted, expected_from_log, make_registry
 
 
 @pytest.fixture
