@@ -8,12 +8,16 @@ retries. Within a process, concurrent appends are group-committed: one leader wr
 commit with one ordered ``insert_many``, chaining the hashes as it goes.
 
 Optimistic concurrency: a unique index on (stream_id, stream_version), where stream_version is the
-first version in the commit, plus a check that the expected version is the stream's head when the
-append starts. Two writers from the same head collide on the index; a writer from a stale head is
-refused by the check. Only single-document atomic writes are used (no transactions, no change streams).
+first version in the commit, plus a check that the expected version was once the stream's head.
+Two writers from the same head collide on the index (the next commit after a head always starts at
+head + 1); a writer whose expected version lies inside an earlier multi-event commit would slip past
+the index, so that is checked against the heads this process has seen (kept in an LRU), and against
+the database when it has not seen that head. Only single-document atomic writes are used (no
+transactions, no change streams).
 """
 import threading
 import uuid
+from collections import OrderedDict
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
@@ -24,6 +28,7 @@ from pathways.eventstore.chain import GENESIS, commit_hash, verify_commits
 from pathways.timeutil import iso, utcnow
 
 MAX_EVENTS_PER_COMMIT = 1000
+KNOWN_HEADS = 100_000
 
 
 class ConcurrencyError(PathwaysError):
@@ -67,6 +72,7 @@ class EventStore:
         self._queue, self._queue_lock = [], threading.Lock()
         self._write_lock = threading.Lock()
         self._head = None  # (next position, hash of the last commit), cached by the writer
+        self._known_heads = OrderedDict()  # stream_id -> a version that was its head
         self._listeners = []
 
     def ensure_indexes(self):
@@ -94,9 +100,10 @@ class EventStore:
             raise ValueError(f"a commit holds 1..{MAX_EVENTS_PER_COMMIT} events")
         if self.validate:
             events = [self.registry.validate_draft(e) for e in events]
-        actual = self.stream_version(stream_id)
-        if actual != expected_version:
-            raise ConcurrencyError(stream_id, expected_version, actual)
+        if self._known_heads.get(stream_id) != expected_version:
+            actual = self.stream_version(stream_id)
+            if actual != expected_version:
+                raise ConcurrencyError(stream_id, expected_version, actual)
         pending = _Pending({
             "commit_id": str(uuid.uuid4()),
             "source": self.source,
@@ -114,7 +121,10 @@ class EventStore:
                     batch, self._queue = self._queue, []
                 self._write(batch)
         if pending.error is not None:
+            if isinstance(pending.error, ConcurrencyError):
+                self._known_heads.pop(stream_id, None)
             raise pending.error
+        self._remember(stream_id, expected_version + len(events))
         for fn in self._listeners:
             fn()
         return envelopes(pending.doc)
@@ -181,12 +191,22 @@ class EventStore:
                 self._head = None  # another process appended: move past its commit and retry
                 pending = pending[inserted:]
 
+    def _remember(self, stream_id, version):
+        heads = self._known_heads
+        if heads.get(stream_id, -1) < version:
+            heads[stream_id] = version
+            heads.move_to_end(stream_id)
+            if len(heads) > KNOWN_HEADS:
+                heads.popitem(last=False)
+
     # --- reading ------------------------------------------------------------------------------
     def stream_version(self, stream_id):
         last = self.commits.find_one({"stream_id": stream_id},
                                      sort=[("stream_version", DESCENDING)],
                                      projection={"stream_version": 1, "count": 1})
-        return 0 if last is None else last["stream_version"] + last["count"] - 1
+        version = 0 if last is None else last["stream_version"] + last["count"] - 1
+        self._remember(stream_id, version)
+        return version
 
     def read_stream(self, stream_id, after_version=0):
         """All events of a stream with stream_version > ``after_version``, in order."""
@@ -197,6 +217,8 @@ class EventStore:
             for env in envelopes(c):
                 if env["stream_version"] > after_version:
                     out.append(env)
+        if out or after_version == 0:
+            self._remember(stream_id, out[-1]["stream_version"] if out else 0)
         return out
 
     def commits_after(self, after=0, limit=100):

@@ -42,6 +42,18 @@ def test_stale_expected_version_is_refused_even_inside_a_multi_event_commit(stor
     assert store.stream_version("p-1") == 3
 
 
+def test_a_head_seen_by_one_process_is_no_licence_after_another_process_moved_on(db, registry):
+    a = EventStore(db, "intake", registry=registry).ensure_indexes()
+    b = EventStore(db, "intake", registry=registry)
+    assert a.read_stream("p") == []                       # a has seen head 0
+    b.append("p", 0, [counted(1), counted(2), counted(3)])
+    for expected in (0, 1, 2):                            # 0 collides, 1 and 2 lie inside b's commit
+        with pytest.raises(ConcurrencyError):
+            a.append("p", expected, [counted(9)])
+    assert a.append("p", 3, [counted(4)])[0]["stream_version"] == 4
+    assert [e["payload"]["amount"] for e in b.read_stream("p")] == [1, 2, 3, 4]
+
+
 def test_invalid_events_write_nothing(store):
     with pytest.raises(InvalidEvent):
         store.append("p-1", 0, [counted(1), counted("x")])
