@@ -70,33 +70,28 @@ def bench_reads(store, db, page=500):
     return ours, rate(raw_count, time.perf_counter() - started), count
 
 
+def raw_publish_rate(amqp_uri, exchange_name, events, confirm):
+    options = {"confirm_publish": True} if confirm else {}
+    with kombu.Connection(amqp_uri, transport_options=options) as conn:
+        exchange = kombu.Exchange(exchange_name, type="topic", durable=True, auto_delete=False)
+        producer = conn.Producer(exchange=exchange)
+        exchange(conn.default_channel).declare()
+        started = time.perf_counter()
+        for ev in events:
+            producer.publish(json.dumps(ev), routing_key=ev["type"], delivery_mode=2,
+                             content_type="application/json", content_encoding="utf-8")
+        seconds = time.perf_counter() - started
+        exchange(conn.default_channel).delete()
+    return rate(len(events), seconds)
+
+
 def bench_publish(store, amqp_uri, n):
-    vhost_free_exchange = f"bench-{uuid.uuid4().hex[:6]}"
     events = store.events_after(0, n)
-    # Raw kombu, waiting for each confirm (what kombu's confirm_publish does).
-    with kombu.Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        exchange = kombu.Exchange(f"{vhost_free_exchange}.events", type="topic", durable=True,
-                                  auto_delete=False)
-        producer = conn.Producer(exchange=exchange)
-        exchange(conn.default_channel).declare()
-        started = time.perf_counter()
-        for ev in events:
-            producer.publish(json.dumps(ev), routing_key=ev["type"], delivery_mode=2,
-                             content_type="application/json", content_encoding="utf-8")
-        raw_confirmed = rate(len(events), time.perf_counter() - started)
-        exchange(conn.default_channel).delete()
-    # Raw kombu without confirms: the ceiling, with no delivery guarantee.
-    with kombu.Connection(amqp_uri) as conn:
-        exchange = kombu.Exchange(f"{vhost_free_exchange}-nc.events", type="topic", durable=True,
-                                  auto_delete=False)
-        producer = conn.Producer(exchange=exchange)
-        exchange(conn.default_channel).declare()
-        started = time.perf_counter()
-        for ev in events:
-            producer.publish(json.dumps(ev), routing_key=ev["type"], delivery_mode=2,
-                             content_type="application/json", content_encoding="utf-8")
-        raw_unconfirmed = rate(len(events), time.perf_counter() - started)
-        exchange(conn.default_channel).delete()
+    tag = uuid.uuid4().hex[:6]
+    # Raw kombu waiting for each confirm (kombu's confirm_publish), and without confirms: the
+    # ceiling, with no delivery guarantee.
+    raw_confirmed = raw_publish_rate(amqp_uri, f"bench-{tag}.events", events, confirm=True)
+    raw_unconfirmed = raw_publish_rate(amqp_uri, f"bench-{tag}-nc.events", events, confirm=False)
     # Our relay: read from the log, publish in batches with confirms, checkpoint after each.
     publisher = ConfirmingPublisher(amqp_uri)
     relay = Relay(store, publisher)

@@ -25,9 +25,14 @@ class InvalidEvent(ContractError):
     pass
 
 
+_DRAFT = EventDraftSchema()
+_ENVELOPE = EnvelopeSchema(unknown=EXCLUDE)
+
+
 class Registry:
     def __init__(self):
         self._schemas = {}    # (type, version) -> Schema class
+        self._instances = {}  # (type, version, unknown) -> Schema instance (they are reusable)
         self._upcasters = {}  # (type, from_version) -> fn(payload) -> payload of from_version + 1
 
     def register(self, type, version, schema_cls):
@@ -61,9 +66,15 @@ class Registry:
     def types(self):
         return sorted({t for (t, _) in self._schemas})
 
-    def _schema(self, type, version):
+    def _schema(self, type, version, unknown):
         try:
-            return self._schemas[(type, version)]
+            return self._instances[(type, version, unknown)]
+        except KeyError:
+            pass
+        try:
+            schema = self._instances[(type, version, unknown)] = \
+                self._schemas[(type, version)](unknown=unknown)
+            return schema
         except KeyError:
             if self.knows(type):
                 raise UnknownEventType(
@@ -74,12 +85,12 @@ class Registry:
     def validate_draft(self, draft):
         """Strict producer check of an event draft and its payload; returns the normalised draft."""
         try:
-            draft = EventDraftSchema().load(draft)
+            draft = _DRAFT.load(draft)
         except ValidationError as err:
             raise InvalidEvent(f"invalid event envelope: {err.messages}", err.messages) from None
-        schema = self._schema(draft["type"], draft["schema_version"])
+        schema = self._schema(draft["type"], draft["schema_version"], RAISE)
         try:
-            draft["payload"] = schema(unknown=RAISE).dump(schema(unknown=RAISE).load(draft["payload"]))
+            draft["payload"] = schema.dump(schema.load(draft["payload"]))
         except ValidationError as err:
             raise InvalidEvent(
                 f"invalid payload for {draft['type']} v{draft['schema_version']}: {err.messages}",
@@ -91,13 +102,13 @@ class Registry:
         if not isinstance(envelope, dict):
             raise InvalidEvent(f"event must be an object, got {type(envelope).__name__}")
         try:
-            env = EnvelopeSchema(unknown=EXCLUDE).load(envelope)
+            env = _ENVELOPE.load(envelope)
         except ValidationError as err:
             raise InvalidEvent(f"invalid event envelope: {err.messages}", err.messages) from None
         type_, version = env["type"], env["schema_version"]
-        schema = self._schema(type_, version)
+        schema = self._schema(type_, version, EXCLUDE)
         try:
-            payload = schema(unknown=EXCLUDE).dump(schema(unknown=EXCLUDE).load(env["payload"]))
+            payload = schema.dump(schema.load(env["payload"]))
         except ValidationError as err:
             raise InvalidEvent(f"invalid payload for {type_} v{version}: {err.messages}",
                                {"payload": err.messages}) from None
