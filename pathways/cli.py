@@ -1,0 +1,70 @@
+"""The ``pathways`` command for operators and auditors.
+
+    pathways verify --service intake      recompute a service's hash chain; exit 1 on a bad position
+    pathways head --service intake        the log head (position + hash) to publish as a seal
+    pathways dead-letters --service reporting   parked events with their reasons
+
+Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``, ``MONGO_FLAT``)
+or the flags.
+"""
+import argparse
+import json
+import os
+import sys
+
+from pathways.eventstore import EventStore
+from pathways.mongo import Database, mongo_client, truthy
+
+
+def _database(args):
+    if not args.mongo_uri:
+        sys.exit("pathways: MONGO_URI is not set (flag --mongo-uri or environment)")
+    return Database(mongo_client(args.mongo_uri), f"{args.db_prefix}_{args.service}",
+                    flat=args.flat)
+
+
+def cmd_verify(args):
+    seal = None
+    if args.seal_position is not None:
+        seal = {"position": args.seal_position, "hash": args.seal_hash}
+    result = EventStore(_database(args), args.service, validate=False).verify(seal=seal)
+    print(json.dumps(result.to_dict(), indent=2))
+    return 0 if result.ok else 1
+
+
+def cmd_head(args):
+    print(json.dumps(EventStore(_database(args), args.service, validate=False).head()))
+    return 0
+
+
+def cmd_dead_letters(args):
+    for d in _database(args)["dead_letters"].find({"status": "parked"}, sort=[("position", 1)]):
+        print(json.dumps({k: d.get(k) for k in ("consumer", "source", "position", "stream_id",
+                                                 "type", "event_id", "reason", "attempts")}))
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="pathways", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mongo-uri", default=os.environ.get("MONGO_URI"))
+    parser.add_argument("--db-prefix", default=os.environ.get("MONGO_DB_PREFIX", "pathways"))
+    parser.add_argument("--flat", action="store_true",
+                        default=truthy(os.environ.get("MONGO_FLAT", "")))
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="recompute a service's hash chain")
+    verify.add_argument("--seal-position", type=int)
+    verify.add_argument("--seal-hash")
+    verify.set_defaults(fn=cmd_verify)
+    sub.add_parser("head", help="the log head to publish as a seal").set_defaults(fn=cmd_head)
+    sub.add_parser("dead-letters", help="parked events").set_defaults(fn=cmd_dead_letters)
+    for p in sub.choices.values():
+        p.add_argument("--service", required=True, help="service name, e.g. intake")
+    args = parser.parse_args(argv)
+    if args.command == "verify" and (args.seal_position is None) != (args.seal_hash is None):
+        parser.error("--seal-position and --seal-hash go together")
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
