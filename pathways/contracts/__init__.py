@@ -1,7 +1,11 @@
-"""Event contracts: the envelope, payload schemas per (type, version), upcasters."""
+"""Event contracts: the envelope, payload schemas per (type, version), upcasters.
+
+Each service's contracts live in a module here and register into ``REGISTRY`` on import.
+"""
 from pathways.contracts.envelope import ACTOR_TYPES, EnvelopeSchema, EventDraftSchema, new_event
 from pathways.contracts.registry import (REGISTRY, ContractError, InvalidEvent, Registry,
                                          UnknownEventType)
+from pathways.contracts import intake  # noqa: E402,F401  (registers intake's contracts)
 
 __all__ = ["ACTOR_TYPES", "EnvelopeSchema", "EventDraftSchema", "new_event", "REGISTRY",
            "ContractError", "InvalidEvent", "Registry", "UnknownEventType"]

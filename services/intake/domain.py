@@ -1,0 +1,297 @@
+"""Intake's rules as pure deciders: no I/O, no clock, no nameko.
+
+Two aggregates:
+- a **programme run** (stream ``run-<id>``) holds its places, its enrolments and its waiting list,
+  so that capacity is decided in one stream and can never be oversubscribed by two caseworkers;
+- a **participant** (stream ``participant-<id>``) is registered and can have its data erased.
+
+``decide_*(state, command) -> [(event type, payload)]`` refuses a broken rule with a
+:class:`DomainError` naming it; ``evolve_*(state, type, payload) -> state`` folds history.
+Enrolment states follow NAV Komet: draft -> shared -> applied -> waitlisted | place_allocated ->
+participating -> completed | left | aborted, or not_relevant / registered_in_error.
+"""
+from dataclasses import dataclass, field
+
+ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
+HOLDS_PLACE = ("place_allocated", "participating")
+FINAL = ("completed", "left", "aborted", "not_relevant", "registered_in_error")
+
+
+class DomainError(Exception):
+    """A command broke a rule; ``rule`` names it for clients, the message explains it."""
+
+    def __init__(self, rule, message):
+        super().__init__(message)
+        self.rule = rule
+
+
+class NotFound(DomainError):
+    def __init__(self, what):
+        super().__init__("not_found", f"{what} not found")
+
+
+@dataclass
+class Enrolment:
+    enrolment_id: str
+    participant_id: str
+    state: str
+    consent: bool = False
+    percent: int | None = None
+    days_per_week: int | None = None
+    start_date: str | None = None
+
+
+@dataclass
+class Run:
+    run_id: str | None = None
+    programme: str | None = None
+    name: str | None = None
+    places: int = 0
+    start_mode: str | None = None
+    start_date: str | None = None
+    approval_required: bool = False
+    enrolments: dict = field(default_factory=dict)
+    waitlist: list = field(default_factory=list)
+
+    @property
+    def exists(self):
+        return self.run_id is not None
+
+    @property
+    def in_use(self):
+        return sum(e.state in HOLDS_PLACE for e in self.enrolments.values())
+
+    def summary(self):
+        states = {}
+        for e in self.enrolments.values():
+            states[e.state] = states.get(e.state, 0) + 1
+        return {"run_id": self.run_id, "programme": self.programme, "name": self.name,
+                "places": self.places, "places_in_use": self.in_use,
+                "start_mode": self.start_mode, "start_date": self.start_date,
+                "approval_required": self.approval_required, "waitlist": list(self.waitlist),
+                "enrolments_by_state": states}
+
+
+# --- programme run -------------------------------------------------------------------------------
+def _ref(run, e):
+    return {"run_id": run.run_id, "enrolment_id": e.enrolment_id, "participant_id": e.participant_id}
+
+
+def _enrolment(run, enrolment_id):
+    if not run.exists:
+        raise NotFound("programme run")
+    e = run.enrolments.get(enrolment_id)
+    if e is None:
+        raise NotFound("enrolment")
+    return e
+
+
+def _require_state(e, allowed, action):
+    if e.state not in allowed:
+        raise DomainError("illegal_transition",
+                          f"cannot {action} an enrolment that is {e.state} "
+                          f"(allowed from: {', '.join(allowed)})")
+
+
+def _allocation(run, e, places_in_use):
+    return ("PlaceAllocated", {**_ref(run, e), "places_in_use": places_in_use,
+                               "places": run.places})
+
+
+def _next_in_line(run, freed_by):
+    """With rolling intake (no approval step) a freed place goes to the first on the waiting list."""
+    if run.approval_required:
+        return []
+    waiting = [w for w in run.waitlist if w != freed_by]
+    if not waiting:
+        return []
+    return [_allocation(run, run.enrolments[waiting[0]], run.in_use)]
+
+
+def decide_run(run, cmd):
+    kind = cmd["type"]
+    if kind == "CreateRun":
+        if run.exists:
+            raise DomainError("already_exists", f"programme run {run.run_id} already exists")
+        if cmd["start_mode"] == "common" and not cmd.get("start_date"):
+            raise DomainError("start_date_required", "a run with a common start needs a start_date")
+        return [("ProgrammeRunCreated", {
+            "run_id": cmd["run_id"], "programme": cmd["programme"], "name": cmd["name"],
+            "places": cmd["places"], "start_mode": cmd["start_mode"],
+            "start_date": cmd.get("start_date"), "approval_required": cmd["approval_required"]})]
+    if not run.exists:
+        raise NotFound("programme run")
+    if kind == "Refer":
+        if cmd["enrolment_id"] in run.enrolments:
+            raise DomainError("already_exists", "enrolment already exists")
+        for other in run.enrolments.values():
+            if other.participant_id == cmd["participant_id"] and other.state in ACTIVE:
+                raise DomainError("already_referred",
+                                  f"participant already has an active enrolment "
+                                  f"{other.enrolment_id} ({other.state}) in this run")
+        return [("ParticipantReferred", {
+            "run_id": run.run_id, "enrolment_id": cmd["enrolment_id"],
+            "participant_id": cmd["participant_id"], "programme": run.programme,
+            "status": "shared" if cmd.get("share") else "draft"})]
+
+    e = _enrolment(run, cmd["enrolment_id"])
+    if kind == "Share":
+        _require_state(e, ("draft",), "share")
+        return [("ReferralShared", _ref(run, e))]
+    if kind == "RecordConsent":
+        _require_state(e, ACTIVE, "record consent for")
+        by, reason = cmd["given_by"], cmd.get("on_behalf_reason")
+        if by == "caseworker" and not reason:
+            raise DomainError("on_behalf_reason_required",
+                              "consent given by a caseworker on the participant's behalf needs "
+                              "an on_behalf_reason")
+        return [("ConsentRecorded", {**_ref(run, e), "given_by": by,
+                                     "on_behalf_reason": reason if by == "caseworker" else None})]
+    if kind == "Apply":
+        _require_state(e, ("draft", "shared"), "apply for")
+        if not e.consent:
+            raise DomainError("consent_required", "record the participant's consent before applying")
+        events = [("ParticipantApplied", _ref(run, e))]
+        if not run.approval_required:
+            if run.in_use < run.places:
+                events.append(_allocation(run, e, run.in_use + 1))
+            else:
+                events.append(("ParticipantWaitlisted",
+                               {**_ref(run, e), "queue_position": len(run.waitlist) + 1}))
+        return events
+    if kind == "Waitlist":
+        _require_state(e, ("applied",), "waitlist")
+        return [("ParticipantWaitlisted", {**_ref(run, e), "queue_position": len(run.waitlist) + 1})]
+    if kind == "AllocatePlace":
+        _require_state(e, ("applied", "waitlisted"), "allocate a place to")
+        if run.in_use >= run.places:
+            raise DomainError("no_free_place", f"all {run.places} places are in use; "
+                                               "put the participant on the waiting list")
+        return [_allocation(run, e, run.in_use + 1)]
+    if kind == "Start":
+        _require_state(e, ("place_allocated",), "start")
+        if run.start_mode == "common" and run.start_date and cmd["start_date"] < run.start_date:
+            raise DomainError("dates_out_of_order",
+                              f"start_date {cmd['start_date']} is before the run's common start "
+                              f"{run.start_date}")
+        return [("ParticipantEnrolled", {**_ref(run, e), "programme": run.programme,
+                                         "start_date": cmd["start_date"], "percent": cmd["percent"],
+                                         "days_per_week": cmd["days_per_week"]})]
+    if kind == "ChangeParticipation":
+        _require_state(e, ("participating",), "change participation of")
+        if cmd["from_date"] < e.start_date:
+            raise DomainError("dates_out_of_order",
+                              f"from_date {cmd['from_date']} is before the start {e.start_date}")
+        return [("ParticipationChanged", {**_ref(run, e), "percent": cmd["percent"],
+                                          "days_per_week": cmd["days_per_week"],
+                                          "from_date": cmd["from_date"]})]
+    if kind == "End":
+        _require_state(e, ("participating",), "end")
+        if cmd["end_date"] < e.start_date:
+            raise DomainError("dates_out_of_order",
+                              f"end_date {cmd['end_date']} is before the start {e.start_date}")
+        return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
+                                    "status": cmd["status"], "reason": cmd["reason"],
+                                    "outcome_hint": cmd["outcome_hint"],
+                                    "start_date": e.start_date, "end_date": cmd["end_date"]}),
+                *_next_in_line(run, e.enrolment_id)]
+    if kind == "Reject":
+        _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
+                       "reject")
+        freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
+        return [("ReferralRejected", {**_ref(run, e), "reason": cmd["reason"],
+                                      "previous_state": e.state}), *freed]
+    if kind == "Void":
+        if e.state == "registered_in_error":
+            raise DomainError("illegal_transition", "the enrolment is already registered in error")
+        freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
+        return [("EnrolmentVoided", {**_ref(run, e), "previous_state": e.state}), *freed]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def evolve_run(run, kind, p):
+    if kind == "ProgrammeRunCreated":
+        run.run_id, run.programme, run.name = p["run_id"], p["programme"], p["name"]
+        run.places, run.start_mode, run.start_date = p["places"], p["start_mode"], p["start_date"]
+        run.approval_required = p["approval_required"]
+        return run
+    if kind == "ParticipantReferred":
+        run.enrolments[p["enrolment_id"]] = Enrolment(p["enrolment_id"], p["participant_id"],
+                                                      p["status"])
+        return run
+    e = run.enrolments.get(p.get("enrolment_id"))
+    if e is None:
+        return run
+    if e.enrolment_id in run.waitlist and kind not in ("ConsentRecorded", "ParticipantWaitlisted"):
+        run.waitlist.remove(e.enrolment_id)
+    if kind == "ReferralShared":
+        e.state = "shared"
+    elif kind == "ConsentRecorded":
+        e.consent = True
+    elif kind == "ParticipantApplied":
+        e.state = "applied"
+    elif kind == "ParticipantWaitlisted":
+        e.state = "waitlisted"
+        run.waitlist.append(e.enrolment_id)
+    elif kind == "PlaceAllocated":
+        e.state = "place_allocated"
+    elif kind in ("ParticipantEnrolled", "ParticipationChanged"):
+        e.percent, e.days_per_week = p["percent"], p["days_per_week"]
+        if kind == "ParticipantEnrolled":
+            e.state, e.start_date = "participating", p["start_date"]
+    elif kind == "EnrolmentEnded":
+        e.state = p["status"]
+    elif kind == "ReferralRejected":
+        e.state = "not_relevant"
+    elif kind == "EnrolmentVoided":
+        e.state = "registered_in_error"
+    return run
+
+
+def fold_run(events):
+    run = Run()
+    for ev in events:
+        run = evolve_run(run, ev["type"], ev["payload"])
+    return run
+
+
+# --- participant ---------------------------------------------------------------------------------
+@dataclass
+class Participant:
+    participant_id: str | None = None
+    erased: bool = False
+
+    @property
+    def exists(self):
+        return self.participant_id is not None
+
+
+def decide_participant(participant, cmd):
+    kind = cmd["type"]
+    if kind == "Register":
+        if participant.exists:
+            raise DomainError("already_exists", "participant already registered")
+        return [("ParticipantRegistered", {k: cmd[k] for k in (
+            "participant_id", "birth_year", "gender", "municipality", "needs_group", "country")})]
+    if not participant.exists:
+        raise NotFound("participant")
+    if kind == "Erase":
+        if participant.erased:
+            raise DomainError("already_erased", "the participant's data is already erased")
+        return [("ParticipantDataErased", {"participant_id": participant.participant_id})]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def evolve_participant(participant, kind, p):
+    if kind == "ParticipantRegistered":
+        participant.participant_id = p["participant_id"]
+    elif kind == "ParticipantDataErased":
+        participant.erased = True
+    return participant
+
+
+def fold_participant(events):
+    participant = Participant()
+    for ev in events:
+        participant = evolve_participant(participant, ev["type"], ev["payload"])
+    return participant

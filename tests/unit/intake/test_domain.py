@@ -1,0 +1,129 @@
+"""Intake's rules, given past events, when a command, then new events or the broken rule."""
+import pytest
+
+from services.intake.domain import DomainError, NotFound, decide_participant, decide_run, fold_participant, fold_run
+
+RUN = {"type": "CreateRun", "run_id": "r1", "programme": "office_places", "name": "Office places",
+       "places": 3, "start_mode": "rolling", "start_date": None, "approval_required": False}
+
+
+def given(*commands, run=None):
+    """Fold the events that a sequence of accepted commands produced."""
+    events = []
+    for cmd in commands:
+        state = fold_run(events)
+        events += [{"type": t, "payload": p} for t, p in decide_run(state, cmd)]
+    return events
+
+
+def when(events, cmd):
+    return decide_run(fold_run(events), cmd)
+
+
+def enrol_cmds(eid, pid=None, start=True):
+    cmds = [{"type": "Refer", "enrolment_id": eid, "participant_id": pid or f"p-{eid}"},
+            {"type": "RecordConsent", "enrolment_id": eid, "given_by": "participant"},
+            {"type": "Apply", "enrolment_id": eid}]
+    if start:
+        cmds.append({"type": "Start", "enrolment_id": eid, "start_date": "2026-01-05",
+                     "percent": 100, "days_per_week": 5})
+    return cmds
+
+
+def types(events):
+    return [t for t, _ in events]
+
+
+def test_three_places_five_applicants_two_wait_and_an_ending_lets_the_next_in():
+    history = given(RUN, *[c for i in range(3) for c in enrol_cmds(f"e{i}")],
+                    *[c for i in (3, 4) for c in enrol_cmds(f"e{i}", start=False)])
+    run = fold_run(history)
+    assert run.in_use == 3 and run.waitlist == ["e3", "e4"]
+    ended = when(history, {"type": "End", "enrolment_id": "e0", "status": "completed",
+                           "reason": "got_job", "outcome_hint": "employed",
+                           "end_date": "2026-03-01"})
+    assert types(ended) == ["EnrolmentEnded", "PlaceAllocated"]
+    assert ended[1][1]["enrolment_id"] == "e3" and ended[1][1]["places_in_use"] == 3
+    after = fold_run(history + [{"type": t, "payload": p} for t, p in ended])
+    assert after.waitlist == ["e4"] and after.enrolments["e3"].state == "place_allocated"
+
+
+def test_with_approval_nothing_is_allocated_automatically_and_capacity_is_enforced():
+    history = given({**RUN, "places": 1, "approval_required": True},
+                    *enrol_cmds("a", start=False), *enrol_cmds("b", start=False))
+    assert [e.state for e in fold_run(history).enrolments.values()] == ["applied", "applied"]
+    allocated = given({**RUN, "places": 1, "approval_required": True},
+                      *enrol_cmds("a", start=False), *enrol_cmds("b", start=False),
+                      {"type": "AllocatePlace", "enrolment_id": "a"})
+    with pytest.raises(DomainError) as err:
+        when(allocated, {"type": "AllocatePlace", "enrolment_id": "b"})
+    assert err.value.rule == "no_free_place"
+    assert types(when(allocated, {"type": "Waitlist", "enrolment_id": "b"})) == ["ParticipantWaitlisted"]
+
+
+def test_applying_needs_consent_and_a_caseworker_needs_a_reason():
+    history = given(RUN, {"type": "Refer", "enrolment_id": "e", "participant_id": "p"})
+    with pytest.raises(DomainError, match="consent") as err:
+        when(history, {"type": "Apply", "enrolment_id": "e"})
+    assert err.value.rule == "consent_required"
+    with pytest.raises(DomainError) as err:
+        when(history, {"type": "RecordConsent", "enrolment_id": "e", "given_by": "caseworker"})
+    assert err.value.rule == "on_behalf_reason_required"
+    ok = when(history, {"type": "RecordConsent", "enrolment_id": "e", "given_by": "caseworker",
+                        "on_behalf_reason": "verbal_consent"})
+    assert ok[0][1]["on_behalf_reason"] == "verbal_consent"
+
+
+@pytest.mark.parametrize("cmd", [
+    {"type": "Start", "enrolment_id": "e", "start_date": "2026-01-05", "percent": 50, "days_per_week": 3},
+    {"type": "End", "enrolment_id": "e", "status": "completed", "reason": "got_job",
+     "outcome_hint": "employed", "end_date": "2026-02-01"},
+    {"type": "Share", "enrolment_id": "e"},
+])
+def test_illegal_transitions_are_refused_with_the_allowed_states(cmd):
+    history = given(RUN, *enrol_cmds("e", start=False),
+                    {"type": "Reject", "enrolment_id": "e", "reason": "course_full"})
+    with pytest.raises(DomainError, match="not_relevant") as err:
+        when(history, cmd)
+    assert err.value.rule == "illegal_transition"
+
+
+def test_dates_out_of_order_are_refused():
+    history = given(RUN, *enrol_cmds("e"))
+    with pytest.raises(DomainError) as err:
+        when(history, {"type": "End", "enrolment_id": "e", "status": "left", "reason": "sick",
+                       "outcome_hint": "not_in_work", "end_date": "2025-12-31"})
+    assert err.value.rule == "dates_out_of_order"
+
+
+def test_voiding_a_place_holder_frees_the_place_for_the_waiting_list():
+    history = given({**RUN, "places": 1}, *enrol_cmds("a"), *enrol_cmds("b", start=False))
+    out = when(history, {"type": "Void", "enrolment_id": "a"})
+    assert types(out) == ["EnrolmentVoided", "PlaceAllocated"] and out[0][1]["previous_state"] == "participating"
+
+
+def test_one_active_enrolment_per_participant_and_run():
+    history = given(RUN, {"type": "Refer", "enrolment_id": "e1", "participant_id": "p"})
+    with pytest.raises(DomainError) as err:
+        when(history, {"type": "Refer", "enrolment_id": "e2", "participant_id": "p"})
+    assert err.value.rule == "already_referred"
+
+
+def test_unknown_run_and_enrolment_are_not_found():
+    with pytest.raises(NotFound):
+        when([], {"type": "Refer", "enrolment_id": "e", "participant_id": "p"})
+    with pytest.raises(NotFound):
+        when(given(RUN), {"type": "Apply", "enrolment_id": "nope"})
+
+
+def test_participant_is_registered_once_and_erased_once():
+    reg = {"type": "Register", "participant_id": "p", "birth_year": 1986, "gender": "F",
+           "municipality": "0301", "needs_group": "situational", "country": "NO"}
+    events = [{"type": t, "payload": p} for t, p in decide_participant(fold_participant([]), reg)]
+    with pytest.raises(DomainError):
+        decide_participant(fold_participant(events), reg)
+    erased = decide_participant(fold_participant(events), {"type": "Erase"})
+    events += [{"type": t, "payload": p} for t, p in erased]
+    with pytest.raises(DomainError) as err:
+        decide_participant(fold_participant(events), {"type": "Erase"})
+    assert err.value.rule == "already_erased"
