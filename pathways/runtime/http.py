@@ -1,0 +1,91 @@
+"""JSON over HTTP for nameko ``@http`` entrypoints: bodies validated by marshmallow, every error a
+4xx with a clear message (and field errors), never a traceback."""
+import functools
+import json
+import logging
+import uuid
+
+from marshmallow import ValidationError
+
+from pathways.errors import BadRequest, PathwaysError
+from pathways.runtime.auth import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
+
+
+class NotFoundError(PathwaysError):
+    """HTTP 404."""
+
+
+class Conflict(PathwaysError):
+    """A rule or the current state refuses the command (HTTP 409); ``rule`` names it."""
+
+    def __init__(self, rule, message, **extra):
+        super().__init__(message)
+        self.rule, self.extra = rule, extra
+
+
+class Gone(PathwaysError):
+    """HTTP 410: it existed and was erased."""
+
+
+def respond(status, body):
+    return status, {"Content-Type": "application/json"}, json.dumps(body, default=str)
+
+
+def error_response(err):
+    if isinstance(err, BadRequest):
+        return respond(400, err.to_dict())
+    if isinstance(err, Unauthorized):
+        return respond(401, {"error": "unauthorized", "message": str(err)})
+    if isinstance(err, Forbidden):
+        return respond(403, {"error": "forbidden", "message": str(err)})
+    if isinstance(err, NotFoundError):
+        return respond(404, {"error": "not_found", "message": str(err)})
+    if isinstance(err, Conflict):
+        return respond(409, {"error": err.rule, "message": str(err), **err.extra})
+    if isinstance(err, Gone):
+        return respond(410, {"error": "gone", "message": str(err)})
+    return None
+
+
+def json_endpoint(fn):
+    """Wrap an HTTP handler: known errors become 4xx JSON; anything else a 500 with an id to
+    find it in the log (the body never carries a traceback)."""
+    @functools.wraps(fn)
+    def wrapper(self, request, *args, **kwargs):
+        try:
+            return fn(self, request, *args, **kwargs)
+        except Exception as err:
+            mapped = error_response(err)
+            if mapped is not None:
+                return mapped
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("unhandled error %s in %s", error_id, fn.__name__)
+            return respond(500, {"error": "internal", "message": "unexpected error",
+                                 "error_id": error_id})
+    return wrapper
+
+
+def read_json(request, max_bytes=1_000_000):
+    """The request body as a JSON object, or BadRequest saying what is wrong with it."""
+    if request.content_length and request.content_length > max_bytes:
+        raise BadRequest(f"body larger than {max_bytes} bytes")
+    raw = request.get_data(as_text=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as err:
+        raise BadRequest(f"malformed JSON: {err}", {"_body": [f"malformed JSON: {err}"]}) from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object", {"_body": ["must be a JSON object"]})
+    return body
+
+
+def load(schema, data, what="request"):
+    """Validate ``data`` with a marshmallow schema instance; BadRequest with field errors."""
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise BadRequest(f"invalid {what}", err.messages) from None

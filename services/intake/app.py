@@ -1,0 +1,182 @@
+"""Intake's use cases: load a stream, decide, append; the vault for personal data. No nameko here,
+so HTTP and RPC entrypoints share one implementation."""
+import logging
+import uuid
+
+from pathways.contracts import new_event
+from pathways.errors import BadRequest
+from pathways.eventstore import ConcurrencyError
+from pathways.identifiers import InvalidIdentifier, national_id
+from pathways.runtime.http import Conflict, Gone, NotFoundError, load
+from pathways.timeutil import iso, utcnow
+from services.intake import schemas
+from services.intake.domain import (DomainError, NotFound, decide_participant, decide_run,
+                                    fold_participant, fold_run)
+from services.intake.vault import AlreadyRegistered, Erased
+
+log = logging.getLogger(__name__)
+COMMANDERS = ("caseworker", "coordinator", "admin")
+PLANNERS = ("coordinator", "admin")
+READERS_OF_PERSONAL_DATA = ("caseworker", "coordinator")
+MAX_RETRIES = 5
+
+
+def run_stream(run_id):
+    return f"run-{run_id}"
+
+
+def participant_stream(participant_id):
+    return f"participant-{participant_id}"
+
+
+class Intake:
+    def __init__(self, store, vault, access_log, *, views=None, clock=utcnow):
+        self.store, self.vault, self.access_log = store, vault, access_log
+        self.views, self.clock = views, clock
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def _load(self, caller, stream, fold, what):
+        events = self.store.read_stream(stream)
+        if events and events[0]["org"] != caller.org:
+            events = []      # another organisation's: it does not exist for this caller
+        state = fold(events)
+        return state, len(events)
+
+    def _execute(self, caller, stream, fold, decide, cmd, what):
+        """Decide on the freshest state and append; on a concurrent write, decide again."""
+        for _ in range(MAX_RETRIES):
+            state, version = self._load(caller, stream, fold, what)
+            try:
+                decided = decide(state, cmd)
+            except NotFound as err:
+                raise NotFoundError(str(err)) from None
+            except DomainError as err:
+                raise Conflict(err.rule, str(err)) from None
+            correlation = str(uuid.uuid4())
+            drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
+                                correlation_id=correlation) for t, p in decided]
+            try:
+                stored = self.store.append(stream, version, drafts)
+            except ConcurrencyError:
+                continue
+            if self.views is not None:
+                self.views.refresh()
+            return stored
+        raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")
+
+    # --- programme runs ---------------------------------------------------------------------------
+    def create_run(self, caller, body):
+        caller.require(*PLANNERS)
+        data = schemas.dates_as_text(load(schemas.CreateRunSchema(), body, "programme run"))
+        run_id = str(uuid.uuid4())
+        self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                      {"type": "CreateRun", "run_id": run_id, **data}, "programme run")
+        return self.get_run(caller, run_id)
+
+    def get_run(self, caller, run_id):
+        run, _ = self._load(caller, run_stream(run_id), fold_run, "programme run")
+        if not run.exists:
+            raise NotFoundError("programme run not found")
+        return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
+                                                for e in run.enrolments.values()]}
+
+    def list_runs(self, caller):
+        return self.views.list_runs(caller.org)
+
+    @staticmethod
+    def _enrolment_view(run, e):
+        return {"run_id": run.run_id, "enrolment_id": e.enrolment_id,
+                "participant_id": e.participant_id, "state": e.state, "consent": e.consent,
+                "percent": e.percent, "days_per_week": e.days_per_week,
+                "start_date": e.start_date,
+                "queue_position": (run.waitlist.index(e.enrolment_id) + 1
+                                   if e.enrolment_id in run.waitlist else None)}
+
+    # --- enrolments -------------------------------------------------------------------------------
+    def refer(self, caller, run_id, body):
+        caller.require(*COMMANDERS)
+        data = load(schemas.ReferSchema(), body, "referral")
+        self._participant(caller, data["participant_id"])      # must exist in this org
+        enrolment_id = str(uuid.uuid4())
+        self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                      {"type": "Refer", "enrolment_id": enrolment_id, **data}, "programme run")
+        return self.get_enrolment(caller, run_id, enrolment_id)
+
+    def enrolment_action(self, caller, run_id, enrolment_id, action, body):
+        caller.require(*COMMANDERS)
+        if action not in schemas.ENROLMENT_ACTIONS:
+            raise NotFoundError(f"unknown action {action!r} (one of: "
+                                f"{', '.join(schemas.ENROLMENT_ACTIONS)})")
+        kind, schema = schemas.ENROLMENT_ACTIONS[action]
+        data = schemas.dates_as_text(load(schema(), body, action))
+        self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                      {"type": kind, "enrolment_id": enrolment_id, **data}, "programme run")
+        return self.get_enrolment(caller, run_id, enrolment_id)
+
+    def get_enrolment(self, caller, run_id, enrolment_id):
+        run, _ = self._load(caller, run_stream(run_id), fold_run, "programme run")
+        e = run.enrolments.get(enrolment_id) if run.exists else None
+        if e is None:
+            raise NotFoundError("enrolment not found")
+        return self._enrolment_view(run, e)
+
+    # --- participants and personal data ----------------------------------------------------------
+    def _participant(self, caller, participant_id):
+        participant, _ = self._load(caller, participant_stream(participant_id), fold_participant,
+                                    "participant")
+        if not participant.exists:
+            raise NotFoundError("participant not found")
+        return participant
+
+    def register_participant(self, caller, body):
+        caller.require(*COMMANDERS)
+        data = load(schemas.ParticipantSchema(), body, "participant")
+        try:
+            nid = national_id(data["country"], data["national_id"])
+        except InvalidIdentifier as err:
+            raise BadRequest("invalid participant", {"national_id": [str(err)]}) from None
+        participant_id = str(uuid.uuid4())
+        try:
+            self.vault.reserve(caller.org, nid.country, nid.number, participant_id)
+        except AlreadyRegistered as err:
+            raise Conflict("already_registered", str(err),
+                           participant_id=err.participant_id) from None
+        try:
+            self.vault.store(participant_id, caller.org, {**data, "national_id": nid.number})
+            self._execute(caller, participant_stream(participant_id), fold_participant,
+                          decide_participant,
+                          {"type": "Register", "participant_id": participant_id,
+                           "birth_year": nid.birth_date.year, "gender": nid.gender,
+                           "municipality": data["municipality"],
+                           "needs_group": data["needs_group"], "country": nid.country},
+                          "participant")
+        except Exception:
+            self.vault.erase(participant_id)   # no personal data without its event
+            raise
+        return {"participant_id": participant_id, "birth_year": nid.birth_date.year,
+                "gender": nid.gender, "municipality": data["municipality"],
+                "needs_group": data["needs_group"], "country": nid.country}
+
+    def read_personal_data(self, caller, participant_id, query):
+        caller.require(*READERS_OF_PERSONAL_DATA)
+        purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
+        participant = self._participant(caller, participant_id)
+        self.access_log.insert_one({
+            "who": caller.id, "role": caller.role, "org": caller.org, "whose": participant_id,
+            "when": iso(self.clock()), "why": purpose, "erased": participant.erased})
+        if participant.erased:
+            raise Gone("the participant's personal data was erased")
+        try:
+            return {"participant_id": participant_id, **self.vault.read(participant_id)}
+        except Erased:
+            raise Gone("the participant's personal data was erased") from None
+
+    def erase_participant(self, caller, participant_id):
+        caller.require("coordinator", "admin")
+        participant = self._participant(caller, participant_id)
+        if participant.erased:
+            raise Conflict("already_erased", "the participant's data is already erased")
+        self.vault.erase(participant_id)   # key first: a retry after a crash finishes the job
+        self._execute(caller, participant_stream(participant_id), fold_participant,
+                      decide_participant, {"type": "Erase"}, "participant")
+        return {"participant_id": participant_id, "erased": True}

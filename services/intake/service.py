@@ -1,0 +1,148 @@
+"""The intake nameko service: entrypoints only (HTTP, RPC, timer) over ``app.Intake``.
+
+HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pass the same value
+as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
+"""
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from pathways.errors import BadRequest
+from pathways.mongo import Database
+from pathways.runtime import EventLog, FeedEntrypoints, mongo_database
+from pathways.runtime.auth import Auth, Forbidden, Unauthorized
+from pathways.runtime.http import Conflict, Gone, NotFoundError, json_endpoint, read_json, respond
+from services.intake.app import Intake
+from services.intake.openapi import openapi_document
+from services.intake.vault import Vault, master_key_from
+from services.intake.views import RunsView
+
+EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone)
+
+
+class IntakeApp(DependencyProvider):
+    """Builds the use-case object once per container, on the container's EventLog store."""
+
+    def setup(self):
+        config = self.container.config
+        self.db = mongo_database(config, self.container.service_name)
+        keys = Database(self.db.client, f"{self.db.name}_keys", flat=self.db.flat)
+        self.vault = Vault(self.db, keys, master_key_from(config.get("VAULT_MASTER_KEY")))
+        self.app = None
+
+    def get_dependency(self, worker_ctx):
+        if self.app is None:  # the EventLog is set up by now; setup order is not guaranteed
+            store = next(d for d in self.container.dependencies if isinstance(d, EventLog)).store
+            self.app = Intake(store, self.vault, self.db["access_log"],
+                              views=RunsView(self.db, store))
+        return self.app
+
+
+class IntakeService(FeedEntrypoints):
+    name = "intake"
+    event_log = EventLog()
+    intake = IntakeApp()
+    auth = Auth()
+
+    # --- HTTP ------------------------------------------------------------------------------------
+    @http("GET", "/openapi.json")
+    def http_openapi(self, request):
+        return respond(200, openapi_document())
+
+    @http("POST", "/runs")
+    @json_endpoint
+    def http_create_run(self, request):
+        return respond(201, self.intake.create_run(self.auth.from_request(request), read_json(request)))
+
+    @http("GET", "/runs")
+    @json_endpoint
+    def http_list_runs(self, request):
+        return respond(200, {"runs": self.intake.list_runs(self.auth.from_request(request))})
+
+    @http("GET", "/runs/<string:run_id>")
+    @json_endpoint
+    def http_get_run(self, request, run_id):
+        return respond(200, self.intake.get_run(self.auth.from_request(request), run_id))
+
+    @http("POST", "/runs/<string:run_id>/enrolments")
+    @json_endpoint
+    def http_refer(self, request, run_id):
+        caller = self.auth.from_request(request)
+        return respond(201, self.intake.refer(caller, run_id, read_json(request)))
+
+    @http("GET", "/runs/<string:run_id>/enrolments/<string:enrolment_id>")
+    @json_endpoint
+    def http_get_enrolment(self, request, run_id, enrolment_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.intake.get_enrolment(caller, run_id, enrolment_id))
+
+    @http("POST", "/runs/<string:run_id>/enrolments/<string:enrolment_id>/<string:action>")
+    @json_endpoint
+    def http_enrolment_action(self, request, run_id, enrolment_id, action):
+        caller = self.auth.from_request(request)
+        return respond(200, self.intake.enrolment_action(caller, run_id, enrolment_id, action,
+                                                         read_json(request)))
+
+    @http("POST", "/participants")
+    @json_endpoint
+    def http_register(self, request):
+        caller = self.auth.from_request(request)
+        return respond(201, self.intake.register_participant(caller, read_json(request)))
+
+    @http("GET", "/participants/<string:participant_id>")
+    @json_endpoint
+    def http_read_participant(self, request, participant_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.intake.read_personal_data(caller, participant_id,
+                                                           request.args.to_dict()))
+
+    @http("POST", "/participants/<string:participant_id>/erase")
+    @json_endpoint
+    def http_erase(self, request, participant_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.intake.erase_participant(caller, participant_id))
+
+    # --- RPC (credentials in context data) -------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def create_run(self, body):
+        return self.intake.create_run(self.auth.from_context(), body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_runs(self):
+        return self.intake.list_runs(self.auth.from_context())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_run(self, run_id):
+        return self.intake.get_run(self.auth.from_context(), run_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def refer(self, run_id, body):
+        return self.intake.refer(self.auth.from_context(), run_id, body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def enrolment_action(self, run_id, enrolment_id, action, body=None):
+        return self.intake.enrolment_action(self.auth.from_context(), run_id, enrolment_id,
+                                            action, body or {})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_enrolment(self, run_id, enrolment_id):
+        return self.intake.get_enrolment(self.auth.from_context(), run_id, enrolment_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def register_participant(self, body):
+        return self.intake.register_participant(self.auth.from_context(), body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def read_personal_data(self, participant_id, purpose):
+        return self.intake.read_personal_data(self.auth.from_context(), participant_id,
+                                              {"purpose": purpose})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def erase_participant(self, participant_id):
+        return self.intake.erase_participant(self.auth.from_context(), participant_id)
+
+    # --- background ------------------------------------------------------------------------------
+    @timer(interval=2)
+    def refresh_views(self):
+        self.intake.views.refresh()
