@@ -5,6 +5,7 @@ A simple per-organisation token scheme: config ``AUTH_TOKENS`` maps a token to
 header value in nameko's context data (``authorization``). The org and actor of every command come
 from here, never from a request body.
 """
+import json
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
@@ -41,7 +42,13 @@ class Caller:
 
 
 def load_tokens(raw):
-    """Validate the AUTH_TOKENS config; a bad entry is a startup error that names it."""
+    """Validate the AUTH_TOKENS config (a mapping, or the same as a JSON string, as it comes from
+    an environment variable); a bad entry is a startup error that names it."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except ValueError as err:
+            raise ValueError(f"config error: AUTH_TOKENS is not valid JSON: {err}") from None
     if not isinstance(raw, dict):
         raise ValueError("config error: AUTH_TOKENS must map tokens to {org, role, id}")
     tokens = {}
