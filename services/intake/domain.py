@@ -248,11 +248,14 @@ def evolve_run(run, kind, p):
     return run
 
 
-def fold_run(events):
-    run = Run()
+def _fold(state, evolve, events):
     for ev in events:
-        run = evolve_run(run, ev["type"], ev["payload"])
-    return run
+        state = evolve(state, ev["type"], ev["payload"])
+    return state
+
+
+def fold_run(events):
+    return _fold(Run(), evolve_run, events)
 
 
 # --- participant ---------------------------------------------------------------------------------
@@ -291,7 +294,4 @@ def evolve_participant(participant, kind, p):
 
 
 def fold_participant(events):
-    participant = Participant()
-    for ev in events:
-        participant = evolve_participant(participant, ev["type"], ev["payload"])
-    return participant
+    return _fold(Participant(), evolve_participant, events)
