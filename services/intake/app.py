@@ -1,24 +1,20 @@
 """Intake's use cases: load a stream, decide, append; the vault for personal data. No nameko here,
 so HTTP and RPC entrypoints share one implementation."""
-import logging
 import uuid
 
-from pathways.contracts import new_event
 from pathways.errors import BadRequest
-from pathways.eventstore import ConcurrencyError
 from pathways.identifiers import InvalidIdentifier, national_id
+from pathways.runtime.commands import Commands
 from pathways.runtime.http import Conflict, Gone, NotFoundError, load
 from pathways.timeutil import iso, utcnow
 from services.intake import schemas
-from services.intake.domain import (DomainError, NotFound, decide_participant, decide_run,
-                                    fold_participant, fold_run)
+from services.intake.domain import (decide_participant, decide_run, fold_participant,
+                                    fold_run)
 from services.intake.vault import AlreadyRegistered, Erased
 
-log = logging.getLogger(__name__)
 COMMANDERS = ("caseworker", "coordinator", "admin")
 PLANNERS = ("coordinator", "admin")
 READERS_OF_PERSONAL_DATA = ("caseworker", "coordinator")
-MAX_RETRIES = 5
 
 
 def run_stream(run_id):
@@ -33,36 +29,13 @@ class Intake:
     def __init__(self, store, vault, access_log, *, views=None, clock=utcnow):
         self.store, self.vault, self.access_log = store, vault, access_log
         self.views, self.clock = views, clock
+        self.commands = Commands(store, after_commit=views.refresh if views else None)
 
-    # --- plumbing ---------------------------------------------------------------------------------
-    def _load(self, caller, stream, fold, what):
-        events = self.store.read_stream(stream)
-        if events and events[0]["org"] != caller.org:
-            events = []      # another organisation's: it does not exist for this caller
-        state = fold(events)
-        return state, len(events)
+    def _load(self, caller, stream, fold):
+        return self.commands.load(stream, fold, caller.org)
 
     def _execute(self, caller, stream, fold, decide, cmd, what):
-        """Decide on the freshest state and append; on a concurrent write, decide again."""
-        for _ in range(MAX_RETRIES):
-            state, version = self._load(caller, stream, fold, what)
-            try:
-                decided = decide(state, cmd)
-            except NotFound as err:
-                raise NotFoundError(str(err)) from None
-            except DomainError as err:
-                raise Conflict(err.rule, str(err)) from None
-            correlation = str(uuid.uuid4())
-            drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
-                                correlation_id=correlation) for t, p in decided]
-            try:
-                stored = self.store.append(stream, version, drafts)
-            except ConcurrencyError:
-                continue
-            if self.views is not None:
-                self.views.refresh()
-            return stored
-        raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")
+        return self.commands.execute(caller, stream, fold, decide, cmd, what)
 
     # --- programme runs ---------------------------------------------------------------------------
     def create_run(self, caller, body):
@@ -74,7 +47,7 @@ class Intake:
         return self.get_run(caller, run_id)
 
     def get_run(self, caller, run_id):
-        run, _ = self._load(caller, run_stream(run_id), fold_run, "programme run")
+        run, _ = self._load(caller, run_stream(run_id), fold_run)
         if not run.exists:
             raise NotFoundError("programme run not found")
         return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
@@ -114,7 +87,7 @@ class Intake:
         return self.get_enrolment(caller, run_id, enrolment_id)
 
     def get_enrolment(self, caller, run_id, enrolment_id):
-        run, _ = self._load(caller, run_stream(run_id), fold_run, "programme run")
+        run, _ = self._load(caller, run_stream(run_id), fold_run)
         e = run.enrolments.get(enrolment_id) if run.exists else None
         if e is None:
             raise NotFoundError("enrolment not found")
@@ -122,8 +95,7 @@ class Intake:
 
     # --- participants and personal data ----------------------------------------------------------
     def _participant(self, caller, participant_id):
-        participant, _ = self._load(caller, participant_stream(participant_id), fold_participant,
-                                    "participant")
+        participant, _ = self._load(caller, participant_stream(participant_id), fold_participant)
         if not participant.exists:
             raise NotFoundError("participant not found")
         return participant

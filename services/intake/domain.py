@@ -12,22 +12,13 @@ participating -> completed | left | aborted, or not_relevant / registered_in_err
 """
 from dataclasses import dataclass, field
 
+from pathways.domain import DomainError, NotFound, fold
+
 ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
 HOLDS_PLACE = ("place_allocated", "participating")
 FINAL = ("completed", "left", "aborted", "not_relevant", "registered_in_error")
 
 
-class DomainError(Exception):
-    """A command broke a rule; ``rule`` names it for clients, the message explains it."""
-
-    def __init__(self, rule, message):
-        super().__init__(message)
-        self.rule = rule
-
-
-class NotFound(DomainError):
-    def __init__(self, what):
-        super().__init__("not_found", f"{what} not found")
 
 
 @dataclass
@@ -248,14 +239,8 @@ def evolve_run(run, kind, p):
     return run
 
 
-def _fold(state, evolve, events):
-    for ev in events:
-        state = evolve(state, ev["type"], ev["payload"])
-    return state
-
-
 def fold_run(events):
-    return _fold(Run(), evolve_run, events)
+    return fold(Run(), evolve_run, events)
 
 
 # --- participant ---------------------------------------------------------------------------------
@@ -294,4 +279,4 @@ def evolve_participant(participant, kind, p):
 
 
 def fold_participant(events):
-    return _fold(Participant(), evolve_participant, events)
+    return fold(Participant(), evolve_participant, events)

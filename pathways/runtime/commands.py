@@ -1,0 +1,48 @@
+"""Load a stream, decide, append: the command path every service shares."""
+import uuid
+
+from pathways.contracts import new_event
+from pathways.domain import DomainError, NotFound
+from pathways.eventstore import ConcurrencyError
+from pathways.runtime.http import Conflict, NotFoundError
+
+MAX_RETRIES = 5
+
+
+class Commands:
+    def __init__(self, store, after_commit=None):
+        self.store, self.after_commit = store, after_commit
+
+    def load(self, stream, fold, org=None):
+        """Fold a stream; with ``org``, another organisation's stream counts as absent."""
+        events = self.store.read_stream(stream)
+        if org is not None and events and events[0]["org"] != org:
+            events = []
+        return fold(events), len(events)
+
+    def execute(self, caller, stream, fold, decide, cmd, what, *, org_scoped=True,
+                causation_id=None, correlation_id=None):
+        """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
+        again. Domain errors become 404/409 for the entrypoints."""
+        for _ in range(MAX_RETRIES):
+            state, version = self.load(stream, fold, caller.org if org_scoped else None)
+            try:
+                decided = decide(state, cmd)
+            except NotFound as err:
+                raise NotFoundError(str(err)) from None
+            except DomainError as err:
+                raise Conflict(err.rule, str(err)) from None
+            if not decided:
+                return []
+            correlation = correlation_id or str(uuid.uuid4())
+            drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
+                                correlation_id=correlation, causation_id=causation_id)
+                      for t, p in decided]
+            try:
+                stored = self.store.append(stream, version, drafts)
+            except ConcurrencyError:
+                continue
+            if self.after_commit is not None:
+                self.after_commit()
+            return stored
+        raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")
