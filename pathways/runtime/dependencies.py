@@ -84,32 +84,44 @@ class EventLog(DependencyProvider):
 
 class Inbox(DependencyProvider):
     """Gives workers a Consumer applying ``sources``' events to the handlers that
-    ``handlers_factory(db)`` returns ({event type: fn(event)}), db being the service's database."""
+    ``handlers_factory(container, db)`` returns ({event type: fn(event)}), db being the service's
+    database. Built on first use, so the handlers may use other dependencies of the container.
+    A source named like the service itself is read from the service's own log."""
 
     def __init__(self, sources, handlers_factory, name=None, **consumer_options):
         self.sources, self.handlers_factory = tuple(sources), handlers_factory
         self.consumer_name, self.consumer_options = name, consumer_options
-        self.consumer = self.feed = None
+        self._consumer = None
 
     def setup(self):
         config, service = self.container.config, self.container.service_name
-        db = mongo_database(config, service)
+        self.db = mongo_database(config, service)
         feeds = config.get("FEEDS") or {}
         http = {s: url for s, url in feeds.items() if s in self.sources and url != "rpc"}
-        rpc = RpcFeed(config) if len(http) < len(self.sources) else None
-        http_feed = HttpFeed(http) if http else None
+        remote = [s for s in self.sources if s != service and s not in http]
+        self._rpc = RpcFeed(config) if remote else None
+        self._http = HttpFeed(http) if http else None
+        own = EventStore(self.db, service, validate=False) if service in self.sources else None
 
         def feed(source, after, limit):
-            return (http_feed if source in http else rpc)(source, after, limit)
+            if source == service:
+                return own.events_after(after, limit)
+            return (self._http if source in http else self._rpc)(source, after, limit)
+        self.feed = feed
 
-        self.feed, self._closers = feed, [f for f in (rpc, http_feed) if f is not None]
-        self.consumer = Consumer(db, self.consumer_name or service,
-                                 self.handlers_factory(db), feed, sources=self.sources,
-                                 **self.consumer_options).ensure_indexes()
+    @property
+    def consumer(self):
+        if self._consumer is None:
+            self._consumer = Consumer(
+                self.db, self.consumer_name or self.container.service_name,
+                self.handlers_factory(self.container, self.db), self.feed,
+                sources=self.sources, **self.consumer_options).ensure_indexes()
+        return self._consumer
 
     def stop(self):
-        for f in self._closers:
-            f.close()
+        for f in (self._rpc, self._http):
+            if f is not None:
+                f.close()
 
     def get_dependency(self, worker_ctx):
         return self.consumer

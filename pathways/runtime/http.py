@@ -29,6 +29,10 @@ class Gone(PathwaysError):
     """HTTP 410: it existed and was erased."""
 
 
+EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone)
+"""What an RPC entrypoint declares as ``expected_exceptions``: the caller's fault, not ours."""
+
+
 def respond(status, body):
     return status, {"Content-Type": "application/json"}, json.dumps(body, default=str)
 
@@ -89,3 +93,9 @@ def load(schema, data, what="request"):
         return schema.load(data)
     except ValidationError as err:
         raise BadRequest(f"invalid {what}", err.messages) from None
+
+
+def load_command(schema, data, what="request"):
+    """Like :func:`load`, with dates back as ISO strings: commands and events carry text dates."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in load(schema, data, what).items()}

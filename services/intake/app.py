@@ -5,7 +5,7 @@ import uuid
 from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import Conflict, Gone, NotFoundError, load
+from pathways.runtime.http import Conflict, Gone, NotFoundError, load, load_command
 from pathways.timeutil import iso, utcnow
 from services.intake import schemas
 from services.intake.domain import (decide_participant, decide_run, fold_participant,
@@ -40,7 +40,7 @@ class Intake:
     # --- programme runs ---------------------------------------------------------------------------
     def create_run(self, caller, body):
         caller.require(*PLANNERS)
-        data = schemas.dates_as_text(load(schemas.CreateRunSchema(), body, "programme run"))
+        data = load_command(schemas.CreateRunSchema(), body, "programme run")
         run_id = str(uuid.uuid4())
         self._execute(caller, run_stream(run_id), fold_run, decide_run,
                       {"type": "CreateRun", "run_id": run_id, **data}, "programme run")
@@ -81,7 +81,7 @@ class Intake:
             raise NotFoundError(f"unknown action {action!r} (one of: "
                                 f"{', '.join(schemas.ENROLMENT_ACTIONS)})")
         kind, schema = schemas.ENROLMENT_ACTIONS[action]
-        data = schemas.dates_as_text(load(schema(), body, action))
+        data = load_command(schema(), body, action)
         self._execute(caller, run_stream(run_id), fold_run, decide_run,
                       {"type": kind, "enrolment_id": enrolment_id, **data}, "programme run")
         return self.get_enrolment(caller, run_id, enrolment_id)

@@ -98,8 +98,3 @@ ENROLMENT_ACTIONS = {
     "reject": ("Reject", RejectSchema),
     "void": ("Void", EmptySchema),
 }
-
-
-def dates_as_text(data):
-    """Commands carry ISO date strings (what the events store and compare)."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}

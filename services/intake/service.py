@@ -3,46 +3,31 @@
 HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pass the same value
 as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
 """
-from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
 
-from pathways.errors import BadRequest
 from pathways.mongo import Database
-from pathways.runtime import EventLog, FeedEntrypoints, mongo_database
-from pathways.runtime.auth import Auth, Forbidden, Unauthorized
-from pathways.runtime.http import Conflict, Gone, NotFoundError, json_endpoint, read_json, respond
+from pathways.runtime import EventLog, FeedEntrypoints
+from pathways.runtime.app import ServiceApp
+from pathways.runtime.auth import Auth
+from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
 from services.intake.app import Intake
 from services.intake.openapi import openapi_document
 from services.intake.vault import Vault, master_key_from
 from services.intake.views import RunsView
 
-EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone)
 
-
-class IntakeApp(DependencyProvider):
-    """Builds the use-case object once per container, on the container's EventLog store."""
-
-    def setup(self):
-        config = self.container.config
-        self.db = mongo_database(config, self.container.service_name)
-        keys = Database(self.db.client, f"{self.db.name}_keys", flat=self.db.flat)
-        self.vault = Vault(self.db, keys, master_key_from(config.get("VAULT_MASTER_KEY")))
-        self.app = None
-
-    def get_dependency(self, worker_ctx):
-        if self.app is None:  # the EventLog is set up by now; setup order is not guaranteed
-            store = next(d for d in self.container.dependencies if isinstance(d, EventLog)).store
-            self.app = Intake(store, self.vault, self.db["access_log"],
-                              views=RunsView(self.db, store))
-        return self.app
+def build_intake(container, db, store):
+    keys = Database(db.client, f"{db.name}_keys", flat=db.flat)
+    vault = Vault(db, keys, master_key_from(container.config.get("VAULT_MASTER_KEY")))
+    return Intake(store, vault, db["access_log"], views=RunsView(db, store))
 
 
 class IntakeService(FeedEntrypoints):
     name = "intake"
     event_log = EventLog()
-    intake = IntakeApp()
+    intake = ServiceApp(build_intake)
     auth = Auth()
 
     # --- HTTP ------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class SourceService(FeedEntrypoints):
 class CounterService:
     name = "reporting"
     db = ServiceDatabase()
-    inbox = Inbox(["intake"], lambda db: {"Counted": Totals(db).on_counted},
+    inbox = Inbox(["intake"], lambda container, db: {"Counted": Totals(db).on_counted},
                   registry=make_registry())
 
     @event_handler("intake", "Counted")

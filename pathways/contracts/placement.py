@@ -1,0 +1,83 @@
+"""Event contracts of the placement service (v1). No personal data: participants by id, mentors
+only as a flag, follow-ups without notes."""
+from marshmallow import Schema, fields, validate
+
+from pathways.contracts.registry import REGISTRY
+
+PLACEMENT_KINDS = ("work_trial", "internship", "wage_subsidy_temporary",
+                   "wage_subsidy_permanent", "small_job", "mentor_supported", "ordinary_job",
+                   "education")
+PARTIES = ("participant", "employer", "caseworker")
+END_STATUSES = ("completed", "shortened", "annulled")
+END_REASONS = ("completed_as_planned", "got_job", "education", "sick", "employer_ended",
+               "participant_ended", "needs_other_support", "registered_in_error", "other")
+OUTCOMES = ("employed_ordinary", "employed_subsidised", "employed_flexible", "employed_small_job",
+            "self_employed", "education", "other_programme", "not_in_work", "unknown")
+FOLLOW_UP_KINDS = ("visit", "call", "meeting")
+FOLLOW_UP_WITH = ("participant", "employer", "mentor", "participant_and_employer")
+ID = validate.Length(min=1, max=64)
+
+
+class PlacementRef(Schema):
+    placement_id = fields.String(required=True, validate=ID)
+    participant_id = fields.String(required=True, validate=ID)
+    enrolment_id = fields.String(required=True, validate=ID)
+    employer_id = fields.String(required=True, validate=ID)
+    opportunity_id = fields.String(required=True, allow_none=True, validate=ID)
+
+
+@REGISTRY.contract("PlacementProposed", 1)
+class PlacementProposedV1(PlacementRef):
+    kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
+    hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
+    wage_subsidy_percent = fields.Integer(required=True, allow_none=True,
+                                          validate=validate.Range(min=1, max=100))
+    has_mentor = fields.Boolean(required=True)
+    start_date = fields.Date(required=True)
+    planned_end_date = fields.Date(required=True, allow_none=True)
+
+
+@REGISTRY.contract("PlacementApproved", 1)
+class PlacementApprovedV1(PlacementRef):
+    party = fields.String(required=True, validate=validate.OneOf(PARTIES))
+    agreed = fields.Boolean(required=True)   # true once all three parties approved
+
+
+@REGISTRY.contract("PlacementStarted", 1)
+class PlacementStartedV1(PlacementRef):
+    kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
+    hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
+    start_date = fields.Date(required=True)
+
+
+@REGISTRY.contract("FollowUpRecorded", 1)
+class FollowUpRecordedV1(PlacementRef):
+    date = fields.Date(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
+    with_whom = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_WITH))
+
+
+@REGISTRY.contract("PlacementEnded", 1)
+class PlacementEndedV1(PlacementRef):
+    status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
+    reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
+    end_date = fields.Date(required=True)
+
+
+class CaseRef(Schema):
+    participant_id = fields.String(required=True, validate=ID)
+    enrolment_id = fields.String(required=True, validate=ID)
+    run_id = fields.String(required=True, validate=ID)
+
+
+@REGISTRY.contract("CaseClosed", 1)
+class CaseClosedV1(CaseRef):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    date = fields.Date(required=True)
+
+
+@REGISTRY.contract("OutcomeObserved", 1)
+class OutcomeObservedV1(CaseRef):
+    months = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 3, 6, 12)))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    date = fields.Date(required=True)

@@ -1,0 +1,34 @@
+"""A service's use-case object as a nameko dependency, built once per container."""
+from nameko.extensions import DependencyProvider
+
+from pathways.runtime.dependencies import EventLog, mongo_database
+
+
+def dependency_of(container, cls):
+    """The container's bound dependency provider of type ``cls``."""
+    return next(d for d in container.dependencies if isinstance(d, cls))
+
+
+class ServiceApp(DependencyProvider):
+    """``factory(container, db, store) -> app``; built lazily, because nameko sets dependencies up
+    in no fixed order and the app needs the EventLog's store."""
+
+    def __init__(self, factory):
+        self.factory = factory
+
+    def setup(self):
+        self.app = None
+
+    def start(self):
+        self.instance()  # every dependency is set up now: a bad config fails the start, loudly
+
+    def instance(self):
+        if self.app is None:
+            container = self.container
+            self.app = self.factory(container,
+                                    mongo_database(container.config, container.service_name),
+                                    dependency_of(container, EventLog).store)
+        return self.app
+
+    def get_dependency(self, worker_ctx):
+        return self.instance()

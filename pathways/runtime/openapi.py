@@ -1,0 +1,43 @@
+"""OpenAPI 3 documents from a service's routes and marshmallow schemas (apispec)."""
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+ERRORS = {
+    "400": {"description": "invalid input; `errors` maps each field to its messages"},
+    "401": {"description": "missing or unknown token"},
+    "403": {"description": "the caller's role may not do this"},
+    "404": {"description": "not found (or another organisation's)"},
+    "409": {"description": "a rule refuses it; `error` names the rule"},
+}
+FEED = ("GET", "/events", "The service's event log as a paged feed (after, limit, format)",
+        None, "200", ("after", "limit", "format"))
+
+
+def build(title, routes):
+    """``routes``: (method, path with {params}, summary, body schema class or None, ok status,
+    query parameter names)."""
+    spec = APISpec(title=title, version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths = {}
+    for method, path, summary, body, ok, query in (*routes, FEED):
+        op = {"summary": summary, "responses": {ok: {"description": "OK"}, **ERRORS}}
+        if path != "/events":
+            op["security"] = [{"bearer": []}]
+        params = [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}}
+                  for n in re.findall(r"{(\w+)}", path)]
+        params += [{"in": "query", "name": n, "schema": {"type": "string"}} for n in query]
+        if params:
+            op["parameters"] = params
+        if body is not None:
+            name = body.__name__.removesuffix("Schema")
+            if name not in spec.components.schemas:
+                spec.components.schema(name, schema=body)
+            op["requestBody"] = {"required": True,
+                                 "content": {"application/json": {"schema": name}}}
+        paths.setdefault(path, {})[method.lower()] = op
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

@@ -1,0 +1,28 @@
+"""A service's own read model of stream summaries (e.g. programme runs, opportunities), for
+listing without reading every stream. Built by the kernel consumer from the service's own log, so
+it is always rebuildable; each document is the fold of one stream, written with ``apply_once``."""
+from pathways.messaging import Consumer, apply_once
+
+
+class SummaryView:
+    def __init__(self, db, store, name, event_types, fold, summarize, key):
+        """``summarize(state, first_event) -> dict``; ``key(state) -> document id``."""
+        self.store, self.coll = store, db[name]
+        self.fold, self.summarize, self.key = fold, summarize, key
+        self.consumer = Consumer(db, name, {t: self._on_event for t in event_types},
+                                 lambda source, after, limit: store.events_after(after, limit),
+                                 sources=[store.source]).ensure_indexes()
+
+    def _on_event(self, event):
+        events = self.store.read_stream(event["stream_id"])
+        state = self.fold(events)
+        apply_once(self.coll, self.key(state), {"$set": self.summarize(state, events[0])},
+                   event["source"], event["position"])
+
+    def refresh(self):
+        return self.consumer.catch_up()
+
+    def find(self, query, sort):
+        self.refresh()
+        return [{k: v for k, v in d.items() if not k.startswith("_")}
+                for d in self.coll.find(query, sort=sort)]

@@ -1,0 +1,233 @@
+"""The employer service's rules as pure deciders: employers, agreements, job opportunities.
+
+- An **employer** (stream ``employer-<country>-<org number>``) is a firm, shared by every partner
+  organisation; its id comes from its organisation number, so registering it twice collides on
+  the stream's first version: duplicates are refused by the store itself.
+- An **agreement** (stream ``agreement-<id>``) binds one partner organisation and one employer:
+  draft -> active -> ended | aborted.
+- A **job opportunity** (stream ``opportunity-<id>``) belongs to the organisation that posted it
+  and may be shared with all. Its filled places are the placements that took one, by placement id,
+  so a placement event that arrives twice changes nothing.
+"""
+from dataclasses import dataclass, field
+
+from pathways.domain import DomainError, NotFound, fold
+
+
+def employer_id_for(country, org_number):
+    return f"{country}-{org_number}"
+
+
+# --- employer ------------------------------------------------------------------------------------
+@dataclass
+class Employer:
+    employer_id: str | None = None
+    country: str | None = None
+    org_number: str | None = None
+    name: str | None = None
+    sector: str | None = None
+    municipality: str | None = None
+
+    @property
+    def exists(self):
+        return self.employer_id is not None
+
+    def view(self):
+        return dict(self.__dict__)
+
+
+def decide_employer(employer, cmd):
+    kind = cmd["type"]
+    if kind == "Register":
+        if employer.exists:
+            raise DomainError("already_registered",
+                              f"employer {employer.org_number} ({employer.name}) is already "
+                              f"registered as {employer.employer_id}")
+        return [("EmployerRegistered", {k: cmd[k] for k in (
+            "employer_id", "country", "org_number", "name", "sector", "municipality")})]
+    if not employer.exists:
+        raise NotFound("employer")
+    if kind == "Update":
+        changed = {k: cmd[k] for k in ("name", "sector", "municipality")
+                   if k in cmd and cmd[k] != getattr(employer, k)}
+        if not changed:
+            return []
+        return [("EmployerUpdated", {"employer_id": employer.employer_id, **changed})]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def evolve_employer(employer, kind, p):
+    if kind in ("EmployerRegistered", "EmployerUpdated"):
+        for k, v in p.items():
+            setattr(employer, k, v)
+    return employer
+
+
+def fold_employer(events):
+    return fold(Employer(), evolve_employer, events)
+
+
+# --- agreement -----------------------------------------------------------------------------------
+@dataclass
+class Agreement:
+    agreement_id: str | None = None
+    employer_id: str | None = None
+    kind: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: str | None = None
+    end_date: str | None = None
+
+    @property
+    def exists(self):
+        return self.agreement_id is not None
+
+    def view(self):
+        return dict(self.__dict__)
+
+
+def decide_agreement(agreement, cmd):
+    kind = cmd["type"]
+    if kind == "Sign":
+        if agreement.exists:
+            raise DomainError("already_exists", "agreement already exists")
+        if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
+            raise DomainError("dates_out_of_order", "valid_to is before valid_from")
+        return [("AgreementSigned", {k: cmd.get(k) for k in (
+            "agreement_id", "employer_id", "kind", "valid_from", "valid_to")})]
+    if not agreement.exists:
+        raise NotFound("agreement")
+    if kind == "End":
+        if agreement.status != "active":
+            raise DomainError("illegal_transition", f"the agreement is already {agreement.status}")
+        if cmd["end_date"] < agreement.valid_from:
+            raise DomainError("dates_out_of_order", "end_date is before valid_from")
+        return [("AgreementEnded", {"agreement_id": agreement.agreement_id,
+                                    "employer_id": agreement.employer_id,
+                                    "status": cmd["status"], "end_date": cmd["end_date"]})]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def evolve_agreement(agreement, kind, p):
+    if kind == "AgreementSigned":
+        for k, v in p.items():
+            setattr(agreement, k, v)
+        agreement.status = "active"
+    elif kind == "AgreementEnded":
+        agreement.status, agreement.end_date = p["status"], p["end_date"]
+    return agreement
+
+
+def fold_agreement(events):
+    return fold(Agreement(), evolve_agreement, events)
+
+
+# --- job opportunity -----------------------------------------------------------------------------
+@dataclass
+class Opportunity:
+    opportunity_id: str | None = None
+    employer_id: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    places: int = 0
+    hours_per_week: float | None = None
+    requirements: str = ""
+    valid_from: str | None = None
+    valid_to: str | None = None
+    shared: bool = False
+    status: str | None = None
+    taken: list = field(default_factory=list)
+
+    @property
+    def exists(self):
+        return self.opportunity_id is not None
+
+    @property
+    def filled(self):
+        return len(self.taken)
+
+    def view(self):
+        return {**{k: v for k, v in self.__dict__.items() if k != "taken"},
+                "filled": self.filled, "free": max(self.places - self.filled, 0)}
+
+
+def _oref(o):
+    return {"opportunity_id": o.opportunity_id, "employer_id": o.employer_id}
+
+
+def decide_opportunity(o, cmd):
+    kind = cmd["type"]
+    if kind == "Post":
+        if o.exists:
+            raise DomainError("already_exists", "opportunity already exists")
+        if cmd["kind"] == "small_job" and not cmd.get("hours_per_week"):
+            raise DomainError("hours_required", "a small job needs hours_per_week")
+        if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
+            raise DomainError("dates_out_of_order", "valid_to is before valid_from")
+        return [("OpportunityPosted", {k: cmd.get(k) for k in (
+            "opportunity_id", "employer_id", "kind", "title", "places", "hours_per_week",
+            "requirements", "valid_from", "valid_to", "shared")})]
+    if not o.exists:
+        raise NotFound("opportunity")
+    if kind == "Share":
+        if o.shared:
+            raise DomainError("already_shared", "the opportunity is already shared")
+        if o.status == "withdrawn":
+            raise DomainError("withdrawn", "the opportunity was withdrawn")
+        return [("OpportunityShared", _oref(o))]
+    if kind == "TakePlace":
+        # ``force``: a placement that already started (a fact from another service) is recorded
+        # even on a full or withdrawn opportunity, flagged, never refused.
+        if cmd["placement_id"] in o.taken:
+            return []
+        if not cmd.get("force"):
+            if o.status == "withdrawn":
+                raise DomainError("withdrawn", "the opportunity was withdrawn")
+            if o.filled >= o.places:
+                raise DomainError("no_free_place",
+                                  f"all {o.places} places of the opportunity are filled")
+        filled = o.filled + 1
+        events = [("OpportunityPlaceTaken", {**_oref(o), "placement_id": cmd["placement_id"],
+                                             "filled": filled, "places": o.places,
+                                             "over_capacity": filled > o.places})]
+        if o.status == "open" and filled >= o.places:
+            events.append(("OpportunityFilled", {**_oref(o), "filled": filled}))
+        return events
+    if kind == "ReleasePlace":
+        if cmd["placement_id"] not in o.taken:
+            return []
+        filled = o.filled - 1
+        events = [("OpportunityPlaceReleased", {**_oref(o), "placement_id": cmd["placement_id"],
+                                                "filled": filled, "places": o.places})]
+        if o.status == "filled" and filled < o.places:
+            events.append(("OpportunityReopened", {**_oref(o), "filled": filled}))
+        return events
+    if kind == "Withdraw":
+        if o.status == "withdrawn":
+            raise DomainError("illegal_transition", "the opportunity is already withdrawn")
+        return [("OpportunityWithdrawn", {**_oref(o), "reason": cmd["reason"]})]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def evolve_opportunity(o, kind, p):
+    if kind == "OpportunityPosted":
+        for k, v in p.items():
+            setattr(o, k, v)
+        o.status = "open"
+    elif kind == "OpportunityShared":
+        o.shared = True
+    elif kind == "OpportunityPlaceTaken":
+        o.taken.append(p["placement_id"])
+    elif kind == "OpportunityPlaceReleased":
+        o.taken.remove(p["placement_id"])
+    elif kind == "OpportunityFilled":
+        o.status = "filled"
+    elif kind == "OpportunityReopened":
+        o.status = "open"
+    elif kind == "OpportunityWithdrawn":
+        o.status = "withdrawn"
+    return o
+
+
+def fold_opportunity(events):
+    return fold(Opportunity(), evolve_opportunity, events)

@@ -1,0 +1,74 @@
+"""The employer service's HTTP/RPC bodies (strict: unknown fields are refused)."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
+
+ID = validate.Length(min=1, max=64)
+MUNICIPALITY = validate.Regexp(r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ContactSchema(Strict):
+    """A contact person at the employer: personal data, kept out of the event log."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phone = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Regexp(r"^\+?[0-9 ]{5,20}$", error="must be a phone number"))
+    email = fields.Email(load_default=None, allow_none=True)
+
+
+class RegisterEmployerSchema(Strict):
+    country = fields.String(required=True, validate=validate.OneOf(COUNTRIES))
+    org_number = fields.String(required=True, validate=validate.Length(min=8, max=16))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sector = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    municipality = fields.String(required=True, validate=MUNICIPALITY)
+    contact = fields.Nested(ContactSchema, load_default=None, allow_none=True)
+
+
+class UpdateEmployerSchema(Strict):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    sector = fields.String(validate=validate.Length(min=1, max=100))
+    municipality = fields.String(validate=MUNICIPALITY)
+    contact = fields.Nested(ContactSchema, allow_none=True)
+
+
+class SignAgreementSchema(Strict):
+    employer_id = fields.String(required=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(AGREEMENT_KINDS))
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+
+
+class EndAgreementSchema(Strict):
+    status = fields.String(required=True, validate=validate.OneOf(("ended", "aborted")))
+    end_date = fields.Date(required=True)
+
+
+class PostOpportunitySchema(Strict):
+    employer_id = fields.String(required=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(OPPORTUNITY_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    hours_per_week = fields.Float(load_default=None, allow_none=True,
+                                  validate=validate.Range(min=0.5, max=60))
+    requirements = fields.String(load_default="", validate=validate.Length(max=2000))
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+    shared = fields.Boolean(load_default=False)
+
+
+class WithdrawSchema(Strict):
+    reason = fields.String(required=True, validate=validate.OneOf(
+        ("position_cancelled", "filled_elsewhere", "employer_withdrew", "posted_in_error", "other")))
+
+
+class TakePlaceSchema(Strict):
+    placement_id = fields.String(required=True, validate=ID)
+
+
+class EmptySchema(Strict):
+    pass
