@@ -1,5 +1,9 @@
 """Helpers shared by the tests: kernel test contracts and event builders."""
+import socket
+import time
 from collections import Counter, defaultdict
+
+import requests
 
 from marshmallow import Schema, fields, validate
 
@@ -63,3 +67,34 @@ def expected_from_log(events):
             out[e["stream_id"]][0] += e["payload"]["amount"]
             out[e["stream_id"]][1] += 1
     return {k: tuple(v) for k, v in out.items()}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout=30, what="condition"):
+    """Poll ``check()`` until it returns something truthy; fail loudly on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class ApiClient:
+    """A caller of one service's HTTP API with one token."""
+
+    def __init__(self, base, token):
+        self.base, self.session = base, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method, path, body=None, expect=200, **kw):
+        resp = self.session.request(method, self.base + path,
+                                    json=body if method != "GET" else None, **kw)
+        assert resp.status_code == expect, (method, path, resp.status_code, resp.text)
+        return resp.json()

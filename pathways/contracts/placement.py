@@ -35,6 +35,7 @@ class PlacementProposedV1(PlacementRef):
     has_mentor = fields.Boolean(required=True)
     start_date = fields.Date(required=True)
     planned_end_date = fields.Date(required=True, allow_none=True)
+    run_id = fields.String(required=True, validate=ID)
 
 
 @REGISTRY.contract("PlacementApproved", 1)

@@ -4,6 +4,7 @@ import uuid
 
 from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
+from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import Conflict, Gone, NotFoundError, load, load_command
 from pathways.timeutil import iso, utcnow
@@ -152,3 +153,17 @@ class Intake:
         self._execute(caller, participant_stream(participant_id), fold_participant,
                       decide_participant, {"type": "Erase"}, "participant")
         return {"participant_id": participant_id, "erased": True}
+
+    # --- reactions to the placement service's events ---------------------------------------------
+    def on_case_closed(self, event):
+        """A case closed in placement ends its enrolment here (once: a repeat finds it ended)."""
+        p = event["payload"]
+        actor = Caller(event["org"], "admin", "placement-events")
+        self.commands.execute(actor, run_stream(p["run_id"]), fold_run, decide_run,
+                              {"type": "CloseFromCase", "enrolment_id": p["enrolment_id"],
+                               "outcome": p["outcome"], "date": p["date"]},
+                              "programme run", org_scoped=False, causation_id=event["event_id"],
+                              correlation_id=event["correlation_id"])
+
+    def handlers(self):
+        return {"CaseClosed": self.on_case_closed}

@@ -17,6 +17,14 @@ from pathways.domain import DomainError, NotFound, fold
 ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
 HOLDS_PLACE = ("place_allocated", "participating")
 FINAL = ("completed", "left", "aborted", "not_relevant", "registered_in_error")
+# A case closed in placement ends the enrolment: its outcome as intake's (reason, outcome hint).
+CASE_OUTCOMES = {
+    "employed_ordinary": ("got_job", "employed"), "employed_subsidised": ("got_job", "employed"),
+    "employed_flexible": ("got_job", "employed"), "employed_small_job": ("got_job", "employed"),
+    "self_employed": ("got_job", "employed"), "education": ("education", "education"),
+    "other_programme": ("needs_other_support", "other_programme"),
+    "not_in_work": ("other", "not_in_work"), "unknown": ("other", "unknown"),
+}
 
 
 
@@ -185,6 +193,15 @@ def decide_run(run, cmd):
                                     "status": cmd["status"], "reason": cmd["reason"],
                                     "outcome_hint": cmd["outcome_hint"],
                                     "start_date": e.start_date, "end_date": cmd["end_date"]}),
+                *_next_in_line(run, e.enrolment_id)]
+    if kind == "CloseFromCase":
+        if e.state != "participating":
+            return []   # already ended here, or never started: nothing to end
+        reason, hint = CASE_OUTCOMES[cmd["outcome"]]
+        return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
+                                    "status": "completed", "reason": reason,
+                                    "outcome_hint": hint, "start_date": e.start_date,
+                                    "end_date": max(cmd["date"], e.start_date)}),
                 *_next_in_line(run, e.enrolment_id)]
     if kind == "Reject":
         _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),

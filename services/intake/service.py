@@ -3,13 +3,14 @@
 HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pass the same value
 as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
 """
+from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
 
 from pathways.mongo import Database
-from pathways.runtime import EventLog, FeedEntrypoints
-from pathways.runtime.app import ServiceApp
+from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
 from services.intake.app import Intake
@@ -24,10 +25,15 @@ def build_intake(container, db, store):
     return Intake(store, vault, db["access_log"], views=RunsView(db, store))
 
 
+def placement_handlers(container, db):
+    return dependency_of(container, ServiceApp).instance().handlers()
+
+
 class IntakeService(FeedEntrypoints):
     name = "intake"
     event_log = EventLog()
     intake = ServiceApp(build_intake)
+    inbox = Inbox(["placement"], placement_handlers)
     auth = Auth()
 
     # --- HTTP ------------------------------------------------------------------------------------
@@ -127,7 +133,12 @@ class IntakeService(FeedEntrypoints):
     def erase_participant(self, participant_id):
         return self.intake.erase_participant(self.auth.from_context(), participant_id)
 
-    # --- background ------------------------------------------------------------------------------
+    # --- events from placement, and the timer -----------------------------------------------------
+    @event_handler("placement", "CaseClosed")
+    def on_case_closed(self, event):
+        self.inbox.receive(event)
+
     @timer(interval=2)
-    def refresh_views(self):
+    def catch_up(self):
+        self.inbox.catch_up()
         self.intake.views.refresh()

@@ -1,0 +1,132 @@
+"""The placement service's use cases, and its process manager: reactions to other services'
+events, each idempotent and driven by events (never by calls to another service)."""
+import uuid
+
+from pathways.runtime.auth import Caller
+from pathways.runtime.commands import Commands
+from pathways.runtime.http import NotFoundError, load_command
+from pathways.runtime.views import SummaryView
+from services.placement import schemas
+from services.placement.domain import decide_case, fold_case
+from services.placement.views import LocalViews
+
+WRITERS = ("caseworker", "coordinator", "admin")
+CASE_EVENTS = ("PlacementProposed", "PlacementApproved", "PlacementStarted", "FollowUpRecorded",
+               "PlacementEnded", "CaseClosed", "OutcomeObserved")
+
+
+def case_stream(enrolment_id):
+    return f"case-{enrolment_id}"
+
+
+class Placements:
+    def __init__(self, store, db, sync):
+        """``sync()`` pulls the other services' feeds now (the consumer's catch-up)."""
+        self.store, self.sync = store, sync
+        self.local = LocalViews(db)
+        self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
+                                 lambda case, first: {**case.view(), "org": first["org"]},
+                                 lambda case: case.enrolment_id)
+        self.commands = Commands(store, after_commit=self.cases.refresh)
+
+    # --- facts from the local views ---------------------------------------------------------------
+    def _facts(self, caller, enrolment_id, opportunity_id=None):
+        """The enrolment and opportunity as placement knows them; if one is missing, pull the
+        feeds once (it may have happened a moment ago) before calling it unknown."""
+        def look():
+            enrolment = self.local.enrolment(caller.org, enrolment_id)
+            opportunity = (self.local.opportunity(caller.org, opportunity_id)
+                           if opportunity_id else None)
+            return enrolment, opportunity
+        enrolment, opportunity = look()
+        if enrolment is None or (opportunity_id and opportunity is None):
+            self.sync()
+            enrolment, opportunity = look()
+        return {"enrolment": enrolment, "opportunity": opportunity,
+                "opportunity_id": opportunity_id}
+
+    def _execute(self, caller, enrolment_id, cmd):
+        return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
+                                     cmd, "case")
+
+    # --- commands -------------------------------------------------------------------------------
+    def propose(self, caller, enrolment_id, body):
+        caller.require(*WRITERS)
+        data = load_command(schemas.ProposeSchema(), body, "placement")
+        placement_id = str(uuid.uuid4())
+        facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
+        self._execute(caller, enrolment_id, {"type": "Propose", "placement_id": placement_id,
+                                             **data, **facts})
+        return self.placement(caller, enrolment_id, placement_id)
+
+    def placement_action(self, caller, enrolment_id, placement_id, action, body):
+        caller.require(*WRITERS)
+        if action not in schemas.PLACEMENT_ACTIONS:
+            raise NotFoundError(f"unknown action {action!r} (one of: "
+                                f"{', '.join(schemas.PLACEMENT_ACTIONS)})")
+        kind, schema = schemas.PLACEMENT_ACTIONS[action]
+        data = load_command(schema(), body, action)
+        cmd = {"type": kind, "placement_id": placement_id, **data}
+        if kind == "Start":
+            case = self.get_case(caller, enrolment_id)
+            placed = next((p for p in case["placements"] if p["placement_id"] == placement_id),
+                          None)
+            if placed and placed["opportunity_id"]:
+                cmd.update(self._facts(caller, enrolment_id, placed["opportunity_id"]))
+        self._execute(caller, enrolment_id, cmd)
+        return self.placement(caller, enrolment_id, placement_id)
+
+    def close_case(self, caller, enrolment_id, body):
+        caller.require(*WRITERS)
+        data = load_command(schemas.CloseSchema(), body, "closure")
+        facts = self._facts(caller, enrolment_id)
+        self._execute(caller, enrolment_id, {"type": "Close", **data,
+                                             "enrolment": facts["enrolment"]})
+        return self.get_case(caller, enrolment_id)
+
+    def observe_outcome(self, caller, enrolment_id, body):
+        caller.require(*WRITERS)
+        data = load_command(schemas.ObserveSchema(), body, "outcome")
+        self._execute(caller, enrolment_id, {"type": "Observe", **data})
+        return self.get_case(caller, enrolment_id)
+
+    # --- queries --------------------------------------------------------------------------------
+    def get_case(self, caller, enrolment_id):
+        case, _ = self.commands.load(case_stream(enrolment_id), fold_case, caller.org)
+        if not case.exists:
+            raise NotFoundError("case not found")
+        return case.view()
+
+    def placement(self, caller, enrolment_id, placement_id):
+        case = self.get_case(caller, enrolment_id)
+        for p in case["placements"]:
+            if p["placement_id"] == placement_id:
+                return {**p, "enrolment_id": enrolment_id}
+        raise NotFoundError("placement not found")
+
+    def list_cases(self, caller):
+        return [{k: v for k, v in c.items() if k != "org"}
+                for c in self.cases.find({"org": caller.org}, sort=[("enrolment_id", 1)])]
+
+    # --- process manager: reactions to intake's and employer's events ----------------------------
+    def on_enrolment_ended(self, event):
+        p = event["payload"]
+        if not self.store.stream_version(case_stream(p["enrolment_id"])):
+            return  # no case, no placements to end
+        actor = Caller(event["org"], "admin", "intake-events")
+        end_date = p.get("end_date") or event["occurred_at"][:10]
+        self.commands.execute(actor, case_stream(p["enrolment_id"]), fold_case, decide_case,
+                              {"type": "EndOpenPlacements", "end_date": end_date}, "case",
+                              org_scoped=False, causation_id=event["event_id"],
+                              correlation_id=event["correlation_id"])
+
+    def handlers(self):
+        handlers = self.local.handlers()
+        for kind in ("EnrolmentEnded", "EnrolmentVoided"):
+            update_view = handlers[kind]
+
+            def both(event, update_view=update_view):
+                update_view(event)
+                self.on_enrolment_ended(event)
+            handlers[kind] = both
+        return handlers

@@ -1,0 +1,250 @@
+"""The placement service's rules as pure deciders.
+
+A **case** (stream ``case-<enrolment id>``) is the follow-up of one enrolment: its placements with
+employers (draft -> agreed once participant, employer and caseworker approved -> ongoing -> ended:
+completed | shortened | annulled), follow-up contacts, the closure with an outcome, and outcome
+observations at 1, 3, 6 and 12 months.
+
+What other services know arrives as facts in the command (from placement's local views of intake's
+enrolments and employer's opportunities), so the deciders stay pure.
+"""
+from dataclasses import dataclass, field
+
+from pathways.domain import DomainError, NotFound, fold
+
+PARTIES = ("participant", "employer", "caseworker")
+WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent")
+OPEN_STATES = ("draft", "agreed", "ongoing")
+
+
+@dataclass
+class Placement:
+    placement_id: str
+    employer_id: str
+    opportunity_id: str | None
+    kind: str
+    hours_per_week: float
+    wage_subsidy_percent: int | None
+    has_mentor: bool
+    start_date: str
+    planned_end_date: str | None
+    state: str = "draft"
+    approvals: list = field(default_factory=list)
+    started_on: str | None = None
+    ended_on: str | None = None
+    end_status: str | None = None
+    follow_ups: int = 0
+
+
+@dataclass
+class Case:
+    enrolment_id: str | None = None
+    participant_id: str | None = None
+    run_id: str | None = None
+    placements: dict = field(default_factory=dict)
+    closed_on: str | None = None
+    outcome: str | None = None
+    observed: dict = field(default_factory=dict)   # months -> outcome
+
+    @property
+    def exists(self):
+        return self.enrolment_id is not None
+
+    def view(self):
+        return {"enrolment_id": self.enrolment_id, "participant_id": self.participant_id,
+                "run_id": self.run_id, "closed_on": self.closed_on, "outcome": self.outcome,
+                "observed": {str(k): v for k, v in self.observed.items()},
+                "placements": [dict(p.__dict__) for p in self.placements.values()]}
+
+
+def _ref(case, p):
+    return {"placement_id": p.placement_id, "participant_id": case.participant_id,
+            "enrolment_id": case.enrolment_id, "employer_id": p.employer_id,
+            "opportunity_id": p.opportunity_id}
+
+
+def _case_ref(case):
+    return {"participant_id": case.participant_id, "enrolment_id": case.enrolment_id,
+            "run_id": case.run_id}
+
+
+def _placement(case, placement_id):
+    p = case.placements.get(placement_id)
+    if p is None:
+        raise NotFound("placement")
+    return p
+
+
+def _open_for_placing(case, cmd):
+    enrolment = cmd.get("enrolment")
+    if enrolment is None:
+        raise NotFound("enrolment")
+    if enrolment["state"] != "participating":
+        raise DomainError("not_enrolled",
+                          f"the participant is not participating in the programme "
+                          f"(enrolment is {enrolment['state']})")
+    if case.closed_on:
+        raise DomainError("case_closed", f"the case was closed on {case.closed_on}")
+
+
+def _opportunity_open(cmd):
+    opportunity = cmd.get("opportunity")
+    if cmd.get("opportunity_id") is None:
+        return
+    if opportunity is None:
+        raise NotFound("opportunity")
+    if opportunity["status"] == "withdrawn":
+        raise DomainError("opportunity_withdrawn", "the opportunity was withdrawn")
+    if opportunity["status"] == "filled" or opportunity["filled"] >= opportunity["places"]:
+        raise DomainError("opportunity_filled",
+                          f"all {opportunity['places']} places of the opportunity are filled")
+
+
+def decide_case(case, cmd):
+    kind = cmd["type"]
+    if not case.exists and kind in ("Propose", "Close") and cmd.get("enrolment"):
+        enrolment = cmd["enrolment"]   # the case opens with its first placement or its closure
+        case = Case(enrolment["enrolment_id"], enrolment["participant_id"], enrolment["run_id"])
+    if kind == "Propose":
+        _open_for_placing(case, cmd)
+        _opportunity_open(cmd)
+        opportunity = cmd.get("opportunity")
+        if opportunity and opportunity["employer_id"] != cmd["employer_id"]:
+            raise DomainError("employer_mismatch", "the opportunity belongs to another employer")
+        if cmd["placement_id"] in case.placements:
+            raise DomainError("already_exists", "placement already exists")
+        subsidised = cmd["kind"] in WAGE_SUBSIDY_KINDS
+        if subsidised and cmd.get("wage_subsidy_percent") is None:
+            raise DomainError("wage_subsidy_percent_required",
+                              "a wage-subsidy placement needs wage_subsidy_percent")
+        if not subsidised and cmd.get("wage_subsidy_percent") is not None:
+            raise DomainError("wage_subsidy_percent_not_allowed",
+                              f"a {cmd['kind']} placement has no wage subsidy")
+        if cmd.get("planned_end_date") and cmd["planned_end_date"] < cmd["start_date"]:
+            raise DomainError("dates_out_of_order", "planned_end_date is before start_date")
+        enrolment = cmd["enrolment"]
+        if enrolment.get("start_date") and cmd["start_date"] < enrolment["start_date"]:
+            raise DomainError("dates_out_of_order",
+                              f"start_date is before the enrolment started ({enrolment['start_date']})")
+        return [("PlacementProposed", {
+            "placement_id": cmd["placement_id"], "participant_id": enrolment["participant_id"],
+            "enrolment_id": enrolment["enrolment_id"], "employer_id": cmd["employer_id"],
+            "opportunity_id": cmd.get("opportunity_id"), "kind": cmd["kind"],
+            "hours_per_week": cmd["hours_per_week"],
+            "wage_subsidy_percent": cmd.get("wage_subsidy_percent"),
+            "has_mentor": cmd["has_mentor"], "start_date": cmd["start_date"],
+            "planned_end_date": cmd.get("planned_end_date"), "run_id": enrolment["run_id"]})]
+    if not case.exists:
+        raise NotFound("case")
+    if kind == "Approve":
+        p = _placement(case, cmd["placement_id"])
+        if p.state != "draft":
+            raise DomainError("illegal_transition", f"the placement is already {p.state}")
+        if cmd["party"] in p.approvals:
+            raise DomainError("already_approved", f"the {cmd['party']} already approved")
+        agreed = len(set(p.approvals) | {cmd["party"]}) == len(PARTIES)
+        return [("PlacementApproved", {**_ref(case, p), "party": cmd["party"], "agreed": agreed})]
+    if kind == "Start":
+        p = _placement(case, cmd["placement_id"])
+        if p.state != "agreed":
+            raise DomainError("illegal_transition",
+                              f"a placement starts once agreed by all parties (it is {p.state}"
+                              + (f", approved by {', '.join(p.approvals)}" if p.approvals else "")
+                              + ")")
+        _opportunity_open(cmd)
+        if cmd["start_date"] < p.start_date:
+            raise DomainError("dates_out_of_order",
+                              f"start_date is before the agreed start {p.start_date}")
+        return [("PlacementStarted", {**_ref(case, p), "kind": p.kind,
+                                      "hours_per_week": p.hours_per_week,
+                                      "start_date": cmd["start_date"]})]
+    if kind == "FollowUp":
+        p = _placement(case, cmd["placement_id"])
+        if p.state not in ("agreed", "ongoing"):
+            raise DomainError("illegal_transition", f"cannot follow up a {p.state} placement")
+        if cmd["date"] < (p.started_on or p.start_date):
+            raise DomainError("dates_out_of_order", "the follow-up is before the placement start")
+        return [("FollowUpRecorded", {**_ref(case, p), "date": cmd["date"], "kind": cmd["kind"],
+                                      "with_whom": cmd["with_whom"]})]
+    if kind == "EndPlacement":
+        p = _placement(case, cmd["placement_id"])
+        return [_end(case, p, cmd["status"], cmd["reason"], cmd["end_date"])]
+    if kind == "EndOpenPlacements":
+        # The enrolment ended in intake: its placements end too, unless the case was closed
+        # (a closed case's ongoing placement is the outcome, e.g. the job itself).
+        if case.closed_on:
+            return []
+        return [_end(case, p, "shortened" if p.state == "ongoing" else "annulled",
+                     "participant_ended", max(cmd["end_date"], p.started_on or p.start_date))
+                for p in case.placements.values() if p.state in OPEN_STATES]
+    if kind == "Close":
+        if case.closed_on:
+            raise DomainError("case_closed", f"the case was already closed on {case.closed_on}")
+        latest = max([p.started_on or p.start_date for p in case.placements.values()],
+                     default=None)
+        if latest and cmd["date"] < latest:
+            raise DomainError("dates_out_of_order", f"the closing date is before {latest}")
+        return [("CaseClosed", {**_case_ref(case), "outcome": cmd["outcome"],
+                                "date": cmd["date"]})]
+    if kind == "Observe":
+        if not case.closed_on:
+            raise DomainError("case_open", "outcomes are observed after the case is closed")
+        if cmd["months"] in case.observed:
+            raise DomainError("already_observed",
+                              f"the {cmd['months']}-month outcome is already recorded")
+        if cmd["date"] < case.closed_on:
+            raise DomainError("dates_out_of_order", "the observation is before the closure")
+        return [("OutcomeObserved", {**_case_ref(case), "months": cmd["months"],
+                                     "outcome": cmd["outcome"], "date": cmd["date"]})]
+    raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def _end(case, p, status, reason, end_date):
+    if p.state not in OPEN_STATES:
+        raise DomainError("illegal_transition", f"the placement is already {p.state}")
+    if p.state != "ongoing" and status != "annulled":
+        raise DomainError("illegal_transition",
+                          f"a placement that never started can only be annulled (it is {p.state})")
+    if status in ("shortened", "annulled") and reason == "completed_as_planned":
+        raise DomainError("reason_required", f"a {status} placement needs a reason")
+    if end_date < (p.started_on or p.start_date) and status != "annulled":
+        raise DomainError("dates_out_of_order", "end_date is before the placement started")
+    return ("PlacementEnded", {**_ref(case, p), "status": status, "reason": reason,
+                               "end_date": end_date})
+
+
+def evolve_case(case, kind, p):
+    if not case.exists:
+        case.enrolment_id, case.participant_id = p["enrolment_id"], p["participant_id"]
+        case.run_id = p["run_id"]
+    if kind == "PlacementProposed":
+        case.placements[p["placement_id"]] = Placement(
+            p["placement_id"], p["employer_id"], p["opportunity_id"], p["kind"],
+            p["hours_per_week"], p["wage_subsidy_percent"], p["has_mentor"], p["start_date"],
+            p["planned_end_date"])
+        return case
+    if kind == "CaseClosed":
+        case.closed_on, case.outcome = p["date"], p["outcome"]
+        return case
+    if kind == "OutcomeObserved":
+        case.observed[p["months"]] = p["outcome"]
+        return case
+    placement = case.placements.get(p.get("placement_id"))
+    if placement is None:
+        return case
+    if kind == "PlacementApproved":
+        placement.approvals.append(p["party"])
+        if p["agreed"]:
+            placement.state = "agreed"
+    elif kind == "PlacementStarted":
+        placement.state, placement.started_on = "ongoing", p["start_date"]
+    elif kind == "FollowUpRecorded":
+        placement.follow_ups += 1
+    elif kind == "PlacementEnded":
+        placement.state = "ended"
+        placement.ended_on, placement.end_status = p["end_date"], p["status"]
+    return case
+
+
+def fold_case(events):
+    return fold(Case(), evolve_case, events)

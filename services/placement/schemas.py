@@ -1,0 +1,61 @@
+"""The placement service's HTTP/RPC bodies (strict: unknown fields are refused)."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from pathways.contracts.placement import (END_REASONS, END_STATUSES, FOLLOW_UP_KINDS,
+                                          FOLLOW_UP_WITH, OUTCOMES, PARTIES, PLACEMENT_KINDS)
+
+ID = validate.Length(min=1, max=64)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ProposeSchema(Strict):
+    employer_id = fields.String(required=True, validate=ID)
+    opportunity_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
+    hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
+    wage_subsidy_percent = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                          validate=validate.Range(min=1, max=100))
+    has_mentor = fields.Boolean(load_default=False)
+    start_date = fields.Date(required=True)
+    planned_end_date = fields.Date(load_default=None, allow_none=True)
+
+
+class ApproveSchema(Strict):
+    party = fields.String(required=True, validate=validate.OneOf(PARTIES))
+
+
+class StartSchema(Strict):
+    start_date = fields.Date(required=True)
+
+
+class FollowUpSchema(Strict):
+    date = fields.Date(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
+    with_whom = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_WITH))
+
+
+class EndSchema(Strict):
+    status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
+    reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
+    end_date = fields.Date(required=True)
+
+
+class CloseSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    date = fields.Date(required=True)
+
+
+class ObserveSchema(CloseSchema):
+    months = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 3, 6, 12)))
+
+
+PLACEMENT_ACTIONS = {
+    "approve": ("Approve", ApproveSchema),
+    "start": ("Start", StartSchema),
+    "follow-ups": ("FollowUp", FollowUpSchema),
+    "end": ("EndPlacement", EndSchema),
+}

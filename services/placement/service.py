@@ -1,0 +1,126 @@
+"""The placement nameko service: entrypoints only, over ``app.Placements``.
+
+Keeps local views of intake's enrolments and employer's opportunities (kernel consumer), and
+reacts to an enrolment ending in intake by ending that case's open placements.
+"""
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.app import ServiceApp, dependency_of
+from pathways.runtime.auth import Auth
+from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from services.placement.app import Placements
+from services.placement.openapi import openapi_document
+
+def build_placements(container, db, store):
+    return Placements(store, db, sync=lambda: dependency_of(container, Inbox).consumer.catch_up())
+
+
+def handlers(container, db):
+    return dependency_of(container, ServiceApp).instance().handlers()
+
+
+class PlacementService(FeedEntrypoints):
+    name = "placement"
+    event_log = EventLog()
+    placements = ServiceApp(build_placements)
+    inbox = Inbox(["intake", "employer"], handlers)
+    auth = Auth()
+
+    # --- HTTP ------------------------------------------------------------------------------------
+    @http("GET", "/openapi.json")
+    def http_openapi(self, request):
+        return respond(200, openapi_document())
+
+    @http("GET", "/cases")
+    @json_endpoint
+    def http_list_cases(self, request):
+        return respond(200, {"cases": self.placements.list_cases(self.auth.from_request(request))})
+
+    @http("GET", "/cases/<string:enrolment_id>")
+    @json_endpoint
+    def http_get_case(self, request, enrolment_id):
+        return respond(200, self.placements.get_case(self.auth.from_request(request),
+                                                     enrolment_id))
+
+    @http("POST", "/cases/<string:enrolment_id>/placements")
+    @json_endpoint
+    def http_propose(self, request, enrolment_id):
+        caller = self.auth.from_request(request)
+        return respond(201, self.placements.propose(caller, enrolment_id, read_json(request)))
+
+    @http("GET", "/cases/<string:enrolment_id>/placements/<string:placement_id>")
+    @json_endpoint
+    def http_get_placement(self, request, enrolment_id, placement_id):
+        return respond(200, self.placements.placement(self.auth.from_request(request),
+                                                      enrolment_id, placement_id))
+
+    @http("POST", "/cases/<string:enrolment_id>/placements/<string:placement_id>/<string:action>")
+    @json_endpoint
+    def http_placement_action(self, request, enrolment_id, placement_id, action):
+        caller = self.auth.from_request(request)
+        return respond(200, self.placements.placement_action(
+            caller, enrolment_id, placement_id, action, read_json(request)))
+
+    @http("POST", "/cases/<string:enrolment_id>/close")
+    @json_endpoint
+    def http_close(self, request, enrolment_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.placements.close_case(caller, enrolment_id, read_json(request)))
+
+    @http("POST", "/cases/<string:enrolment_id>/outcomes")
+    @json_endpoint
+    def http_observe(self, request, enrolment_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.placements.observe_outcome(caller, enrolment_id,
+                                                            read_json(request)))
+
+    # --- RPC (credentials in context data) -------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def list_cases(self):
+        return self.placements.list_cases(self.auth.from_context())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_case(self, enrolment_id):
+        return self.placements.get_case(self.auth.from_context(), enrolment_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def propose(self, enrolment_id, body):
+        return self.placements.propose(self.auth.from_context(), enrolment_id, body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def placement_action(self, enrolment_id, placement_id, action, body=None):
+        return self.placements.placement_action(self.auth.from_context(), enrolment_id,
+                                                placement_id, action, body or {})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def close_case(self, enrolment_id, body):
+        return self.placements.close_case(self.auth.from_context(), enrolment_id, body)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def observe_outcome(self, enrolment_id, body):
+        return self.placements.observe_outcome(self.auth.from_context(), enrolment_id, body)
+
+    # --- events from intake and employer (hints; the consumer orders and completes them) --------
+    @event_handler("intake", "ParticipantReferred")
+    @event_handler("intake", "ParticipantEnrolled")
+    @event_handler("intake", "EnrolmentEnded")
+    @event_handler("intake", "ReferralRejected")
+    @event_handler("intake", "EnrolmentVoided")
+    @event_handler("employer", "OpportunityPosted")
+    @event_handler("employer", "OpportunityShared")
+    @event_handler("employer", "OpportunityPlaceTaken")
+    @event_handler("employer", "OpportunityPlaceReleased")
+    @event_handler("employer", "OpportunityFilled")
+    @event_handler("employer", "OpportunityReopened")
+    @event_handler("employer", "OpportunityWithdrawn")
+    def on_event(self, event):
+        self.inbox.receive(event)
+
+    @timer(interval=2)
+    def catch_up(self):
+        self.inbox.catch_up()
+        self.placements.cases.refresh()

@@ -1,0 +1,50 @@
+"""The platform's services together on real RabbitMQ + MongoDB-wire, each on its own port."""
+import base64
+import os
+
+import pytest
+
+from pathways.mongo import Database
+from services.employer.service import EmployerService
+from services.intake.service import IntakeService
+from services.placement.service import PlacementService
+from tests.conftest import MONGO_FLAT
+from tests.support import ApiClient, free_port
+
+TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
+          "caseworker-b": "tok-e2e-caseworker-org-b"}
+AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-anne"},
+        TOKENS["coordinator"]: {"org": "org-a", "role": "coordinator", "id": "co-ola"},
+        TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"}}
+SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService}
+
+
+@pytest.fixture
+def base_config(rabbit_config, mongo_uri, db_prefix):
+    return {**rabbit_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
+            "MONGO_FLAT": MONGO_FLAT, "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH,
+            "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+
+
+@pytest.fixture
+def dbs(mongo_client, db_prefix):
+    opened = {n: Database(mongo_client, f"{db_prefix}_{n}", flat=MONGO_FLAT)
+              for n in ("intake", "intake_keys", "employer", "placement")}
+    yield opened
+    for db in opened.values():
+        db.drop()
+
+
+@pytest.fixture
+def platform(container_factory, base_config, dbs):
+    """Start the named services in nameko; returns {service: {role: ApiClient}}."""
+    def start(*names):
+        apis = {}
+        for name in names:
+            port = free_port()
+            container_factory(SERVICES[name],
+                              {**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}).start()
+            apis[name] = {role: ApiClient(f"http://127.0.0.1:{port}", token)
+                          for role, token in TOKENS.items()}
+        return apis
+    return start

@@ -1,0 +1,114 @@
+"""Placement rules: given past events, when a command, then new events or the broken rule."""
+import pytest
+
+from pathways.domain import DomainError, NotFound
+from services.placement.domain import decide_case, fold_case
+
+ENROLMENT = {"enrolment_id": "e1", "participant_id": "p1", "run_id": "r1",
+             "state": "participating", "start_date": "2026-01-05"}
+OPPORTUNITY = {"opportunity_id": "o1", "employer_id": "NO-1", "status": "open", "places": 2,
+               "filled": 0}
+PROPOSE = {"type": "Propose", "placement_id": "pl1", "employer_id": "NO-1",
+           "opportunity_id": "o1", "kind": "small_job", "hours_per_week": 7.0,
+           "wage_subsidy_percent": None, "has_mentor": False, "start_date": "2026-02-01",
+           "planned_end_date": None, "enrolment": ENROLMENT, "opportunity": OPPORTUNITY}
+
+
+def given(*commands):
+    events = []
+    for cmd in commands:
+        events += [{"type": t, "payload": p} for t, p in decide_case(fold_case(events), cmd)]
+    return events
+
+
+def when(events, cmd):
+    return decide_case(fold_case(events), cmd)
+
+
+def approvals(pid="pl1"):
+    return [{"type": "Approve", "placement_id": pid, "party": party}
+            for party in ("participant", "employer", "caseworker")]
+
+
+def started():
+    return given(PROPOSE, *approvals(), {"type": "Start", "placement_id": "pl1",
+                                         "start_date": "2026-02-01", "opportunity": OPPORTUNITY})
+
+
+def test_a_placement_starts_once_all_three_parties_approved():
+    history = given(PROPOSE, *approvals()[:2])
+    with pytest.raises(DomainError, match="approved by participant, employer"):
+        when(history, {"type": "Start", "placement_id": "pl1", "start_date": "2026-02-01"})
+    history = given(PROPOSE, *approvals())
+    assert history[-1]["payload"]["agreed"] is True
+    out = when(history, {"type": "Start", "placement_id": "pl1", "start_date": "2026-02-01",
+                         "opportunity": OPPORTUNITY})
+    assert [t for t, _ in out] == ["PlacementStarted"]
+
+
+@pytest.mark.parametrize("change,rule", [
+    ({"enrolment": {**ENROLMENT, "state": "waitlisted"}}, "not_enrolled"),
+    ({"opportunity": {**OPPORTUNITY, "status": "withdrawn"}}, "opportunity_withdrawn"),
+    ({"opportunity": {**OPPORTUNITY, "filled": 2}}, "opportunity_filled"),
+    ({"planned_end_date": "2026-01-01"}, "dates_out_of_order"),
+    ({"start_date": "2025-12-01"}, "dates_out_of_order"),
+    ({"kind": "wage_subsidy_temporary"}, "wage_subsidy_percent_required"),
+    ({"wage_subsidy_percent": 40}, "wage_subsidy_percent_not_allowed"),
+    ({"employer_id": "NO-2"}, "employer_mismatch"),
+])
+def test_proposals_that_break_a_rule_are_refused(change, rule):
+    with pytest.raises(DomainError) as err:
+        when([], {**PROPOSE, **change})
+    assert err.value.rule == rule
+
+
+def test_unknown_enrolment_or_opportunity_is_not_found():
+    with pytest.raises(NotFound):
+        when([], {**PROPOSE, "enrolment": None})
+    with pytest.raises(NotFound):
+        when([], {**PROPOSE, "opportunity": None})
+
+
+def test_closing_twice_and_observing_outcomes():
+    history = given(*[], PROPOSE, *approvals())
+    closed = history + [{"type": t, "payload": p} for t, p in when(history, {
+        "type": "Close", "outcome": "employed_ordinary", "date": "2026-05-01"})]
+    with pytest.raises(DomainError) as err:
+        when(closed, {"type": "Close", "outcome": "education", "date": "2026-05-02"})
+    assert err.value.rule == "case_closed"
+    obs = when(closed, {"type": "Observe", "months": 3, "outcome": "employed_ordinary",
+                        "date": "2026-08-01"})
+    assert obs[0][1]["run_id"] == "r1"
+    with pytest.raises(DomainError):
+        when(closed, {"type": "Observe", "months": 3, "outcome": "education", "date": "2026-04-01"})
+
+
+def test_a_case_can_close_without_placements():
+    out = when([], {"type": "Close", "outcome": "education", "date": "2026-03-01",
+                    "enrolment": ENROLMENT})
+    assert out == [("CaseClosed", {"participant_id": "p1", "enrolment_id": "e1", "run_id": "r1",
+                                   "outcome": "education", "date": "2026-03-01"})]
+
+
+def test_an_ended_enrolment_ends_open_placements_unless_the_case_closed():
+    history = started()
+    history += [{"type": t, "payload": p} for t, p in when(history, {
+        **PROPOSE, "placement_id": "pl2", "opportunity_id": None, "opportunity": None})]
+    ended = when(history, {"type": "EndOpenPlacements", "end_date": "2026-03-01"})
+    assert [(p["placement_id"], p["status"]) for _, p in ended] == [
+        ("pl1", "shortened"), ("pl2", "annulled")]
+    closed = history + [{"type": t, "payload": p} for t, p in when(history, {
+        "type": "Close", "outcome": "employed_small_job", "date": "2026-03-01"})]
+    assert when(closed, {"type": "EndOpenPlacements", "end_date": "2026-03-02"}) == []
+
+
+def test_ending_rules():
+    history = started()
+    with pytest.raises(DomainError) as err:
+        when(history, {"type": "EndPlacement", "placement_id": "pl1", "status": "shortened",
+                       "reason": "completed_as_planned", "end_date": "2026-03-01"})
+    assert err.value.rule == "reason_required"
+    with pytest.raises(DomainError) as err:
+        when(history, {"type": "EndPlacement", "placement_id": "pl1", "status": "completed",
+                       "reason": "completed_as_planned", "end_date": "2026-01-01"})
+    assert err.value.rule == "dates_out_of_order"
