@@ -31,15 +31,17 @@ class Placements:
 
     # --- facts from the local views ---------------------------------------------------------------
     def _facts(self, caller, enrolment_id, opportunity_id=None):
-        """The enrolment and opportunity as placement knows them; if one is missing, pull the
-        feeds once (it may have happened a moment ago) before calling it unknown."""
+        """The enrolment and opportunity as placement knows them; if one is missing or the
+        enrolment is not (yet) participating, pull the feeds once (it may have changed a moment
+        ago) before refusing on what the views say."""
         def look():
             enrolment = self.local.enrolment(caller.org, enrolment_id)
             opportunity = (self.local.opportunity(caller.org, opportunity_id)
                            if opportunity_id else None)
             return enrolment, opportunity
         enrolment, opportunity = look()
-        if enrolment is None or (opportunity_id and opportunity is None):
+        if (enrolment is None or enrolment["state"] != "participating"
+                or (opportunity_id and opportunity is None)):
             self.sync()
             enrolment, opportunity = look()
         return {"enrolment": enrolment, "opportunity": opportunity,
