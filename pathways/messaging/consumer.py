@@ -70,9 +70,13 @@ class Consumer:
                 return True
             res = self.checkpoints.update_one({"_id": key, "position": last},
                                               {"$set": {"position": position}})
-            return bool(res.matched_count)
+            if res.matched_count:
+                return True
         except DuplicateKeyError:
-            return False
+            pass
+        log.warning("%s: checkpoint of %s moved past %s under us (another consumer process?)",
+                    self.name, source, last)
+        return False
 
     def _blocker(self, source, stream_id):
         return self.blocked.find_one({"_id": self._key(source, stream_id)})

@@ -1,4 +1,6 @@
 """A service's use-case object as a nameko dependency, built once per container."""
+import threading
+
 from nameko.extensions import DependencyProvider
 
 from pathways.runtime.dependencies import EventLog, mongo_database
@@ -18,17 +20,19 @@ class ServiceApp(DependencyProvider):
 
     def setup(self):
         self.app = None
+        self._lock = threading.Lock()   # green under eventlet: workers may race to build it
 
     def start(self):
         self.instance()  # every dependency is set up now: a bad config fails the start, loudly
 
     def instance(self):
-        if self.app is None:
-            container = self.container
-            self.app = self.factory(container,
-                                    mongo_database(container.config, container.service_name),
-                                    dependency_of(container, EventLog).store)
-        return self.app
+        with self._lock:
+            if self.app is None:
+                container = self.container
+                self.app = self.factory(container,
+                                        mongo_database(container.config, container.service_name),
+                                        dependency_of(container, EventLog).store)
+            return self.app
 
     def get_dependency(self, worker_ctx):
         return self.instance()

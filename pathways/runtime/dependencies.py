@@ -5,6 +5,7 @@ Config keys: ``MONGO_URI``; ``MONGO_DB_PREFIX`` (database = ``<prefix>_<service>
 in this process wake the relay at once); ``FEEDS`` ({source: "rpc" | base URL}, default rpc).
 """
 import logging
+import threading
 import uuid
 
 import eventlet
@@ -92,6 +93,7 @@ class Inbox(DependencyProvider):
         self.sources, self.handlers_factory = tuple(sources), handlers_factory
         self.consumer_name, self.consumer_options = name, consumer_options
         self._consumer = None
+        self._lock = threading.Lock()
 
     def setup(self):
         config, service = self.container.config, self.container.service_name
@@ -111,12 +113,14 @@ class Inbox(DependencyProvider):
 
     @property
     def consumer(self):
-        if self._consumer is None:
-            self._consumer = Consumer(
-                self.db, self.consumer_name or self.container.service_name,
-                self.handlers_factory(self.container, self.db), self.feed,
-                sources=self.sources, **self.consumer_options).ensure_indexes()
-        return self._consumer
+        # One consumer per container: two would race on the checkpoints (workers start at once).
+        with self._lock:
+            if self._consumer is None:
+                self._consumer = Consumer(
+                    self.db, self.consumer_name or self.container.service_name,
+                    self.handlers_factory(self.container, self.db), self.feed,
+                    sources=self.sources, **self.consumer_options).ensure_indexes()
+            return self._consumer
 
     def stop(self):
         for f in (self._rpc, self._http):
