@@ -3,6 +3,7 @@
     pathways verify --service intake      recompute a service's hash chain; exit 1 on a bad position
     pathways head --service intake        the log head (position + hash) to publish as a seal
     pathways dead-letters --service reporting   parked events with their reasons
+    pathways seed --tokens FILE [--participants N]  demo data through the services' HTTP APIs
 
 Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``, ``MONGO_FLAT``)
 or the flags.
@@ -44,6 +45,16 @@ def cmd_dead_letters(args):
     return 0
 
 
+def cmd_seed(args):
+    from pathways.seed import seed
+    with open(args.tokens) as f:
+        orgs = json.load(f)
+    urls = {"intake": args.intake, "employer": args.employer, "placement": args.placement}
+    stats = seed(urls, orgs, participants=args.participants)
+    print(json.dumps(stats))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="pathways", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,8 +69,16 @@ def main(argv=None):
     verify.set_defaults(fn=cmd_verify)
     sub.add_parser("head", help="the log head to publish as a seal").set_defaults(fn=cmd_head)
     sub.add_parser("dead-letters", help="parked events").set_defaults(fn=cmd_dead_letters)
-    for p in sub.choices.values():
+    for p in list(sub.choices.values()):
         p.add_argument("--service", required=True, help="service name, e.g. intake")
+    seed = sub.add_parser("seed", help="demo data through the services' HTTP APIs")
+    seed.add_argument("--tokens", required=True,
+                      help='JSON file: {"<org>": {"caseworker": TOKEN, "coordinator": TOKEN}}')
+    seed.add_argument("--participants", type=int, default=300)
+    seed.add_argument("--intake", default="http://127.0.0.1:8001")
+    seed.add_argument("--employer", default="http://127.0.0.1:8002")
+    seed.add_argument("--placement", default="http://127.0.0.1:8003")
+    seed.set_defaults(fn=cmd_seed)
     args = parser.parse_args(argv)
     if args.command == "verify" and (args.seal_position is None) != (args.seal_hash is None):
         parser.error("--seal-position and --seal-hash go together")

@@ -1,0 +1,173 @@
+"""Reporting's read model, rebuild and as-of replays.
+
+The live read model lives in a *generation* of collections (``g<N>_<rows>``). A rebuild replays
+every feed from position 0 in memory, writes generation N+1 in bulk, catches it up under the live
+consumer's locks and switches the active generation in one write. "As known at T" replays only
+commits recorded up to T, in memory; "as effective on D" masks every business date after D.
+"""
+import hashlib
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from pymongo.errors import DuplicateKeyError
+
+from pathways.contracts import REGISTRY, ContractError
+from pathways.messaging import Consumer, apply_once
+from pathways.errors import BadRequest
+from pathways.timeutil import iso, utcnow
+from services.reporting import kpis
+from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
+
+log = logging.getLogger(__name__)
+SOURCES = ("intake", "employer", "placement")
+
+
+def code_version():
+    """Names the code a report was built from: the release, or a hash of the projection code."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("projection.py", "kpis.py"):
+        digest.update((here / name).read_bytes())
+    return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
+
+
+class Reporting:
+    def __init__(self, db, feed, sources=SOURCES, registry=REGISTRY):
+        self.db, self.feed, self.sources, self.registry = db, feed, tuple(sources), registry
+        self.meta = db["reporting_meta"]
+        self._switch = threading.Lock()
+        self.rebuild_status = {"state": "idle"}
+        self.generation = self._active_generation()
+        self.consumer = self._consumer(self.generation)
+
+    # --- generations ------------------------------------------------------------------------------
+    def _active_generation(self):
+        doc = self.meta.find_one({"_id": "active"})
+        if doc is None:
+            try:
+                self.meta.insert_one({"_id": "active", "generation": 1})
+            except DuplicateKeyError:
+                doc = self.meta.find_one({"_id": "active"})
+        return doc["generation"] if doc else 1
+
+    def _rows(self, generation, collection):
+        return self.db[f"g{generation}_{collection}"]
+
+    def _consumer(self, generation):
+        handlers = {t: lambda ev, g=generation: self._apply_live(g, ev) for t in EVENT_TYPES}
+        return Consumer(self.db, f"reporting-g{generation}", handlers, self.feed,
+                        sources=self.sources, registry=self.registry).ensure_indexes()
+
+    def _apply_live(self, generation, event):
+        def get(collection, row_id):
+            return self._rows(generation, collection).find_one({"_id": row_id})
+        for collection, row_id, patch in project(event, get):
+            apply_once(self._rows(generation, collection), row_id, {"$set": patch},
+                       event["source"], event["position"])
+
+    def receive(self, event):
+        return self.consumer.receive(event)
+
+    def catch_up(self):
+        return self.consumer.catch_up()
+
+    def live_rows(self):
+        """The active generation's rows, as plain dicts (marks dropped)."""
+        self.catch_up()
+        rows = {}
+        for c in COLLECTIONS:
+            rows[c] = {d["_id"]: {k: v for k, v in d.items() if not k.startswith("_")}
+                       for d in self._rows(self.generation, c).find({})}
+        return rows
+
+    def positions(self):
+        return {s: self.consumer.checkpoint(s) for s in self.sources}
+
+    # --- replays ----------------------------------------------------------------------------------
+    def replay(self, known_at=None, progress=None, page=1000):
+        """Every feed from position 0 into memory; only commits recorded up to ``known_at``."""
+        rows = MemoryRows()
+        for source in self.sources:
+            after = 0
+            while True:
+                events = self.feed(source, after, page)
+                for ev in events:
+                    after = ev["position"]
+                    if known_at and ev["recorded_at"] > known_at:
+                        continue
+                    try:
+                        rows.apply(self.registry.read(ev))
+                    except ContractError:
+                        # The live consumer parks these (dead letters): so does the replay.
+                        rows.positions[source] = ev["position"]
+                if progress:
+                    progress(source, after)
+                if len(events) < page:
+                    break
+            rows.positions.setdefault(source, 0)
+        return rows
+
+    def rebuild(self):
+        """Replay into a fresh generation, then switch to it; returns the new generation."""
+        if not self._switch.acquire(blocking=False):
+            raise BadRequest("a rebuild is already running")
+        try:
+            started = time.monotonic()
+            new = self.generation + 1
+            self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
+
+            def progress(source, position):
+                self.rebuild_status["positions"][source] = position
+            rows = self.replay(progress=progress)
+            self.rebuild_status["state"] = "writing"
+            for c in COLLECTIONS:
+                self._rows(new, c).drop()
+                docs = [{"_id": k, **v, "_applied": dict(rows.positions)}
+                        for k, v in rows.rows[c].items()]
+                for i in range(0, len(docs), 1000):
+                    self._rows(new, c).insert_many(docs[i:i + 1000], ordered=False)
+            consumer = self._consumer(new)
+            for source, position in rows.positions.items():
+                consumer.checkpoints.replace_one(
+                    {"_id": consumer._key(source)},
+                    {"_id": consumer._key(source), "position": position}, upsert=True)
+            # Switch: hold the live consumer still, let the new generation catch up, then flip.
+            locks = [self.consumer._locks[s] for s in self.sources]
+            for lock in locks:
+                lock.acquire()
+            try:
+                consumer.catch_up()
+                self.meta.update_one({"_id": "active"}, {"$set": {"generation": new}})
+                old, self.generation, self.consumer = self.generation, new, consumer
+            finally:
+                for lock in locks:
+                    lock.release()
+            for c in COLLECTIONS:
+                self._rows(old, c).drop()
+            self.rebuild_status = {"state": "done", "generation": new,
+                                   "positions": self.positions(),
+                                   "seconds": round(time.monotonic() - started, 3)}
+            return new
+        finally:
+            self._switch.release()
+
+    # --- reports ------------------------------------------------------------------------------------
+    def report(self, filters=None, known_at=None, effective_on=None):
+        if known_at:
+            replayed = self.replay(known_at=known_at)
+            rows, positions = replayed.rows, replayed.positions
+        else:
+            rows, positions = self.live_rows(), self.positions()
+        if effective_on:
+            rows = kpis.as_effective_on(rows, effective_on)
+        return {**kpis.report(rows, filters),
+                "built_from": {"feed_positions": positions, "code_version": code_version(),
+                               "known_at": known_at, "effective_on": effective_on,
+                               "generation": None if known_at else self.generation,
+                               "at": iso(utcnow())}}
+
+    def capacity(self, day_from, day_to, filters=None):
+        return kpis.capacity(self.live_rows(), day_from, day_to, filters)

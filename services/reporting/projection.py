@@ -1,0 +1,143 @@
+"""Reporting's projection as a pure function: an event and the rows it touches -> field patches.
+
+The same function feeds the live read model (rows in MongoDB, one conditional write per patch) and
+the rebuild / as-of replays (rows in memory), so they cannot disagree. Each source owns its fields
+of a row (intake: the enrolment's life; placement: placements, closure, outcomes), so patches from
+two sources never overwrite each other.
+
+Rows (one dict per id): runs, participants, enrolments, placements, employers.
+"""
+COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers")
+WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
+                     "employed_flexible", "employed_small_job", "self_employed")
+
+
+def _day(event):
+    return event["occurred_at"][:10]
+
+
+def project(event, get):
+    """``get(collection, id) -> row | None``. Returns ``[(collection, id, patch)]``."""
+    kind, p, org = event["type"], event["payload"], event["org"]
+    handler = HANDLERS.get(kind)
+    return handler(event, p, org, get) if handler else []
+
+
+def _run_created(ev, p, org, get):
+    return [("runs", p["run_id"], {"run_id": p["run_id"], "org": org, "programme": p["programme"],
+                                   "name": p["name"], "places": p["places"]})]
+
+
+def _participant(ev, p, org, get):
+    return [("participants", p["participant_id"], {
+        "participant_id": p["participant_id"], "org": org, "birth_year": p["birth_year"],
+        "gender": p["gender"], "municipality": p["municipality"],
+        "needs_group": p["needs_group"], "country": p["country"], "erased": False})]
+
+
+def _erased(ev, p, org, get):
+    # The statistics stay valid: only coarse attributes were ever here.
+    return [("participants", p["participant_id"], {"erased": True})]
+
+
+def _referred(ev, p, org, get):
+    return [("enrolments", p["enrolment_id"], {
+        "enrolment_id": p["enrolment_id"], "org": org, "run_id": p["run_id"],
+        "programme": p["programme"], "participant_id": p["participant_id"],
+        "referred_on": _day(ev), "waitlisted_on": None, "allocated_on": None,
+        "started_on": None, "ended_on": None, "end_status": None, "end_reason": None,
+        "outcome_hint": None, "voided": False, "rejected": False})]
+
+
+def _enrolment_field(**fields):
+    def handler(ev, p, org, get):
+        return [("enrolments", p["enrolment_id"],
+                 {k: (_day(ev) if v == "$day" else p[v] if isinstance(v, str) else v)
+                  for k, v in fields.items()})]
+    return handler
+
+
+def _waitlisted(ev, p, org, get):
+    row = get("enrolments", p["enrolment_id"]) or {}
+    return [("enrolments", p["enrolment_id"],
+             {"waitlisted_on": row.get("waitlisted_on") or _day(ev)})]
+
+
+def _ended(ev, p, org, get):
+    return [("enrolments", p["enrolment_id"], {
+        "ended_on": p["end_date"], "end_status": p["status"], "end_reason": p["reason"],
+        "outcome_hint": p["outcome_hint"]})]
+
+
+def _employer(ev, p, org, get):
+    return [("employers", p["employer_id"], {k: v for k, v in p.items()})]
+
+
+def _placement_proposed(ev, p, org, get):
+    return [("placements", p["placement_id"], {
+        "placement_id": p["placement_id"], "org": org, "enrolment_id": p["enrolment_id"],
+        "participant_id": p["participant_id"], "employer_id": p["employer_id"],
+        "opportunity_id": p["opportunity_id"], "kind": p["kind"],
+        "hours_per_week": p["hours_per_week"], "started_on": None, "ended_on": None,
+        "end_status": None})]
+
+
+def _placement_started(ev, p, org, get):
+    row = get("enrolments", p["enrolment_id"]) or {}
+    first = row.get("first_placement_on")
+    return [("placements", p["placement_id"], {"started_on": p["start_date"]}),
+            ("enrolments", p["enrolment_id"], {
+                "first_placement_on": min(first, p["start_date"]) if first else p["start_date"],
+                "placements_started": (row.get("placements_started") or 0) + 1})]
+
+
+def _placement_ended(ev, p, org, get):
+    return [("placements", p["placement_id"], {"ended_on": p["end_date"],
+                                                "end_status": p["status"]})]
+
+
+def _case_closed(ev, p, org, get):
+    return [("enrolments", p["enrolment_id"], {"case_closed_on": p["date"],
+                                                "case_outcome": p["outcome"]})]
+
+
+def _observed(ev, p, org, get):
+    return [("enrolments", p["enrolment_id"], {f"observed_{p['months']}": p["outcome"]})]
+
+
+HANDLERS = {
+    "ProgrammeRunCreated": _run_created,
+    "ParticipantRegistered": _participant,
+    "ParticipantDataErased": _erased,
+    "ParticipantReferred": _referred,
+    "ParticipantWaitlisted": _waitlisted,
+    "PlaceAllocated": _enrolment_field(allocated_on="$day"),
+    "ParticipantEnrolled": _enrolment_field(started_on="start_date"),
+    "EnrolmentEnded": _ended,
+    "ReferralRejected": _enrolment_field(rejected=True, ended_on="$day"),
+    "EnrolmentVoided": _enrolment_field(voided=True),
+    "EmployerRegistered": _employer,
+    "EmployerUpdated": _employer,
+    "PlacementProposed": _placement_proposed,
+    "PlacementStarted": _placement_started,
+    "PlacementEnded": _placement_ended,
+    "CaseClosed": _case_closed,
+    "OutcomeObserved": _observed,
+}
+EVENT_TYPES = tuple(HANDLERS)
+
+
+class MemoryRows:
+    """Rows in memory, for rebuilds and as-of replays."""
+
+    def __init__(self):
+        self.rows = {c: {} for c in COLLECTIONS}
+        self.positions = {}
+
+    def get(self, collection, row_id):
+        return self.rows[collection].get(row_id)
+
+    def apply(self, event):
+        for collection, row_id, patch in project(event, self.get):
+            self.rows[collection].setdefault(row_id, {}).update(patch)
+        self.positions[event["source"]] = event["position"]

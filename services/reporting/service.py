@@ -1,0 +1,170 @@
+"""The reporting nameko service: entrypoints over ``app.Reporting``.
+
+Consumes intake's, employer's and placement's events (kernel consumer, live over RabbitMQ, gaps
+and catch-up from the feeds) into its read model; serves key figures as JSON and CSV, a dashboard,
+rebuilds and as-of reports. Callers see their own organisation; admins may ask for one org or
+all combined.
+"""
+import csv
+import io
+
+import eventlet
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.app import ServiceApp, dependency_of
+from pathways.runtime.auth import Auth, caller_from
+from pathways.runtime.http import EXPECTED, json_endpoint, load, respond
+from pathways.runtime.openapi import build
+from services.reporting import dashboard, schemas
+from services.reporting.app import Reporting
+
+READERS = ("coordinator", "auditor", "admin")
+
+
+def build_reporting(container, db, store):
+    return Reporting(db, dependency_of(container, Inbox).feed)
+
+
+def scoped(caller, query):
+    """Non-admins see their own organisation only; admins one org or all."""
+    caller.require(*READERS)
+    filters = {k: query[k] for k in ("org", "programme", "run_id", "from", "to", "cohort")
+               if query.get(k)}
+    if caller.role != "admin":
+        filters["org"] = caller.org
+    return filters
+
+
+def csv_response(rows):
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return 200, {"Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
+
+
+def openapi_document():
+    return build("Pathways reporting", [
+        ("GET", "/reports/kpis", "Key figures (JSON or CSV; as known at / effective on)",
+         None, "200", ("org", "programme", "run_id", "from", "to", "cohort", "known_at",
+                       "effective_on", "format", "table")),
+        ("GET", "/reports/capacity", "Active participants against places per programme",
+         None, "200", ("org", "programme", "from", "to", "format")),
+        ("POST", "/rebuild", "Rebuild the read model from every feed, then switch (admin)",
+         None, "202", ()),
+        ("GET", "/rebuild", "Progress of the last rebuild", None, "200", ()),
+        ("GET", "/dashboard", "The dashboard (HTML)", None, "200", ("token", "org")),
+    ])
+
+
+class ReportingService(FeedEntrypoints):
+    name = "reporting"
+    event_log = EventLog()          # reporting's own log (empty for now): every service has one
+    reporting = ServiceApp(build_reporting)
+    inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {})
+    auth = Auth()
+
+    @http("GET", "/openapi.json")
+    def http_openapi(self, request):
+        return respond(200, openapi_document())
+
+    @http("GET", "/reports/kpis")
+    @json_endpoint
+    def http_kpis(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.ReportQuerySchema(), request.args.to_dict(), "query")
+        report = self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
+        if q["format"] == "csv":
+            table = report["per_month"] if q["table"] == "per_month" else \
+                report["per_employer"] if q["table"] == "per_employer" else \
+                [{"when": k, **{x: v[x] for x in ("numerator", "denominator", "rate")}}
+                 for k, v in report["outcomes"].items()]
+            return csv_response(table)
+        return respond(200, report)
+
+    @http("GET", "/reports/capacity")
+    @json_endpoint
+    def http_capacity(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.CapacityQuerySchema(), request.args.to_dict(), "query")
+        series = self.reporting.capacity(q["from"], q["to"], scoped(caller, q))
+        if q["format"] == "csv":
+            return csv_response([{"programme": p, **point} for p, points in series.items()
+                                 for point in points])
+        return respond(200, {"capacity": series})
+
+    @http("POST", "/rebuild")
+    @json_endpoint
+    def http_rebuild(self, request):
+        self.auth.from_request(request).require("admin")
+        eventlet.spawn(self.reporting.rebuild)
+        eventlet.sleep(0)
+        return respond(202, self.reporting.rebuild_status)
+
+    @http("GET", "/rebuild")
+    @json_endpoint
+    def http_rebuild_status(self, request):
+        self.auth.from_request(request).require(*READERS)
+        return respond(200, {**self.reporting.rebuild_status,
+                             "generation": self.reporting.generation,
+                             "positions": self.reporting.positions()})
+
+    @http("GET", "/dashboard")
+    @json_endpoint
+    def http_dashboard(self, request):
+        q = load(schemas.ReportQuerySchema(), request.args.to_dict(), "query")
+        header = request.headers.get("Authorization") or (
+            f"Bearer {q['token']}" if q.get("token") else None)
+        caller = caller_from(header, self.auth.tokens)
+        filters = scoped(caller, q)
+        report = self.reporting.report(filters)
+        months = [m["month"] for m in report["per_month"]] or ["2026-01"]
+        capacity = self.reporting.capacity(f"{months[0]}-01", f"{months[-1]}-28", filters)
+        title = f"Pathways — {filters.get('org', 'all organisations')}"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, \
+            dashboard.render(report, capacity, title)
+
+    # --- RPC -------------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def kpis(self, query=None):
+        caller = self.auth.from_context()
+        q = load(schemas.ReportQuerySchema(), query or {}, "query")
+        return self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def rebuild(self):
+        self.auth.from_context().require("admin")
+        return self.reporting.rebuild()
+
+    # --- events ----------------------------------------------------------------------------------
+    @event_handler("intake", "ProgrammeRunCreated")
+    @event_handler("intake", "ParticipantRegistered")
+    @event_handler("intake", "ParticipantDataErased")
+    @event_handler("intake", "ParticipantReferred")
+    @event_handler("intake", "ParticipantWaitlisted")
+    @event_handler("intake", "PlaceAllocated")
+    @event_handler("intake", "ParticipantEnrolled")
+    @event_handler("intake", "EnrolmentEnded")
+    @event_handler("intake", "ReferralRejected")
+    @event_handler("intake", "EnrolmentVoided")
+    @event_handler("employer", "EmployerRegistered")
+    @event_handler("employer", "EmployerUpdated")
+    @event_handler("placement", "PlacementProposed")
+    @event_handler("placement", "PlacementStarted")
+    @event_handler("placement", "PlacementEnded")
+    @event_handler("placement", "CaseClosed")
+    @event_handler("placement", "OutcomeObserved")
+    def on_event(self, event):
+        self.reporting.receive(event)
+
+    @timer(interval=2)
+    def catch_up(self):
+        self.reporting.catch_up()
+
+
+

@@ -1,0 +1,81 @@
+"""Reporting's projection and key figures on hand-made events (no servers)."""
+from services.reporting.kpis import as_effective_on, capacity, report
+from services.reporting.projection import MemoryRows
+
+POS = {"intake": 0, "placement": 0, "employer": 0}
+
+
+def ev(source, type_, payload, day="2026-01-01", org="org-a"):
+    POS[source] += 1
+    return {"source": source, "type": type_, "payload": payload, "org": org,
+            "position": POS[source], "occurred_at": f"{day}T09:00:00.000000Z",
+            "recorded_at": f"{day}T09:00:00.000000Z", "stream_id": "s", "event_id": "x"}
+
+
+def enrolment(rows, eid, start, end=None, hint=None, programme="aft", case=None, voided=False):
+    ref = {"run_id": "r1", "enrolment_id": eid, "participant_id": f"p-{eid}"}
+    rows.apply(ev("intake", "ParticipantReferred", {**ref, "programme": programme,
+                                                     "status": "draft"}, start))
+    rows.apply(ev("intake", "ParticipantEnrolled", {**ref, "programme": programme,
+                                                     "start_date": start, "percent": 100,
+                                                     "days_per_week": 5}, start))
+    if end:
+        rows.apply(ev("intake", "EnrolmentEnded", {
+            **ref, "programme": programme, "status": "completed", "reason": "other",
+            "outcome_hint": hint, "start_date": start, "end_date": end}, end))
+    if case:
+        rows.apply(ev("placement", "CaseClosed", {**ref, "outcome": case, "date": end}, end))
+    if voided:
+        rows.apply(ev("intake", "EnrolmentVoided", {**ref, "previous_state": "participating"}))
+
+
+def sample():
+    rows = MemoryRows()
+    rows.apply(ev("intake", "ProgrammeRunCreated", {
+        "run_id": "r1", "programme": "aft", "name": "AFT", "places": 3, "start_mode": "rolling",
+        "start_date": None, "approval_required": False}))
+    enrolment(rows, "a", "2026-01-05", "2026-03-01", "employed")
+    enrolment(rows, "b", "2026-01-10", "2026-03-15", "not_in_work", case="education")
+    enrolment(rows, "c", "2026-02-01", "2026-04-01", "not_in_work")
+    enrolment(rows, "d", "2026-02-01", "2026-04-10", "employed", voided=True)   # excluded
+    enrolment(rows, "e", "2026-03-01")                                          # still active
+    rows.apply(ev("placement", "PlacementProposed", {
+        "placement_id": "pl", "enrolment_id": "e", "participant_id": "p-e", "employer_id": "NO-1",
+        "opportunity_id": None, "kind": "small_job", "hours_per_week": 7.0,
+        "wage_subsidy_percent": None, "has_mentor": False, "start_date": "2026-03-10",
+        "planned_end_date": None, "run_id": "r1"}))
+    rows.apply(ev("placement", "PlacementStarted", {
+        "placement_id": "pl", "enrolment_id": "e", "participant_id": "p-e", "employer_id": "NO-1",
+        "opportunity_id": None, "kind": "small_job", "hours_per_week": 7.0,
+        "start_date": "2026-03-10"}))
+    return rows.rows
+
+
+def test_outcome_rate_counts_work_or_education_of_started_and_ended_only():
+    r = report(sample())
+    assert r["outcomes"]["at_end"] == {"numerator": 2, "denominator": 3, "rate": 0.6667}
+    assert r["started"] == 4 and r["ended"] == 3
+
+
+def test_per_month_small_jobs_and_time_to_first_placement():
+    r = report(sample())
+    assert [(m["month"], m["enrolments"], m["endings"]) for m in r["per_month"]] == [
+        ("2026-01", 2, 0), ("2026-02", 1, 0), ("2026-03", 1, 2), ("2026-04", 0, 1)]
+    assert r["small_jobs"] == {"citizens": 1, "firms": 1, "hours_per_week": 7.0}
+    assert r["days_to_first_placement"] == {"n": 1, "median": 9, "p90": 9}
+
+
+def test_as_effective_on_a_past_day():
+    r = report(as_effective_on(sample(), "2026-03-10"))
+    assert r["ended"] == 1 and r["outcomes"]["at_end"]["numerator"] == 1   # only a had ended
+
+
+def test_filters_and_cohorts():
+    assert report(sample(), {"org": "org-b"})["started"] == 0
+    assert report(sample(), {"cohort": "enrolment:2026-01"})["ended"] == 2
+
+
+def test_capacity_series():
+    series = capacity(sample(), "2026-01-01", "2026-04-30", step_days=30)
+    assert [p["active"] for p in series["aft"]] == [0, 2, 3, 1]
+    assert {p["places"] for p in series["aft"]} == {3}
