@@ -36,11 +36,10 @@ def valid_fnr(rng, born):
 
 
 def valid_orgnr(rng):
-    while True:
-        base = f"{rng.randrange(80000000, 99999999):08d}"
-        digit = orgnr.calc_check_digit(base)
-        if digit != "-" and orgnr.is_valid(base + digit):
-            return base + digit
+    while True:   # about one in ten random numbers passes the mod-11 check
+        number = f"{rng.randrange(800000000, 999999999):09d}"
+        if orgnr.is_valid(number):
+            return number
 
 
 class Api:
@@ -83,7 +82,9 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
         co_emp, cw_pl = Api(urls["employer"], tokens["coordinator"]), Api(urls["placement"],
                                                                            tokens["caseworker"])
         runs = []
+        n = participants // len(orgs)
         for programme, name, places in rng.sample(PROGRAMMES, 3):
+            places = min(places, max(3, n // 8))   # a small demo still fills its runs
             run = co_in.post("/runs", {"programme": programme, "name": name, "places": places})
             runs.append({"run_id": run["run_id"], "places": places, "active": [],
                          "programme": programme})
@@ -99,7 +100,6 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
                 "places": rng.randint(3, 8), "hours_per_week": rng.choice([6, 7, 8]) if small
                 else 37.5, "valid_from": start.isoformat(), "shared": rng.random() < 0.5})
             opportunities.append(o)
-        n = participants // len(orgs)
         days = sorted(rng.randrange(0, 700) for _ in range(n))
         for i, offset in enumerate(days):
             day = start + timedelta(days=offset)
@@ -107,6 +107,11 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
             _one_participant(rng, cw_in, cw_pl, run, opportunities, day, until, stats)
             if (i + 1) % 50 == 0:
                 log(f"[seed] {org}: {i + 1}/{n} participants")
+        for run in runs:   # those who started long ago have ended by now
+            for entry in [e for e in run["active"] if (until - e["start"]).days > 240]:
+                run["active"].remove(entry)
+                _end(rng, cw_in, cw_pl, run, entry, entry["start"] + timedelta(
+                    days=rng.randint(60, 220)), stats)
     return stats
 
 

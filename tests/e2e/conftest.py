@@ -8,15 +8,21 @@ from pathways.mongo import Database
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
+from services.reporting.service import ReportingService
 from tests.conftest import MONGO_FLAT
 from tests.support import ApiClient, free_port
 
 TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
-          "caseworker-b": "tok-e2e-caseworker-org-b"}
+          "caseworker-b": "tok-e2e-caseworker-org-b", "coordinator-b": "tok-e2e-coordinator-org-b",
+          "auditor": "tok-e2e-auditor-org-a-0001", "admin": "tok-e2e-admin-hub-00000001"}
 AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-anne"},
         TOKENS["coordinator"]: {"org": "org-a", "role": "coordinator", "id": "co-ola"},
-        TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"}}
-SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService}
+        TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"},
+        TOKENS["coordinator-b"]: {"org": "org-b", "role": "coordinator", "id": "co-bea"},
+        TOKENS["auditor"]: {"org": "org-a", "role": "auditor", "id": "au-siri"},
+        TOKENS["admin"]: {"org": "hub", "role": "admin", "id": "ad-hub"}}
+SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService,
+            "reporting": ReportingService}
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def base_config(rabbit_config, mongo_uri, db_prefix):
 @pytest.fixture
 def dbs(mongo_client, db_prefix):
     opened = {n: Database(mongo_client, f"{db_prefix}_{n}", flat=MONGO_FLAT)
-              for n in ("intake", "intake_keys", "employer", "placement")}
+              for n in ("intake", "intake_keys", "employer", "placement", "reporting")}
     yield opened
     for db in opened.values():
         db.drop()

@@ -5,7 +5,7 @@ from tests.support import wait_until
 
 
 def test_refer_enrol_place_follow_up_close_and_the_other_services_react(platform, dbs):
-    apps = platform("intake", "employer", "placement")
+    apps = platform("intake", "employer", "placement", "reporting")
     intake, employer, placement = apps["intake"], apps["employer"], apps["placement"]
     run_id, enrolment_id = enrolled_participant(intake)
     opp = opportunity(employer, places=1)
@@ -38,6 +38,11 @@ def test_refer_enrol_place_follow_up_close_and_the_other_services_react(platform
     assert [e["type"] for e in case_log] == [
         "PlacementProposed", "PlacementApproved", "PlacementApproved", "PlacementApproved",
         "PlacementStarted", "FollowUpRecorded", "CaseClosed"]
+    # reporting heard it all: one started, one ended, in work
+    figures = wait_until(lambda: (lambda r: r if r["ended"] == 1 else None)(
+        apps["reporting"]["auditor"].call("GET", "/reports/kpis")), what="reporting")
+    assert figures["outcomes"]["at_end"] == {"numerator": 1, "denominator": 1, "rate": 1.0}
+    assert figures["per_employer"][0]["placements"] == 1
     for name in ("intake", "employer", "placement"):
         assert EventStore(dbs[name], name).verify().ok
 
