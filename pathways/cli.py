@@ -4,6 +4,10 @@
     pathways head --service intake        the log head (position + hash) to publish as a seal
     pathways dead-letters --service reporting   parked events with their reasons
     pathways seed --tokens FILE [--participants N]  demo data through the services' HTTP APIs
+    pathways audit verify --feed URL [--seal FILE]   the chain, from the feed alone
+    pathways audit export --feed URL --out FILE      history as JSON Lines + chain head
+    pathways audit seal --feed URL --key-file FILE   the chain head signed (HMAC-SHA256)
+    pathways audit replay --feed NAME=URL ... [--as-known-at T]   reports rebuilt from feeds
 
 Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``, ``MONGO_FLAT``)
 or the flags.
@@ -55,6 +59,32 @@ def cmd_seed(args):
     return 0
 
 
+def cmd_audit(args):
+    from pathways import audit
+    if args.audit == "replay":
+        feeds = dict(f.split("=", 1) for f in args.feed)
+        filters = {"org": args.org} if args.org else None
+        print(json.dumps(audit.replay(feeds, known_at=args.as_known_at, filters=filters),
+                         indent=2, sort_keys=True))
+        return 0
+    feed = audit.Feed(args.feed[0])
+    if args.audit == "verify":
+        seal = json.load(open(args.seal)) if args.seal else None
+        result = audit.verify(feed, seal=seal)
+        print(json.dumps(result.to_dict(), indent=2))
+        return 0 if result.ok else 1
+    if args.audit == "export":
+        with open(args.out, "w") as out:
+            count, result = audit.export(feed, out)
+        print(json.dumps({"commits": count, **result.to_dict()}, indent=2))
+        return 0 if result.ok else 1
+    key = open(args.key_file, "rb").read().strip()
+    if len(key) < 16:
+        sys.exit("pathways: the seal key must be at least 16 bytes")
+    print(json.dumps(audit.seal(feed, key), indent=2))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="pathways", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +109,18 @@ def main(argv=None):
     seed.add_argument("--employer", default="http://127.0.0.1:8002")
     seed.add_argument("--placement", default="http://127.0.0.1:8003")
     seed.set_defaults(fn=cmd_seed)
+    audit_parser = sub.add_parser("audit", help="what an auditor does with a service's feed")
+    audit_sub = audit_parser.add_subparsers(dest="audit", required=True)
+    for name in ("verify", "export", "seal", "replay"):
+        p = audit_sub.add_parser(name)
+        p.add_argument("--feed", action="append", required=True,
+                       help="base URL (replay: NAME=URL, once per feed)")
+        p.set_defaults(fn=cmd_audit)
+    audit_sub.choices["verify"].add_argument("--seal", help="a seal JSON file to check against")
+    audit_sub.choices["export"].add_argument("--out", required=True)
+    audit_sub.choices["seal"].add_argument("--key-file", required=True)
+    audit_sub.choices["replay"].add_argument("--as-known-at")
+    audit_sub.choices["replay"].add_argument("--org")
     args = parser.parse_args(argv)
     if args.command == "verify" and (args.seal_position is None) != (args.seal_hash is None):
         parser.error("--seal-position and --seal-hash go together")

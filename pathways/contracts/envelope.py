@@ -10,7 +10,10 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 from pathways.timeutil import iso, utcnow
 
 ACTOR_TYPES = ("caseworker", "participant", "employer", "provider", "system")
-SERVICE_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="must be a lowercase service name")
+# A service ("intake"), or a named feed of one deployment as a reporting hub reads it
+# ("org-a.intake").
+SERVICE_NAME = validate.Regexp(r"^[a-z][a-z0-9_.-]{0,79}$",
+                               error="must be a lowercase service or feed name")
 EVENT_TYPE = validate.Regexp(r"^[A-Z][A-Za-z0-9]{0,79}$", error="must be a PascalCase event type")
 
 

@@ -6,6 +6,7 @@ consumer's locks and switches the active generation in one write. "As known at T
 commits recorded up to T, in memory; "as effective on D" masks every business date after D.
 """
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -34,9 +35,55 @@ def code_version():
     return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
 
 
+def load_feeds(raw):
+    """``REPORTING_FEEDS``: {feed name: base URL}, as a mapping or a JSON string."""
+    if not raw:
+        return {}
+    feeds = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(feeds, dict) or not all(isinstance(v, str) and v.startswith("http")
+                                              for v in feeds.values()):
+        raise ValueError("config error: REPORTING_FEEDS must map feed names to http(s) URLs")
+    return feeds
+
+
+def relabelled(feed):
+    """Events of a named feed carry the feed's name as their source: two organisations' intake
+    logs are two sources, each with its own positions and checkpoints."""
+    def pull(name, after, limit):
+        return [{**ev, "source": name} for ev in feed(name, after, limit)]
+    return pull
+
+
+def replay(feed, sources, registry=REGISTRY, known_at=None, progress=None, page=1000):
+    """Every feed from position 0 into memory; only commits recorded up to ``known_at``."""
+    rows = MemoryRows()
+    for source in sources:
+        after = 0
+        while True:
+            events = feed(source, after, page)
+            for ev in events:
+                after = ev["position"]
+                if known_at and ev["recorded_at"] > known_at:
+                    continue
+                try:
+                    # The feed's envelopes are the store's own (hash-chained): check the
+                    # payload against its contract, as the live consumer does.
+                    rows.apply(registry.read(ev, trusted_envelope=True))
+                except ContractError:
+                    # The live consumer parks these (dead letters): so does the replay.
+                    rows.positions[source] = ev["position"]
+            if progress:
+                progress(source, after)
+            if len(events) < page:
+                break
+        rows.positions.setdefault(source, 0)
+    return rows
+
+
 class Reporting:
-    def __init__(self, db, feed, sources=SOURCES, registry=REGISTRY):
+    def __init__(self, db, feed, sources=SOURCES, registry=REGISTRY, pull_only=False):
         self.db, self.feed, self.sources, self.registry = db, feed, tuple(sources), registry
+        self.pull_only = pull_only
         self.meta = db["reporting_meta"]
         self._switch = threading.Lock()
         self.rebuild_status = {"state": "idle"}
@@ -69,6 +116,8 @@ class Reporting:
                        event["source"], event["position"])
 
     def receive(self, event):
+        if self.pull_only:
+            return "ignored"   # a hub reads the feeds; broker messages are not its sources
         return self.consumer.receive(event)
 
     def catch_up(self):
@@ -87,30 +136,8 @@ class Reporting:
         return {s: self.consumer.checkpoint(s) for s in self.sources}
 
     # --- replays ----------------------------------------------------------------------------------
-    def replay(self, known_at=None, progress=None, page=1000):
-        """Every feed from position 0 into memory; only commits recorded up to ``known_at``."""
-        rows = MemoryRows()
-        for source in self.sources:
-            after = 0
-            while True:
-                events = self.feed(source, after, page)
-                for ev in events:
-                    after = ev["position"]
-                    if known_at and ev["recorded_at"] > known_at:
-                        continue
-                    try:
-                        # The feed's envelopes are the store's own (hash-chained): check the
-                        # payload against its contract, as the live consumer does.
-                        rows.apply(self.registry.read(ev, trusted_envelope=True))
-                    except ContractError:
-                        # The live consumer parks these (dead letters): so does the replay.
-                        rows.positions[source] = ev["position"]
-                if progress:
-                    progress(source, after)
-                if len(events) < page:
-                    break
-            rows.positions.setdefault(source, 0)
-        return rows
+    def replay(self, known_at=None, progress=None):
+        return replay(self.feed, self.sources, self.registry, known_at, progress)
 
     def rebuild(self):
         """Replay into a fresh generation, then switch to it; returns the new generation."""

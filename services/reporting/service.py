@@ -3,7 +3,8 @@
 Consumes intake's, employer's and placement's events (kernel consumer, live over RabbitMQ, gaps
 and catch-up from the feeds) into its read model; serves key figures as JSON and CSV, a dashboard,
 rebuilds and as-of reports. Callers see their own organisation; admins may ask for one org or
-all combined.
+all combined. With ``REPORTING_FEEDS`` ({feed name: base URL}) it is a hub for several partner
+organisations' deployments instead, pulling each feed over HTTP.
 """
 import csv
 import io
@@ -14,18 +15,21 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
 
-from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth, caller_from
 from pathways.runtime.http import EXPECTED, json_endpoint, load, respond
 from pathways.runtime.openapi import build
 from services.reporting import dashboard, schemas
-from services.reporting.app import Reporting
+from services.reporting.app import Reporting, load_feeds, relabelled
 
 READERS = ("coordinator", "auditor", "admin")
 
 
 def build_reporting(container, db, store):
+    hub = load_feeds(container.config.get("REPORTING_FEEDS"))
+    if hub:   # a hub: pulls other deployments' feeds over HTTP, each feed a source of its own
+        return Reporting(db, relabelled(HttpFeed(hub)), sources=list(hub), pull_only=True)
     return Reporting(db, dependency_of(container, Inbox).feed)
 
 
