@@ -17,6 +17,8 @@ import json
 import os
 import sys
 
+import requests
+
 from pathways.eventstore import EventStore
 from pathways.mongo import Database, mongo_client, truthy
 
@@ -124,7 +126,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "verify" and (args.seal_position is None) != (args.seal_hash is None):
         parser.error("--seal-position and --seal-hash go together")
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except requests.RequestException as err:
+        sys.exit(f"pathways: cannot read from the service: {err}")
+    except (OSError, ValueError) as err:
+        sys.exit(f"pathways: {err}")
 
 
 if __name__ == "__main__":
