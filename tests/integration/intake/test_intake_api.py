@@ -1,6 +1,5 @@
 """Intake on real RabbitMQ + MongoDB-wire: the whole flow, capacity, bad input, erasure."""
 import copy
-import time
 
 import pytest
 import requests
@@ -8,6 +7,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from pathways.eventstore import EventStore
 from tests.integration.intake.conftest import PERSON, TOKENS
+from tests.support import wait_until
 
 RUN = {"programme": "office_places", "name": "Omstilling kontor", "places": 3}
 
@@ -31,16 +31,6 @@ def enrol(client, run_id, participant_id, start=True):
 
 def feed(base):
     return requests.get(f"{base}/events", params={"limit": 1000}).json()["events"]
-
-
-def wait_for(check, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail("timed out")
 
 
 def test_refer_consent_allocate_enrol_change_end_in_the_feed_and_on_rabbitmq(intake, dbs):
@@ -76,7 +66,7 @@ def test_refer_consent_allocate_enrol_change_end_in_the_feed_and_on_rabbitmq(int
     assert [e["stream_version"] for e in run_events] == list(range(1, 9))
     assert events[5]["correlation_id"] == events[4]["correlation_id"]   # one command, one commit
 
-    received = wait_for(lambda: (lambda r: r if len(r) == 9 else None)(
+    received = wait_until(lambda: (lambda r: r if len(r) == 9 else None)(
         [d["event"] for d in dbs["recorder"]["received"].find({})]))
     assert sorted(received, key=lambda e: e["position"]) == events   # same envelopes, all of them
     assert EventStore(dbs["intake"], "intake").verify().ok
