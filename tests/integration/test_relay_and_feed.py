@@ -111,7 +111,8 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
         return resp.json()["event_id"]
 
     before = [post(i) for i in range(20)]
-    wait_for(lambda: delivered_ids(dbs) >= set(before), what="deliveries before the outage")
+    wait_for(lambda: delivered_ids(dbs) >= set(before), timeout=60,
+             what="deliveries before the outage")
     rabbitmqctl("stop_app")
     try:
         during = [post(i) for i in range(20, 50)]       # commands keep landing in the log
@@ -124,8 +125,8 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
     after = [post(i) for i in range(50, 60)]
     log = log_of(dbs)
     assert [e["event_id"] for e in log] == before + during + after
-    wait_for(lambda: totals_of(dbs) == expected_from_log(log), timeout=60,
+    wait_for(lambda: totals_of(dbs) == expected_from_log(log), timeout=120,
              what="the read model after the outage")
     # Over RabbitMQ itself, not only through the feed: the relay republished what it held back.
-    wait_for(lambda: delivered_ids(dbs) >= set(during + after), timeout=60,
+    wait_for(lambda: delivered_ids(dbs) >= set(during + after), timeout=120,
              what="deliveries of the events held back during the outage")
