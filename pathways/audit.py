@@ -37,9 +37,11 @@ class Progress:
 class Feed:
     """A service's feed over HTTP."""
 
-    def __init__(self, base_url, session=None, page=500, timeout=30):
+    def __init__(self, base_url, token=None, session=None, page=500, timeout=30):
         self.base = base_url.rstrip("/")
         self.session, self.page, self.timeout = session or requests.Session(), page, timeout
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
 
     def _get(self, **params):
         resp = self.session.get(f"{self.base}/events", params=params, timeout=self.timeout)
@@ -114,7 +116,8 @@ def check_seal(sealed, key):
 
 
 def replay(feeds, known_at=None, filters=None):
-    """The reports as known at ``known_at``, rebuilt from ``{feed name: base URL}`` in memory with
+    """The reports as known at ``known_at``, rebuilt from ``{feed name: base URL or {"url",
+    "token"}}`` in memory with
     the reporting service's own projection (the code version is named in the result)."""
     # Late import: the audit tool runs the reporting code it audits; nothing else in the kernel
     # knows a service.

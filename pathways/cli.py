@@ -64,12 +64,13 @@ def cmd_seed(args):
 def cmd_audit(args):
     from pathways import audit
     if args.audit == "replay":
-        feeds = dict(f.split("=", 1) for f in args.feed)
+        feeds = {name: {"url": url, "token": args.token}
+                 for name, url in (f.split("=", 1) for f in args.feed)}
         filters = {"org": args.org} if args.org else None
         print(json.dumps(audit.replay(feeds, known_at=args.as_known_at, filters=filters),
                          indent=2, sort_keys=True))
         return 0
-    feed = audit.Feed(args.feed[0])
+    feed = audit.Feed(args.feed[0], token=args.token)
     if args.audit == "verify":
         seal = json.load(open(args.seal)) if args.seal else None
         result = audit.verify(feed, seal=seal)
@@ -117,6 +118,8 @@ def main(argv=None):
         p = audit_sub.add_parser(name)
         p.add_argument("--feed", action="append", required=True,
                        help="base URL (replay: NAME=URL, once per feed)")
+        p.add_argument("--token", default=os.environ.get("PATHWAYS_TOKEN"),
+                       help="an auditor's token (default: $PATHWAYS_TOKEN)")
         p.set_defaults(fn=cmd_audit)
     audit_sub.choices["verify"].add_argument("--seal", help="a seal JSON file to check against")
     audit_sub.choices["export"].add_argument("--out", required=True)

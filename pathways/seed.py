@@ -70,11 +70,12 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
     emp = Api(urls["employer"], orgs[first_org]["coordinator"])
     firms = []
     for name in FIRMS:
-        firm = emp.post("/employers", {"country": "NO", "org_number": valid_orgnr(rng),
-                                       "name": f"{name} AS", "sector": rng.choice(
-                                           ["retail", "manufacturing", "hospitality", "services",
-                                            "construction"]), "municipality": "4601"})
-        firms.append(firm["employer_id"])
+        number = valid_orgnr(rng)
+        emp.post("/employers", {"country": "NO", "org_number": number, "name": f"{name} AS",
+                                "sector": rng.choice(["retail", "manufacturing", "hospitality",
+                                                      "services", "construction"]),
+                                "municipality": "4601"}, ok=(201, 409))   # 409: seeded before
+        firms.append(f"NO-{number}")
     stats = {"participants": 0, "placements": 0, "closed": 0}
     for org, tokens in orgs.items():
         cw_in, co_in = Api(urls["intake"], tokens["caseworker"]), Api(urls["intake"],
@@ -117,11 +118,15 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
 
 def _one_participant(rng, cw_in, cw_pl, run, opportunities, day, until, stats):
     born = date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28))
-    pid = cw_in.post("/participants", {
+    registered = cw_in.post("/participants", {
         "country": "NO", "national_id": valid_fnr(rng, born), "given_name": "Demo",
         "family_name": f"Deltaker {stats['participants'] + 1}", "municipality": rng.choice(
             ["0301", "4601", "5001", "1103"]), "needs_group": rng.choice(
-            ["standard", "situational", "special"])})["participant_id"]
+            ["standard", "situational", "special"])}, ok=(201, 409))
+    if registered.get("error") == "already_registered":
+        stats["skipped"] = stats.get("skipped", 0) + 1   # seeded before: leave that one be
+        return
+    pid = registered["participant_id"]
     stats["participants"] += 1
     run_path = f"/runs/{run['run_id']}/enrolments"
     # Make room the way a run does: the longest-running participant ends first.

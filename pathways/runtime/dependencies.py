@@ -8,8 +8,7 @@ import logging
 import threading
 import uuid
 
-import eventlet
-from eventlet.event import Event
+from eventlet.queue import Empty, Full, LightQueue
 from nameko.extensions import DependencyProvider
 
 from pathways.eventstore import EventStore
@@ -34,7 +33,7 @@ class EventLog(DependencyProvider):
     def __init__(self, relay=True, **store_options):
         self.relay_enabled, self.store_options = relay, store_options
         self.store = self.relay = None
-        self._wake = Event()
+        self._wake = LightQueue(maxsize=1)   # a doorbell: one pending ring is enough
         self._running = False
 
     def setup(self):
@@ -49,9 +48,9 @@ class EventLog(DependencyProvider):
 
     def _poke(self):
         try:
-            self._wake.send(True)
-        except AssertionError:
-            pass   # already woken: the relay will look once more anyway
+            self._wake.put_nowait(True)
+        except Full:
+            pass   # already rung: the relay will look once more anyway
 
     def start(self):
         if self.relay is not None:
@@ -68,9 +67,10 @@ class EventLog(DependencyProvider):
                 log.warning("outbox relay of %s: %r (retrying in %.1fs)",
                             self.container.service_name, err, backoff)
                 backoff = min(backoff * 2, 5.0)
-            with eventlet.Timeout(backoff, False):
-                self._wake.wait()
-            self._wake = Event()
+            try:
+                self._wake.get(timeout=backoff)
+            except Empty:
+                pass
 
     def stop(self):
         self._running = False

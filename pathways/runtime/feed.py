@@ -1,5 +1,9 @@
 """Feed entrypoints any service can mount: RPC ``events_after``/``commits_after``/``head`` and
-HTTP ``GET /events?after=N&limit=M`` (add ``&format=commits`` for stored commits with hashes)."""
+HTTP ``GET /events?after=N&limit=M`` (add ``&format=commits`` for stored commits with hashes).
+
+Over HTTP, a service that authenticates its callers (an ``auth = Auth()`` dependency) serves its
+feed to auditors, coordinators and admins only: the feed holds no personal data, but it is the
+organisation's whole history. RPC callers are trusted by their broker credentials."""
 import json
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -7,8 +11,10 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from pathways.errors import BadRequest
+from pathways.runtime.auth import Forbidden, Unauthorized
 
 MAX_PAGE = 1000
+FEED_READERS = ("auditor", "coordinator", "admin")
 
 
 class FeedQuerySchema(Schema):
@@ -51,9 +57,15 @@ class FeedEntrypoints:
     @http("GET", "/events")
     def http_events(self, request):
         try:
+            if getattr(self, "auth", None) is not None:
+                self.auth.from_request(request).require(*FEED_READERS)
             q = _query(request.args.to_dict())
         except BadRequest as err:
             return _json(400, err.to_dict())
+        except Unauthorized as err:
+            return _json(401, {"error": "unauthorized", "message": str(err)})
+        except Forbidden as err:
+            return _json(403, {"error": "forbidden", "message": str(err)})
         store = self.event_log
         body = {"source": store.source, "after": q["after"], "head": store.head()}
         if q["format"] == "commits":

@@ -33,15 +33,25 @@ class RpcFeed:
                 pass
 
 
+def feed_target(value):
+    """A feed's address: a base URL, or ``{"url": ..., "token": ...}`` for a feed that asks for
+    credentials. Returns (url, token or None)."""
+    if isinstance(value, dict):
+        return value["url"], value.get("token")
+    return value, None
+
+
 class HttpFeed:
     """``GET {base_url}/events?after=&limit=`` per source, e.g. a hub reading other orgs' feeds."""
 
-    def __init__(self, base_urls, timeout=10, session=None):
-        self.base_urls, self.timeout = dict(base_urls), timeout
-        self.session = session or requests.Session()
+    def __init__(self, targets, timeout=10, session=None):
+        self.targets = {name: feed_target(v) for name, v in dict(targets).items()}
+        self.timeout, self.session = timeout, session or requests.Session()
 
     def __call__(self, source, after, limit):
-        resp = self.session.get(f"{self.base_urls[source].rstrip('/')}/events",
+        url, token = self.targets[source]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        resp = self.session.get(f"{url.rstrip('/')}/events", headers=headers,
                                 params={"after": after, "limit": limit}, timeout=self.timeout)
         resp.raise_for_status()
         return resp.json()["events"]

@@ -36,13 +36,17 @@ def code_version():
 
 
 def load_feeds(raw):
-    """``REPORTING_FEEDS``: {feed name: base URL}, as a mapping or a JSON string."""
+    """``REPORTING_FEEDS``: {feed name: base URL or {"url", "token"}}, as a mapping or JSON."""
     if not raw:
         return {}
     feeds = json.loads(raw) if isinstance(raw, str) else raw
-    if not isinstance(feeds, dict) or not all(isinstance(v, str) and v.startswith("http")
-                                              for v in feeds.values()):
-        raise ValueError("config error: REPORTING_FEEDS must map feed names to http(s) URLs")
+
+    def ok(v):
+        url = v.get("url") if isinstance(v, dict) else v
+        return isinstance(url, str) and url.startswith("http")
+    if not isinstance(feeds, dict) or not all(ok(v) for v in feeds.values()):
+        raise ValueError("config error: REPORTING_FEEDS must map feed names to http(s) URLs "
+                         'or to {"url": ..., "token": ...}')
     return feeds
 
 

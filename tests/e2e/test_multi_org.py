@@ -68,7 +68,12 @@ def test_two_organisations_and_a_reporting_hub(container_factory, rabbit_config,
                                     "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}).start()
             urls[name] = f"http://127.0.0.1:{port}"
         stacks[org] = urls
-    feeds = {f"org-{org}.{name}": url for org, urls in stacks.items() for name, url in urls.items()}
+    # the hub reads each organisation's feeds with that organisation's auditor token
+    feeds = {f"org-{org}.{name}": {"url": url, "token": by_role(tokens[org])["auditor"]}
+             for org, urls in stacks.items() for name, url in urls.items()}
+
+    def feed(name):
+        return audit.Feed(feeds[name]["url"], token=feeds[name]["token"])
     hub_port, admin = free_port(), "tok-hub-admin-0000000000001"
     container_factory(ReportingService, {
         **common, "AMQP_URI": rabbit_config["AMQP_URI"], "MONGO_DB_PREFIX": prefixes["hub"],
@@ -94,7 +99,7 @@ def test_two_organisations_and_a_reporting_hub(container_factory, rabbit_config,
                  ).status_code == 401
 
     def caught_up():
-        heads = {name: audit.Feed(url).head()["position"] for name, url in feeds.items()}
+        heads = {name: feed(name).head()["position"] for name in feeds}
         return hub.call("GET", "/rebuild")["positions"] == heads
     wait_until(caught_up, timeout=60, what="the hub to read every feed")
 
@@ -118,17 +123,20 @@ def test_two_organisations_and_a_reporting_hub(container_factory, rabbit_config,
     assert at_t["started"] == combined["started"]
 
     # ...and verifies every chain from the feeds; an edited commit is named
-    for url in feeds.values():
-        assert audit.verify(audit.Feed(url)).ok
+    for name in feeds:
+        assert audit.verify(feed(name)).ok
+    assert requests.get(f"{stacks['a']['intake']}/events").status_code == 401
+    assert requests.get(f"{stacks['a']['intake']}/events", headers={
+        "Authorization": f"Bearer {feeds['org-b.intake']['token']}"}).status_code == 401
     out = io.StringIO()
-    count, result = audit.export(audit.Feed(stacks["a"]["intake"]), out)
+    count, result = audit.export(feed("org-a.intake"), out)
     assert result.ok and len(out.getvalue().splitlines()) == count + 1
     key = b"auditor-secret-key-0001"
-    sealed = audit.seal(audit.Feed(stacks["a"]["intake"]), key)
+    sealed = audit.seal(feed("org-a.intake"), key)
     assert audit.check_seal(sealed, key) and not audit.check_seal({**sealed, "position": 1}, key)
     commits = Database(mongo_client, f"{prefixes['a']}_intake", flat=MONGO_FLAT)["commits"]
     doc = commits.find_one({"_id": 5})
     doc["events"][0]["occurred_at"] = "2020-01-01T00:00:00.000000Z"
     commits.replace_one({"_id": 5}, doc)
-    broken = audit.verify(audit.Feed(stacks["a"]["intake"]), seal=sealed)
+    broken = audit.verify(feed("org-a.intake"), seal=sealed)
     assert not broken.ok and broken.bad_position == 5

@@ -29,8 +29,13 @@ def enrol(client, run_id, participant_id, start=True):
     return e
 
 
-def feed(base):
-    return requests.get(f"{base}/events", params={"limit": 1000}).json()["events"]
+def feed(intake):
+    """The feed, as an auditor or coordinator reads it (a caseworker may not; nobody anonymous)."""
+    base = intake["base"]
+    assert requests.get(f"{base}/events").status_code == 401
+    intake["caseworker-a"].get("/events", expect=403)
+    return intake["auditor-a"].get("/events", params={"limit": 1000},
+                                   expect=200).json()["events"]
 
 
 def test_refer_consent_allocate_enrol_change_end_in_the_feed_and_on_rabbitmq(intake, dbs):
@@ -52,7 +57,7 @@ def test_refer_consent_allocate_enrol_change_end_in_the_feed_and_on_rabbitmq(int
                     expect=200).json()
     assert ended["state"] == "completed"
 
-    events = feed(intake["base"])
+    events = feed(intake)
     assert [e["type"] for e in events] == [
         "ProgrammeRunCreated", "ParticipantRegistered", "ParticipantReferred", "ConsentRecorded",
         "ParticipantApplied", "PlaceAllocated", "ParticipantEnrolled", "ParticipationChanged",
