@@ -4,6 +4,7 @@
     pathways head --service intake        the log head (position + hash) to publish as a seal
     pathways dead-letters --service reporting   parked events with their reasons
     pathways seed --tokens FILE [--participants N]  demo data through the services' HTTP APIs
+    pathways retry --service reporting --source intake --stream run-…   re-apply parked events
     pathways audit verify --feed URL [--seal FILE]   the chain, from the feed alone
     pathways audit export --feed URL --out FILE      history as JSON Lines + chain head
     pathways audit seal --feed URL --key-file FILE   the chain head signed (HMAC-SHA256)
@@ -61,6 +62,16 @@ def cmd_seed(args):
     return 0
 
 
+def cmd_retry(args):
+    from nameko.standalone.rpc import ClusterRpcProxy
+    if not args.amqp_uri:
+        sys.exit("pathways: AMQP_URI is not set (flag --amqp-uri or environment)")
+    with ClusterRpcProxy({"AMQP_URI": args.amqp_uri}, timeout=60) as rpc:
+        result = getattr(rpc, args.service).retry_parked(args.source, args.stream)
+    print(json.dumps(result))
+    return 0 if result and all(result.values()) else 1
+
+
 def cmd_audit(args):
     from pathways import audit
     if args.audit == "replay":
@@ -104,6 +115,12 @@ def main(argv=None):
     sub.add_parser("dead-letters", help="parked events").set_defaults(fn=cmd_dead_letters)
     for p in list(sub.choices.values()):
         p.add_argument("--service", required=True, help="service name, e.g. intake")
+    retry = sub.add_parser("retry", help="re-apply a stream's parked events (over RPC)")
+    retry.add_argument("--service", required=True)
+    retry.add_argument("--source", required=True)
+    retry.add_argument("--stream", required=True)
+    retry.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI"))
+    retry.set_defaults(fn=cmd_retry)
     seed = sub.add_parser("seed", help="demo data through the services' HTTP APIs")
     seed.add_argument("--tokens", required=True,
                       help='JSON file: {"<org>": {"caseworker": TOKEN, "coordinator": TOKEN}}')

@@ -77,3 +77,26 @@ class FeedEntrypoints:
             body["events"] = items
             body["next_after"] = items[-1]["position"] if items else q["after"]
         return _json(200, body)
+
+
+class DeadLetterEntrypoints:
+    """Mixin for a service that consumes other services' events: its parked events, and a retry
+    once their cause is fixed (a deploy that knows the contract, a repaired handler). Over RPC,
+    for operators (`pathways retry`)."""
+
+    def consumers(self):
+        return [self.inbox]
+
+    @rpc
+    def parked(self):
+        return [{k: d.get(k) for k in ("consumer", "source", "position", "stream_id", "type",
+                                       "event_id", "reason", "attempts", "blocked_by")}
+                for c in self.consumers() for d in c.parked()]
+
+    @rpc(expected_exceptions=BadRequest)
+    def retry_parked(self, source, stream_id):
+        if not isinstance(source, str) or not isinstance(stream_id, str):
+            raise BadRequest("source and stream_id are strings",
+                             {"source": ["required"], "stream_id": ["required"]})
+        return {c.name: c.retry(source, stream_id) for c in self.consumers()
+                if source in c.sources}

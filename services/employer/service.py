@@ -9,6 +9,7 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
@@ -20,7 +21,7 @@ def placement_handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class EmployerService(FeedEntrypoints):
+class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "employer"
     event_log = EventLog()
     employers = ServiceApp(lambda container, db, store: Employers(store, db))

@@ -10,6 +10,7 @@ from nameko.web.handlers import http
 
 from pathways.mongo import Database
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
@@ -29,7 +30,7 @@ def placement_handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class IntakeService(FeedEntrypoints):
+class IntakeService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "intake"
     event_log = EventLog()
     intake = ServiceApp(build_intake)

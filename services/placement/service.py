@@ -9,6 +9,7 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
+from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
@@ -23,7 +24,7 @@ def handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class PlacementService(FeedEntrypoints):
+class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "placement"
     event_log = EventLog()
     placements = ServiceApp(build_placements)

@@ -16,6 +16,7 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
+from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth, caller_from
 from pathways.runtime.http import EXPECTED, json_endpoint, load, respond
@@ -66,12 +67,15 @@ def openapi_document():
     ])
 
 
-class ReportingService(FeedEntrypoints):
+class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "reporting"
     event_log = EventLog()          # reporting's own log (empty for now): every service has one
     reporting = ServiceApp(build_reporting)
     inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {})
     auth = Auth()
+
+    def consumers(self):
+        return [self.reporting.consumer]
 
     @http("GET", "/openapi.json")
     def http_openapi(self, request):

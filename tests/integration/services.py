@@ -8,6 +8,7 @@ from nameko.web.handlers import http
 
 from pathways.eventstore import ConcurrencyError
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox, ServiceDatabase
+from pathways.runtime.feed import DeadLetterEntrypoints
 from tests.support import Totals, counted, make_registry
 
 
@@ -34,7 +35,7 @@ class SourceService(FeedEntrypoints):
         return 201, json.dumps({"position": event["position"], "event_id": event["event_id"]})
 
 
-class CounterService:
+class CounterService(DeadLetterEntrypoints):
     name = "reporting"
     db = ServiceDatabase()
     inbox = Inbox(["intake"], lambda container, db: {"Counted": Totals(db).on_counted},

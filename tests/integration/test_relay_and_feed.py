@@ -1,4 +1,5 @@
 """Outbox relay, feed and consumer inside real nameko services on real RabbitMQ + MongoDB-wire."""
+import json
 import os
 import subprocess
 import time
@@ -11,7 +12,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from pathways.mongo import Database
 from tests.conftest import MONGO_FLAT
 from tests.integration.services import CounterService, SourceService
-from tests.support import expected_from_log
+from tests.support import expected_from_log, wait_until
 
 
 @pytest.fixture
@@ -130,3 +131,21 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
     # Over RabbitMQ itself, not only through the feed: the relay republished what it held back.
     wait_for(lambda: delivered_ids(dbs) >= set(during + after), timeout=120,
              what="deliveries of the events held back during the outage")
+
+
+def test_operators_see_and_retry_parked_events_over_rpc(runner_factory, config, dbs, capsys):
+    from pathways import cli
+    from pathways.contracts import new_event
+    from pathways.eventstore import EventStore
+    runner = runner_factory(config, SourceService, CounterService)
+    runner.start()
+    # a producer ahead of this consumer's contracts: a type it has never heard of
+    EventStore(dbs["intake"], "intake", validate=False).append("odd", 0, [new_event(
+        "Mystery", {"x": 1}, org="org-a", actor={"type": "system", "id": "t"})])
+    with ServiceRpcProxy("reporting", config) as reporting:
+        parked = wait_until(reporting.parked, what="the parked event")
+        assert parked[0]["stream_id"] == "odd" and "unknown event type" in parked[0]["reason"]
+    code = cli.main(["retry", "--service", "reporting", "--source", "intake", "--stream", "odd",
+                     "--amqp-uri", config["AMQP_URI"]])
+    assert code == 1 and json.loads(capsys.readouterr().out) == {"reporting": False}
+
