@@ -144,48 +144,56 @@ class Reporting:
         return replay(self.feed, self.sources, self.registry, known_at, progress)
 
     def rebuild(self):
-        """Replay into a fresh generation, then switch to it; returns the new generation."""
+        """Replay into a fresh generation, then switch to it; returns the new generation. On a
+        failure the live generation stays active and the status says what went wrong."""
         if not self._switch.acquire(blocking=False):
             raise BadRequest("a rebuild is already running")
         try:
-            started = time.monotonic()
-            new = self.generation + 1
-            self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
-
-            def progress(source, position):
-                self.rebuild_status["positions"][source] = position
-            rows = self.replay(progress=progress)
-            self.rebuild_status["state"] = "writing"
-            for c in COLLECTIONS:
-                self._rows(new, c).drop()
-                docs = [{"_id": k, **v, "_applied": dict(rows.positions)}
-                        for k, v in rows.rows[c].items()]
-                for i in range(0, len(docs), 1000):
-                    self._rows(new, c).insert_many(docs[i:i + 1000], ordered=False)
-            consumer = self._consumer(new)
-            for source, position in rows.positions.items():
-                consumer.checkpoints.replace_one(
-                    {"_id": consumer._key(source)},
-                    {"_id": consumer._key(source), "position": position}, upsert=True)
-            # Switch: hold the live consumer still, let the new generation catch up, then flip.
-            locks = [self.consumer._locks[s] for s in self.sources]
-            for lock in locks:
-                lock.acquire()
-            try:
-                consumer.catch_up()
-                self.meta.update_one({"_id": "active"}, {"$set": {"generation": new}})
-                old, self.generation, self.consumer = self.generation, new, consumer
-            finally:
-                for lock in locks:
-                    lock.release()
-            for c in COLLECTIONS:
-                self._rows(old, c).drop()
-            self.rebuild_status = {"state": "done", "generation": new,
-                                   "positions": self.positions(),
-                                   "seconds": round(time.monotonic() - started, 3)}
-            return new
+            return self._rebuild()
+        except Exception as err:
+            log.exception("rebuild failed")
+            self.rebuild_status = {**self.rebuild_status, "state": "failed", "error": repr(err)}
+            raise
         finally:
             self._switch.release()
+
+    def _rebuild(self):
+        started = time.monotonic()
+        new = self.generation + 1
+        self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
+
+        def progress(source, position):
+            self.rebuild_status["positions"][source] = position
+        rows = self.replay(progress=progress)
+        self.rebuild_status["state"] = "writing"
+        for c in COLLECTIONS:
+            self._rows(new, c).drop()
+            docs = [{"_id": k, **v, "_applied": dict(rows.positions)}
+                    for k, v in rows.rows[c].items()]
+            for i in range(0, len(docs), 1000):
+                self._rows(new, c).insert_many(docs[i:i + 1000], ordered=False)
+        consumer = self._consumer(new)
+        for source, position in rows.positions.items():
+            consumer.checkpoints.replace_one(
+                {"_id": consumer._key(source)},
+                {"_id": consumer._key(source), "position": position}, upsert=True)
+        # Switch: hold the live consumer still, let the new generation catch up, then flip.
+        locks = [self.consumer._locks[s] for s in self.sources]
+        for lock in locks:
+            lock.acquire()
+        try:
+            consumer.catch_up()
+            self.meta.update_one({"_id": "active"}, {"$set": {"generation": new}})
+            old, self.generation, self.consumer = self.generation, new, consumer
+        finally:
+            for lock in locks:
+                lock.release()
+        for c in COLLECTIONS:
+            self._rows(old, c).drop()
+        self.rebuild_status = {"state": "done", "generation": new,
+                               "positions": self.positions(),
+                               "seconds": round(time.monotonic() - started, 3)}
+        return new
 
     # --- reports ------------------------------------------------------------------------------------
     def report(self, filters=None, known_at=None, effective_on=None):
