@@ -97,20 +97,42 @@ def seal_message(source, position, chain_hash):
                       sort_keys=True, separators=(",", ":")).encode()
 
 
+def sign(head, key):
+    """Sign a seal's content: with an Ed25519 private key (PEM) anyone holding the public key can
+    check it; with any other key (at least 16 bytes) an HMAC-SHA256 checks with the same key."""
+    message = seal_message(head["source"], head["position"], head["hash"])
+    if key.lstrip().startswith(b"-----BEGIN PRIVATE KEY-----"):
+        from cryptography.hazmat.primitives.serialization import (Encoding, PublicFormat,
+                                                                  load_pem_private_key)
+        private = load_pem_private_key(key, password=None)
+        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return {**head, "ed25519": private.sign(message).hex(), "public_key": public.hex()}
+    return {**head, "hmac_sha256": hmac.new(key, message, hashlib.sha256).hexdigest()}
+
+
 def seal(feed, key):
     """The verified chain head, signed: publish it somewhere the system cannot edit."""
     result = verify(feed, label="seal")
     if not result.ok:
         raise ValueError(f"the chain does not verify at position {result.bad_position}: "
                          f"{result.reason}")
-    source = feed.source()
-    message = seal_message(source, result.head_position, result.head_hash)
-    return {"source": source, "position": result.head_position, "hash": result.head_hash,
-            "hmac_sha256": hmac.new(key, message, hashlib.sha256).hexdigest()}
+    return sign({"source": feed.source(), "position": result.head_position,
+                 "hash": result.head_hash}, key)
 
 
 def check_seal(sealed, key):
+    """``key``: the HMAC key, or for an Ed25519 seal the expected public key (hex or raw)."""
     message = seal_message(sealed["source"], sealed["position"], sealed["hash"])
+    if "ed25519" in sealed:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        raw = bytes.fromhex(key.decode()) if isinstance(key, bytes) and len(key) == 64 else key
+        try:
+            Ed25519PublicKey.from_public_bytes(raw).verify(bytes.fromhex(sealed["ed25519"]),
+                                                            message)
+            return True
+        except (InvalidSignature, ValueError):
+            return False
     return hmac.compare_digest(hmac.new(key, message, hashlib.sha256).hexdigest(),
                                sealed["hmac_sha256"])
 

@@ -7,7 +7,7 @@
     pathways retry --service reporting --source intake --stream run-…   re-apply parked events
     pathways audit verify --feed URL [--seal FILE]   the chain, from the feed alone
     pathways audit export --feed URL --out FILE      history as JSON Lines + chain head
-    pathways audit seal --feed URL --key-file FILE   the chain head signed (HMAC-SHA256)
+    pathways audit seal --feed URL --key-file FILE   the chain head signed (Ed25519 PEM or HMAC)
     pathways audit replay --feed NAME=URL ... [--as-known-at T]   reports rebuilt from feeds
 
 Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``, ``MONGO_FLAT``)
@@ -94,7 +94,7 @@ def cmd_audit(args):
         return 0 if result.ok else 1
     key = open(args.key_file, "rb").read().strip()
     if len(key) < 16:
-        sys.exit("pathways: the seal key must be at least 16 bytes")
+        sys.exit("pathways: the seal key must be an Ed25519 private key (PEM) or at least 16 bytes")
     print(json.dumps(audit.seal(feed, key), indent=2))
     return 0
 
