@@ -10,8 +10,8 @@ MAX_RETRIES = 5
 
 
 class Commands:
-    def __init__(self, store, after_commit=None):
-        self.store, self.after_commit = store, after_commit
+    def __init__(self, store):
+        self.store = store
 
     def load(self, stream, fold, org=None):
         """Fold a stream; with ``org``, another organisation's stream counts as absent."""
@@ -42,7 +42,5 @@ class Commands:
                 stored = self.store.append(stream, version, drafts)
             except ConcurrencyError:
                 continue
-            if self.after_commit is not None:
-                self.after_commit()
             return stored
         raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")

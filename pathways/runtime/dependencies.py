@@ -88,8 +88,7 @@ class EventLog(DependencyProvider):
 class Inbox(DependencyProvider):
     """Gives workers a Consumer applying ``sources``' events to the handlers that
     ``handlers_factory(container, db)`` returns ({event type: fn(event)}), db being the service's
-    database. Built on first use, so the handlers may use other dependencies of the container.
-    A source named like the service itself is read from the service's own log."""
+    database. Built on first use, so the handlers may use other dependencies of the container."""
 
     def __init__(self, sources, handlers_factory, name=None, **consumer_options):
         self.sources, self.handlers_factory = tuple(sources), handlers_factory
@@ -102,14 +101,10 @@ class Inbox(DependencyProvider):
         self.db = mongo_database(config, service)
         feeds = config.get("FEEDS") or {}
         http = {s: url for s, url in feeds.items() if s in self.sources and url != "rpc"}
-        remote = [s for s in self.sources if s != service and s not in http]
-        self._rpc = RpcFeed(config) if remote else None
+        self._rpc = RpcFeed(config) if len(http) < len(self.sources) else None
         self._http = HttpFeed(http) if http else None
-        own = EventStore(self.db, service, validate=False) if service in self.sources else None
 
         def feed(source, after, limit):
-            if source == service:
-                return own.events_after(after, limit)
             return (self._http if source in http else self._rpc)(source, after, limit)
         self.feed = feed
 

@@ -4,14 +4,12 @@ HTTP ``GET /events?after=N&limit=M`` (add ``&format=commits`` for stored commits
 Over HTTP, a service that authenticates its callers (an ``auth = Auth()`` dependency) serves its
 feed to auditors, coordinators and admins only: the feed holds no personal data, but it is the
 organisation's whole history. RPC callers are trusted by their broker credentials."""
-import json
-
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from pathways.errors import BadRequest
-from pathways.runtime.auth import Forbidden, Unauthorized
+from pathways.runtime.http import json_endpoint, load, respond
 
 MAX_PAGE = 1000
 FEED_READERS = ("auditor", "coordinator", "admin")
@@ -27,14 +25,7 @@ class FeedQuerySchema(Schema):
 
 
 def _query(data):
-    try:
-        return FeedQuerySchema().load(data)
-    except ValidationError as err:
-        raise BadRequest("invalid feed query", err.messages) from None
-
-
-def _json(status, body):
-    return status, {"Content-Type": "application/json"}, json.dumps(body)
+    return load(FeedQuerySchema(), data, "feed query")
 
 
 class FeedEntrypoints:
@@ -55,17 +46,11 @@ class FeedEntrypoints:
         return self.event_log.head()
 
     @http("GET", "/events")
+    @json_endpoint
     def http_events(self, request):
-        try:
-            if getattr(self, "auth", None) is not None:
-                self.auth.from_request(request).require(*FEED_READERS)
-            q = _query(request.args.to_dict())
-        except BadRequest as err:
-            return _json(400, err.to_dict())
-        except Unauthorized as err:
-            return _json(401, {"error": "unauthorized", "message": str(err)})
-        except Forbidden as err:
-            return _json(403, {"error": "forbidden", "message": str(err)})
+        if getattr(self, "auth", None) is not None:
+            self.auth.from_request(request).require(*FEED_READERS)
+        q = _query(request.args.to_dict())
         store = self.event_log
         body = {"source": store.source, "after": q["after"], "head": store.head()}
         if q["format"] == "commits":
@@ -76,7 +61,7 @@ class FeedEntrypoints:
             items = store.events_after(q["after"], q["limit"])
             body["events"] = items
             body["next_after"] = items[-1]["position"] if items else q["after"]
-        return _json(200, body)
+        return respond(200, body)
 
 
 class DeadLetterEntrypoints:

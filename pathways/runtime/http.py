@@ -99,3 +99,12 @@ def load_command(schema, data, what="request"):
     """Like :func:`load`, with dates back as ISO strings: commands and events carry text dates."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in load(schema, data, what).items()}
+
+
+def load_action(actions, action, body):
+    """A command named by the last part of a URL: ``actions`` maps it to (command type, body
+    schema). Returns the command; an unknown action is a 404 that lists the known ones."""
+    if action not in actions:
+        raise NotFoundError(f"unknown action {action!r} (one of: {', '.join(actions)})")
+    kind, schema = actions[action]
+    return {"type": kind, **load_command(schema(), body, action)}

@@ -5,7 +5,7 @@ from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, org_number
 from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotFoundError, load_command
+from pathways.runtime.http import NotFoundError, load_action, load_command
 from pathways.runtime.views import SummaryView
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
@@ -37,7 +37,7 @@ class Employers:
     def __init__(self, store, db):
         self.store, self.contacts = store, db["employer_contacts"]
         self.views = views(db, store)
-        self.commands = Commands(store, after_commit=self.refresh)
+        self.commands = Commands(store)
 
     def refresh(self):
         for view in self.views.values():
@@ -143,12 +143,9 @@ class Employers:
         actions = {"share": ("Share", schemas.EmptySchema),
                    "withdraw": ("Withdraw", schemas.WithdrawSchema),
                    "take": ("TakePlace", schemas.TakePlaceSchema)}
-        if action not in actions:
-            raise NotFoundError(f"unknown action {action!r} (one of: {', '.join(actions)})")
-        kind, schema = actions[action]
-        data = load_command(schema(), body, action)
         self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                              decide_opportunity, {"type": kind, **data}, "opportunity")
+                              decide_opportunity, load_action(actions, action, body),
+                              "opportunity")
         return self._visible_opportunity(caller, opportunity_id)
 
     def get_opportunity(self, caller, opportunity_id):

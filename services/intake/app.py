@@ -6,7 +6,8 @@ from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
 from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import Conflict, Gone, NotFoundError, load, load_command
+from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
+                                   load_command)
 from pathways.timeutil import iso, utcnow
 from services.intake import schemas
 from services.intake.domain import (decide_participant, decide_run, fold_participant,
@@ -30,7 +31,7 @@ class Intake:
     def __init__(self, store, vault, access_log, *, views=None, clock=utcnow):
         self.store, self.vault, self.access_log = store, vault, access_log
         self.views, self.clock = views, clock
-        self.commands = Commands(store, after_commit=views.refresh if views else None)
+        self.commands = Commands(store)
 
     def _load(self, caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)
@@ -78,13 +79,9 @@ class Intake:
 
     def enrolment_action(self, caller, run_id, enrolment_id, action, body):
         caller.require(*COMMANDERS)
-        if action not in schemas.ENROLMENT_ACTIONS:
-            raise NotFoundError(f"unknown action {action!r} (one of: "
-                                f"{', '.join(schemas.ENROLMENT_ACTIONS)})")
-        kind, schema = schemas.ENROLMENT_ACTIONS[action]
-        data = load_command(schema(), body, action)
+        cmd = load_action(schemas.ENROLMENT_ACTIONS, action, body)
         self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                      {"type": kind, "enrolment_id": enrolment_id, **data}, "programme run")
+                      {**cmd, "enrolment_id": enrolment_id}, "programme run")
         return self.get_enrolment(caller, run_id, enrolment_id)
 
     def get_enrolment(self, caller, run_id, enrolment_id):

@@ -4,7 +4,7 @@ import uuid
 
 from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotFoundError, load_command
+from pathways.runtime.http import NotFoundError, load_action, load_command
 from pathways.runtime.views import SummaryView
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
@@ -27,7 +27,7 @@ class Placements:
         self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
                                  lambda case, first: {**case.view(), "org": first["org"]},
                                  lambda case: case.enrolment_id)
-        self.commands = Commands(store, after_commit=self.cases.refresh)
+        self.commands = Commands(store)
 
     # --- facts from the local views ---------------------------------------------------------------
     def _facts(self, caller, enrolment_id, opportunity_id=None):
@@ -63,13 +63,9 @@ class Placements:
 
     def placement_action(self, caller, enrolment_id, placement_id, action, body):
         caller.require(*WRITERS)
-        if action not in schemas.PLACEMENT_ACTIONS:
-            raise NotFoundError(f"unknown action {action!r} (one of: "
-                                f"{', '.join(schemas.PLACEMENT_ACTIONS)})")
-        kind, schema = schemas.PLACEMENT_ACTIONS[action]
-        data = load_command(schema(), body, action)
-        cmd = {"type": kind, "placement_id": placement_id, **data}
-        if kind == "Start":
+        cmd = {**load_action(schemas.PLACEMENT_ACTIONS, action, body),
+               "placement_id": placement_id}
+        if cmd["type"] == "Start":
             case = self.get_case(caller, enrolment_id)
             placed = next((p for p in case["placements"] if p["placement_id"] == placement_id),
                           None)

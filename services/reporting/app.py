@@ -204,6 +204,9 @@ class Reporting:
             rows, positions = self.live_rows(), self.positions()
         if effective_on:
             rows = kpis.as_effective_on(rows, effective_on)
+        return self._report(rows, positions, filters, known_at, effective_on)
+
+    def _report(self, rows, positions, filters, known_at=None, effective_on=None):
         return {**kpis.report(rows, filters),
                 "built_from": {"feed_positions": positions, "code_version": code_version(),
                                "known_at": known_at, "effective_on": effective_on,
@@ -212,3 +215,10 @@ class Reporting:
 
     def capacity(self, day_from, day_to, filters=None):
         return kpis.capacity(self.live_rows(), day_from, day_to, filters)
+
+    def dashboard(self, filters=None):
+        """The report and the capacity series over its months, from one read of the rows."""
+        rows, positions = self.live_rows(), self.positions()
+        report = self._report(rows, positions, filters)
+        months = [m["month"] for m in report["per_month"]] or ["2026-01"]
+        return report, kpis.capacity(rows, f"{months[0]}-01", f"{months[-1]}-28", filters)

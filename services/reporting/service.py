@@ -130,9 +130,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
             f"Bearer {q['token']}" if q.get("token") else None)
         caller = caller_from(header, self.auth.tokens)
         filters = scoped(caller, q)
-        report = self.reporting.report(filters)
-        months = [m["month"] for m in report["per_month"]] or ["2026-01"]
-        capacity = self.reporting.capacity(f"{months[0]}-01", f"{months[-1]}-28", filters)
+        report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {filters.get('org', 'all organisations')}"
         return 200, {"Content-Type": "text/html; charset=utf-8"}, \
             dashboard.render(report, capacity, title)
