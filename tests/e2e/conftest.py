@@ -4,7 +4,6 @@ import os
 
 import pytest
 
-from pathways.mongo import Database
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
@@ -33,12 +32,8 @@ def base_config(rabbit_config, mongo_uri, db_prefix):
 
 
 @pytest.fixture
-def dbs(mongo_client, db_prefix):
-    opened = {n: Database(mongo_client, f"{db_prefix}_{n}", flat=MONGO_FLAT)
-              for n in ("intake", "intake_keys", "employer", "placement", "reporting")}
-    yield opened
-    for db in opened.values():
-        db.drop()
+def dbs(database):
+    return {name: database(name) for name in ("intake", "intake_keys", "employer", "placement", "reporting")}
 
 
 @pytest.fixture

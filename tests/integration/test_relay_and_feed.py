@@ -9,7 +9,6 @@ import requests
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from pathways.mongo import Database
 from tests.conftest import MONGO_FLAT
 from tests.integration.services import CounterService, SourceService
 from tests.support import expected_from_log, wait_until
@@ -27,21 +26,8 @@ def web_config_uri(web_config_port):
 
 
 @pytest.fixture
-def dbs(mongo_client, db_prefix):
-    opened = {name: Database(mongo_client, f"{db_prefix}_{name}", flat=MONGO_FLAT)
-              for name in ("intake", "reporting")}
-    yield opened
-    for db in opened.values():
-        db.drop()
-
-
-def wait_for(check, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+def dbs(database):
+    return {name: database(name) for name in ("intake", "reporting")}
 
 
 def log_of(dbs):
@@ -64,8 +50,8 @@ def test_events_reach_nameko_handlers_through_the_relay(runner_factory, config, 
         positions = [intake.count(f"p-{i % 4}", i) for i in range(40)]
     assert positions == list(range(1, 41))
     log = log_of(dbs)
-    wait_for(lambda: totals_of(dbs) == expected_from_log(log), what="the read model")
-    wait_for(lambda: delivered_ids(dbs) == {e["event_id"] for e in log},
+    wait_until(lambda: totals_of(dbs) == expected_from_log(log), what="the read model")
+    wait_until(lambda: delivered_ids(dbs) == {e["event_id"] for e in log},
              what="every event over RabbitMQ")
     relay_state = dbs["intake"]["relay"].find_one({"_id": "checkpoint"})
     assert relay_state["position"] == 40
@@ -112,7 +98,7 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
         return resp.json()["event_id"]
 
     before = [post(i) for i in range(20)]
-    wait_for(lambda: delivered_ids(dbs) >= set(before), timeout=60,
+    wait_until(lambda: delivered_ids(dbs) >= set(before), timeout=60,
              what="deliveries before the outage")
     rabbitmqctl("stop_app")
     try:
@@ -126,10 +112,10 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
     after = [post(i) for i in range(50, 60)]
     log = log_of(dbs)
     assert [e["event_id"] for e in log] == before + during + after
-    wait_for(lambda: totals_of(dbs) == expected_from_log(log), timeout=120,
+    wait_until(lambda: totals_of(dbs) == expected_from_log(log), timeout=120,
              what="the read model after the outage")
     # Over RabbitMQ itself, not only through the feed: the relay republished what it held back.
-    wait_for(lambda: delivered_ids(dbs) >= set(during + after), timeout=120,
+    wait_until(lambda: delivered_ids(dbs) >= set(during + after), timeout=120,
              what="deliveries of the events held back during the outage")
 
 

@@ -1,18 +1,16 @@
 """The employer service on real RabbitMQ + MongoDB-wire."""
 import json
-import socket
 import time
 
 import kombu
 import pytest
-import requests
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from pathways.eventstore import EventStore
-from pathways.mongo import Database
 from services.employer.service import EmployerService
 from tests.conftest import MONGO_FLAT
 from tests.integration.placement_source import PlacementSource
+from tests.support import ApiClient, free_port
 
 TOKENS = {"coordinator-a": "tok-emp-coordinator-a-01", "caseworker-a": "tok-emp-caseworker-a-001",
           "caseworker-b": "tok-emp-caseworker-b-001"}
@@ -31,30 +29,8 @@ def config(rabbit_config, web_config, mongo_uri, db_prefix):
 
 
 @pytest.fixture
-def dbs(mongo_client, db_prefix):
-    opened = {n: Database(mongo_client, f"{db_prefix}_{n}", flat=MONGO_FLAT)
-              for n in ("employer", "placement")}
-    yield opened
-    for db in opened.values():
-        db.drop()
-
-
-class Client:
-    def __init__(self, base, token):
-        self.base, self.s = base, requests.Session()
-        self.s.headers["Authorization"] = f"Bearer {token}"
-
-    def call(self, method, path, body=None, expect=200):
-        resp = self.s.request(method, self.base + path,
-                              json=body if method != "GET" else None)
-        assert resp.status_code == expect, (method, path, resp.status_code, resp.text)
-        return resp.json()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def dbs(database):
+    return {name: database(name) for name in ("employer", "placement")}
 
 
 @pytest.fixture
@@ -64,7 +40,7 @@ def api(runner_factory, container_factory, config, web_config_port, dbs):
     container_factory(PlacementSource,
                       {**config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"}).start()
     base = f"http://127.0.0.1:{web_config_port}"
-    return {k: Client(base, t) for k, t in TOKENS.items()}
+    return {k: ApiClient(base, t) for k, t in TOKENS.items()}
 
 
 def post_opportunity(client, employer_id, **over):
@@ -169,6 +145,6 @@ def test_bad_input_gets_a_clear_4xx(api):
     co.call("POST", f"{path}/withdraw", {"reason": "position_cancelled"})
     assert co.call("POST", f"{path}/take", {"placement_id": "x3"},
                    expect=409)["error"] == "withdrawn"
-    resp = co.s.post(co.base + "/employers", data="{", headers={"Content-Type": "application/json"})
+    resp = co.session.post(co.base + "/employers", data="{", headers={"Content-Type": "application/json"})
     assert resp.status_code == 400 and "malformed JSON" in resp.json()["message"]
     assert co.call("POST", f"{path}/explode", {}, expect=404)["error"] == "not_found"

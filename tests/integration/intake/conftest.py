@@ -3,14 +3,13 @@ import os
 import time
 
 import pytest
-import requests
 from nameko.events import event_handler
 
-from pathways.mongo import Database
 from pathways.runtime import ServiceDatabase
 from services.intake.service import IntakeService
 from services.intake.views import RUN_EVENTS
 from tests.conftest import MONGO_FLAT
+from tests.support import ApiClient
 
 TOKENS = {
     "caseworker-a": "tok-caseworker-org-a-0001",
@@ -48,18 +47,12 @@ def config(rabbit_config, web_config, mongo_uri, db_prefix):
 
 
 @pytest.fixture
-def dbs(mongo_client, db_prefix):
-    opened = {name: Database(mongo_client, f"{db_prefix}_{name}", flat=MONGO_FLAT)
-              for name in ("intake", "intake_keys", "recorder")}
-    yield opened
-    for db in opened.values():
-        db.drop()
+def dbs(database):
+    return {name: database(name) for name in ("intake", "intake_keys", "recorder")}
 
 
-class Client:
-    def __init__(self, base, token):
-        self.base, self.session = base, requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
+class Client(ApiClient):
+    """The shared client, answering with the response itself (tests look at status codes)."""
 
     def post(self, path, body=None, expect=None, **kw):
         resp = self.session.post(self.base + path, json=body if body is not None else {}, **kw)
