@@ -68,20 +68,17 @@ class Registry:
         return sorted({t for (t, _) in self._schemas})
 
     def _schema(self, type, version, unknown):
-        try:
-            return self._instances[(type, version, unknown)]
-        except KeyError:
-            pass
-        try:
-            schema = self._instances[(type, version, unknown)] = \
-                self._schemas[(type, version)](unknown=unknown)
+        key = (type, version, unknown)
+        if key in self._instances:
+            return self._instances[key]
+        if (type, version) in self._schemas:
+            schema = self._instances[key] = self._schemas[(type, version)](unknown=unknown)
             return schema
-        except KeyError:
-            if self.knows(type):
-                raise UnknownEventType(
-                    f"unknown schema_version {version} of event type {type!r} "
-                    f"(known: {sorted(v for (t, v) in self._schemas if t == type)})") from None
-            raise UnknownEventType(f"unknown event type {type!r}") from None
+        if self.knows(type):
+            raise UnknownEventType(
+                f"unknown schema_version {version} of event type {type!r} "
+                f"(known: {sorted(v for (t, v) in self._schemas if t == type)})")
+        raise UnknownEventType(f"unknown event type {type!r}")
 
     def validate_draft(self, draft):
         """Strict producer check of an event draft and its payload; returns the normalised draft."""

@@ -13,19 +13,25 @@ class Commands:
     def __init__(self, store):
         self.store = store
 
-    def load(self, stream, fold, org=None):
-        """Fold a stream; with ``org``, another organisation's stream counts as absent."""
+    def _events(self, stream, org):
         events = self.store.read_stream(stream)
         if org is not None and events and events[0]["org"] != org:
-            events = []
+            return []
+        return events
+
+    def load(self, stream, fold, org=None):
+        """Fold a stream; with ``org``, another organisation's stream counts as absent."""
+        events = self._events(stream, org)
         return fold(events), len(events)
 
     def execute(self, caller, stream, fold, decide, cmd, what, *, org_scoped=True,
                 causation_id=None, correlation_id=None):
         """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
-        again. Domain errors become 404/409 for the entrypoints."""
+        again. Domain errors become 404/409 for the entrypoints. Returns the state after the
+        command (folded here, so that the answer needs no second read of the stream)."""
         for _ in range(MAX_RETRIES):
-            state, version = self.load(stream, fold, caller.org if org_scoped else None)
+            events = self._events(stream, caller.org if org_scoped else None)
+            state, version = fold(events), len(events)
             try:
                 decided = decide(state, cmd)
             except NotFound as err:
@@ -33,7 +39,7 @@ class Commands:
             except DomainError as err:
                 raise Conflict(err.rule, str(err)) from None
             if not decided:
-                return []
+                return state
             correlation = correlation_id or str(uuid.uuid4())
             drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
                                 correlation_id=correlation, causation_id=causation_id)
@@ -42,5 +48,5 @@ class Commands:
                 stored = self.store.append(stream, version, drafts)
             except ConcurrencyError:
                 continue
-            return stored
+            return fold(events + stored)
         raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")

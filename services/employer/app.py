@@ -59,31 +59,36 @@ class Employers:
             raise BadRequest("invalid employer", {"org_number": [str(err)]}) from None
         employer_id = employer_id_for(data["country"], number)
         contact = data.pop("contact", None)
-        self.commands.execute(caller, f"employer-{employer_id}", fold_employer, decide_employer,
-                              {"type": "Register", **data, "org_number": number,
-                               "employer_id": employer_id}, "employer", org_scoped=False)
+        employer = self.commands.execute(
+            caller, f"employer-{employer_id}", fold_employer, decide_employer,
+            {"type": "Register", **data, "org_number": number, "employer_id": employer_id},
+            "employer", org_scoped=False)
         if contact:
             self.contacts.replace_one({"_id": employer_id}, {"_id": employer_id, **contact},
                                       upsert=True)
-        return self.get_employer(caller, employer_id)
+        return self._employer_view(caller, employer)
 
     def update_employer(self, caller, employer_id, body):
         caller.require(*WRITERS)
         data = load_command(schemas.UpdateEmployerSchema(), body, "employer")
         contact = data.pop("contact", False)
-        self.commands.execute(caller, f"employer-{employer_id}", fold_employer, decide_employer,
-                              {"type": "Update", **data}, "employer", org_scoped=False)
+        employer = self.commands.execute(caller, f"employer-{employer_id}", fold_employer,
+                                         decide_employer, {"type": "Update", **data}, "employer",
+                                         org_scoped=False)
         if contact is None:
             self.contacts.delete_one({"_id": employer_id})
         elif contact:
             self.contacts.replace_one({"_id": employer_id}, {"_id": employer_id, **contact},
                                       upsert=True)
-        return self.get_employer(caller, employer_id)
+        return self._employer_view(caller, employer)
 
     def get_employer(self, caller, employer_id):
-        view = self._employer(employer_id).view()
+        return self._employer_view(caller, self._employer(employer_id))
+
+    def _employer_view(self, caller, employer):
+        view = employer.view()
         if caller.role != "auditor":
-            contact = self.contacts.find_one({"_id": employer_id})
+            contact = self.contacts.find_one({"_id": employer.employer_id})
             view["contact"] = {k: v for k, v in contact.items() if k != "_id"} if contact else None
         return view
 
@@ -96,17 +101,16 @@ class Employers:
         data = load_command(schemas.SignAgreementSchema(), body, "agreement")
         self._employer(data["employer_id"])
         agreement_id = str(uuid.uuid4())
-        self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
-                              decide_agreement,
-                              {"type": "Sign", "agreement_id": agreement_id, **data}, "agreement")
-        return self.get_agreement(caller, agreement_id)
+        return self.commands.execute(
+            caller, f"agreement-{agreement_id}", fold_agreement, decide_agreement,
+            {"type": "Sign", "agreement_id": agreement_id, **data}, "agreement").view()
 
     def end_agreement(self, caller, agreement_id, body):
         caller.require("coordinator", "admin")
         data = load_command(schemas.EndAgreementSchema(), body, "agreement")
-        self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
-                              decide_agreement, {"type": "End", **data}, "agreement")
-        return self.get_agreement(caller, agreement_id)
+        return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
+                                     decide_agreement, {"type": "End", **data},
+                                     "agreement").view()
 
     def get_agreement(self, caller, agreement_id):
         agreement, _ = self.commands.load(f"agreement-{agreement_id}", fold_agreement, caller.org)
@@ -132,21 +136,21 @@ class Employers:
         data = load_command(schemas.PostOpportunitySchema(), body, "opportunity")
         self._employer(data["employer_id"])
         opportunity_id = str(uuid.uuid4())
-        self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                              decide_opportunity,
-                              {"type": "Post", "opportunity_id": opportunity_id, **data},
-                              "opportunity")
-        return self._visible_opportunity(caller, opportunity_id)
+        o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
+                                  decide_opportunity,
+                                  {"type": "Post", "opportunity_id": opportunity_id, **data},
+                                  "opportunity")
+        return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
     def opportunity_action(self, caller, opportunity_id, action, body):
         caller.require(*WRITERS)
         actions = {"share": ("Share", schemas.EmptySchema),
                    "withdraw": ("Withdraw", schemas.WithdrawSchema),
                    "take": ("TakePlace", schemas.TakePlaceSchema)}
-        self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                              decide_opportunity, load_action(actions, action, body),
-                              "opportunity")
-        return self._visible_opportunity(caller, opportunity_id)
+        o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
+                                  decide_opportunity, load_action(actions, action, body),
+                                  "opportunity")
+        return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
     def get_opportunity(self, caller, opportunity_id):
         return self._visible_opportunity(caller, opportunity_id)

@@ -44,14 +44,17 @@ class Intake:
         caller.require(*PLANNERS)
         data = load_command(schemas.CreateRunSchema(), body, "programme run")
         run_id = str(uuid.uuid4())
-        self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                      {"type": "CreateRun", "run_id": run_id, **data}, "programme run")
-        return self.get_run(caller, run_id)
+        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                            {"type": "CreateRun", "run_id": run_id, **data}, "programme run")
+        return self._run_view(run)
 
     def get_run(self, caller, run_id):
         run, _ = self._load(caller, run_stream(run_id), fold_run)
         if not run.exists:
             raise NotFoundError("programme run not found")
+        return self._run_view(run)
+
+    def _run_view(self, run):
         return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
                                                 for e in run.enrolments.values()]}
 
@@ -73,16 +76,17 @@ class Intake:
         data = load(schemas.ReferSchema(), body, "referral")
         self._participant(caller, data["participant_id"])      # must exist in this org
         enrolment_id = str(uuid.uuid4())
-        self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                      {"type": "Refer", "enrolment_id": enrolment_id, **data}, "programme run")
-        return self.get_enrolment(caller, run_id, enrolment_id)
+        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                            {"type": "Refer", "enrolment_id": enrolment_id, **data},
+                            "programme run")
+        return self._enrolment_view(run, run.enrolments[enrolment_id])
 
     def enrolment_action(self, caller, run_id, enrolment_id, action, body):
         caller.require(*COMMANDERS)
         cmd = load_action(schemas.ENROLMENT_ACTIONS, action, body)
-        self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                      {**cmd, "enrolment_id": enrolment_id}, "programme run")
-        return self.get_enrolment(caller, run_id, enrolment_id)
+        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
+                            {**cmd, "enrolment_id": enrolment_id}, "programme run")
+        return self._enrolment_view(run, run.enrolments[enrolment_id])
 
     def get_enrolment(self, caller, run_id, enrolment_id):
         run, _ = self._load(caller, run_stream(run_id), fold_run)

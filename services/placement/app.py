@@ -57,9 +57,9 @@ class Placements:
         data = load_command(schemas.ProposeSchema(), body, "placement")
         placement_id = str(uuid.uuid4())
         facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
-        self._execute(caller, enrolment_id, {"type": "Propose", "placement_id": placement_id,
-                                             **data, **facts})
-        return self.placement(caller, enrolment_id, placement_id)
+        case = self._execute(caller, enrolment_id, {"type": "Propose",
+                                                    "placement_id": placement_id, **data, **facts})
+        return _placement_view(case.view(), enrolment_id, placement_id)
 
     def placement_action(self, caller, enrolment_id, placement_id, action, body):
         caller.require(*WRITERS)
@@ -71,22 +71,20 @@ class Placements:
                           None)
             if placed and placed["opportunity_id"]:
                 cmd.update(self._facts(caller, enrolment_id, placed["opportunity_id"]))
-        self._execute(caller, enrolment_id, cmd)
-        return self.placement(caller, enrolment_id, placement_id)
+        case = self._execute(caller, enrolment_id, cmd)
+        return _placement_view(case.view(), enrolment_id, placement_id)
 
     def close_case(self, caller, enrolment_id, body):
         caller.require(*WRITERS)
         data = load_command(schemas.CloseSchema(), body, "closure")
         facts = self._facts(caller, enrolment_id)
-        self._execute(caller, enrolment_id, {"type": "Close", **data,
-                                             "enrolment": facts["enrolment"]})
-        return self.get_case(caller, enrolment_id)
+        return self._execute(caller, enrolment_id, {"type": "Close", **data,
+                                                    "enrolment": facts["enrolment"]}).view()
 
     def observe_outcome(self, caller, enrolment_id, body):
         caller.require(*WRITERS)
         data = load_command(schemas.ObserveSchema(), body, "outcome")
-        self._execute(caller, enrolment_id, {"type": "Observe", **data})
-        return self.get_case(caller, enrolment_id)
+        return self._execute(caller, enrolment_id, {"type": "Observe", **data}).view()
 
     # --- queries --------------------------------------------------------------------------------
     def get_case(self, caller, enrolment_id):
@@ -96,11 +94,7 @@ class Placements:
         return case.view()
 
     def placement(self, caller, enrolment_id, placement_id):
-        case = self.get_case(caller, enrolment_id)
-        for p in case["placements"]:
-            if p["placement_id"] == placement_id:
-                return {**p, "enrolment_id": enrolment_id}
-        raise NotFoundError("placement not found")
+        return _placement_view(self.get_case(caller, enrolment_id), enrolment_id, placement_id)
 
     def list_cases(self, caller):
         return [{k: v for k, v in c.items() if k != "org"}
@@ -128,3 +122,10 @@ class Placements:
                 self.on_enrolment_ended(event)
             handlers[kind] = both
         return handlers
+
+
+def _placement_view(case_view, enrolment_id, placement_id):
+    for p in case_view["placements"]:
+        if p["placement_id"] == placement_id:
+            return {**p, "enrolment_id": enrolment_id}
+    raise NotFoundError("placement not found")
