@@ -1,0 +1,35 @@
+"""A bad configuration stops a service at start with a message that names the key."""
+import pytest
+
+from pathways.runtime.auth import load_tokens
+from services.intake.vault import master_key_from
+from services.reporting.app import load_feeds
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("{not json", "AUTH_TOKENS is not valid JSON"),
+    (["a list"], "AUTH_TOKENS must map tokens"),
+    ({"tok-0123456789abcdef": {"org": "a", "role": "wizard", "id": "x"}}, "role 'wizard'"),
+    ({"tok-0123456789abcdef": {"org": "a", "role": "caseworker"}}, "needs org, role, id"),
+    ({"short": {"org": "a", "role": "caseworker", "id": "x"}}, "shorter than 16"),
+])
+def test_bad_auth_tokens(raw, message):
+    with pytest.raises(ValueError, match=message):
+        load_tokens(raw)
+
+
+def test_good_auth_tokens_as_json_string():
+    tokens = load_tokens('{"tok-0123456789abcdef": {"org": "a", "role": "auditor", "id": "x"}}')
+    assert tokens["tok-0123456789abcdef"].actor == {"type": "system", "id": "x"}
+
+
+@pytest.mark.parametrize("value", [None, "", "not base64!", "c2hvcnQ="])
+def test_bad_vault_master_key(value):
+    with pytest.raises(ValueError, match="VAULT_MASTER_KEY must be 32 random bytes"):
+        master_key_from(value)
+
+
+@pytest.mark.parametrize("raw", ['{"a": "ftp://x"}', '{"a": {"token": "t"}}', "[1]"])
+def test_bad_reporting_feeds(raw):
+    with pytest.raises(ValueError, match="REPORTING_FEEDS must map feed names"):
+        load_feeds(raw)
