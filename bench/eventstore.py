@@ -19,7 +19,7 @@ import kombu  # noqa: E402
 
 from pathways.eventstore import EventStore  # noqa: E402
 from pathways.messaging import ConfirmingPublisher, Relay  # noqa: E402
-from pathways.mongo import Database, mongo_client, truthy  # noqa: E402
+from pathways.mongo import drop, mongo_client  # noqa: E402
 from tests.support import counted, make_registry  # noqa: E402
 
 
@@ -110,8 +110,7 @@ def main():
     parser.add_argument("--writers", type=int, default=16)
     args = parser.parse_args()
     uri, amqp_uri = os.environ["MONGO_URI"], os.environ["AMQP_URI"]
-    db = Database(mongo_client(uri), f"bench{uuid.uuid4().hex[:8]}",
-                  flat=truthy(os.environ.get("MONGO_FLAT", "")))
+    db = mongo_client(uri)[f"bench{uuid.uuid4().hex[:8]}"]
     kind = os.environ.get("MONGO_KIND", "?")
     try:
         store, ours, raw = bench_appends(db, args.events, args.writers)
@@ -126,7 +125,7 @@ def main():
               f"  ratio {p_ours / p_raw:.2f}x   (raw without confirms: {p_nc:.0f}/s; "
               f"{published} events)")
     finally:
-        db.drop()
+        drop(db)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import uuid
 
 from pathways.contracts import REGISTRY, new_event
 from pathways.eventstore import EventStore
-from pathways.mongo import Database, mongo_client, truthy
+from pathways.mongo import drop, mongo_client
 from services.reporting.projection import MemoryRows
 
 ACTOR = {"type": "caseworker", "id": "bench"}
@@ -87,8 +87,7 @@ def in_memory(n):
 
 
 def from_the_log(m):
-    db = Database(mongo_client(os.environ["MONGO_URI"]), f"bench{uuid.uuid4().hex[:8]}",
-                  flat=truthy(os.environ.get("MONGO_FLAT", "")))
+    db = mongo_client(os.environ["MONGO_URI"])[f"bench{uuid.uuid4().hex[:8]}"]
     try:
         store = EventStore(db, "intake").ensure_indexes()
         batch = []
@@ -118,7 +117,7 @@ def from_the_log(m):
               f"events/s; ratio {replay_rate / raw_rate:.2f}x (target >= 0.5x; {count} events)")
         return replay_rate
     finally:
-        db.drop()
+        drop(db)
 
 
 def with_eventsourcing(events, our_rate, our_memory_rate):

@@ -10,7 +10,7 @@
     pathways audit seal --feed URL --key-file FILE   the chain head signed (Ed25519 PEM or HMAC)
     pathways audit replay --feed NAME=URL ... [--as-known-at T]   reports rebuilt from feeds
 
-Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``, ``MONGO_FLAT``)
+Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``)
 or the flags.
 """
 import argparse
@@ -21,14 +21,13 @@ import sys
 import requests
 
 from pathways.eventstore import EventStore
-from pathways.mongo import Database, mongo_client, truthy
+from pathways.mongo import mongo_client
 
 
 def _database(args):
     if not args.mongo_uri:
         sys.exit("pathways: MONGO_URI is not set (flag --mongo-uri or environment)")
-    return Database(mongo_client(args.mongo_uri), f"{args.db_prefix}_{args.service}",
-                    flat=args.flat)
+    return mongo_client(args.mongo_uri)[f"{args.db_prefix}_{args.service}"]
 
 
 def cmd_verify(args):
@@ -104,8 +103,6 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mongo-uri", default=os.environ.get("MONGO_URI"))
     parser.add_argument("--db-prefix", default=os.environ.get("MONGO_DB_PREFIX", "pathways"))
-    parser.add_argument("--flat", action="store_true",
-                        default=truthy(os.environ.get("MONGO_FLAT", "")))
     sub = parser.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="recompute a service's hash chain")
     verify.add_argument("--seal-position", type=int)

@@ -10,7 +10,7 @@ import uuid  # noqa: E402
 
 import pytest  # noqa: E402
 import pathways.mongo  # noqa: E402
-from pathways.mongo import Database, truthy  # noqa: E402
+from pathways.mongo import drop  # noqa: E402
 from tests.support import make_registry  # noqa: E402
 
 
@@ -28,8 +28,6 @@ def mongo_uri():
         pytest.fail(f"MongoDB-wire server at {uri} is not reachable: {err}", pytrace=False)
     return uri
 
-
-MONGO_FLAT = truthy(os.environ.get("MONGO_FLAT", ""))
 
 
 @pytest.fixture(scope="session")
@@ -49,12 +47,12 @@ def database(mongo_client, db_prefix):
     opened = []
 
     def open_database(suffix):
-        db = Database(mongo_client, f"{db_prefix}_{suffix}", flat=MONGO_FLAT)
+        db = mongo_client[f"{db_prefix}_{suffix}"]
         opened.append(db)
         return db
     yield open_database
     for db in opened:
-        db.drop()
+        drop(db)
 
 
 @pytest.fixture

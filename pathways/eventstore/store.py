@@ -165,8 +165,13 @@ class EventStore:
                 self.commits.insert_many(docs, ordered=True)
                 inserted, failure = len(docs), None
             except BulkWriteError as err:
-                inserted = err.details.get("nInserted", 0)
-                failure = (err.details.get("writeErrors") or [{}])[0]
+                errors = err.details.get("writeErrors") or []
+                if not errors:
+                    raise PathwaysError(f"append failed: {err.details}") from err
+                # An ordered insert stops at its first error, so everything before its index was
+                # written. Some servers miscount nInserted after a duplicate key; the index is exact.
+                failure = errors[0]
+                inserted = failure["index"]
             for p in pending[:inserted]:
                 p.done = True
             if inserted:

@@ -1,7 +1,7 @@
 """nameko DependencyProviders wiring a service to the kernel.
 
 Config keys: ``MONGO_URI``; ``MONGO_DB_PREFIX`` (database = ``<prefix>_<service>``, default
-``pathways``); ``MONGO_FLAT`` (see pathways.mongo); ``RELAY_POLL_SECONDS`` (default 0.5; appends
+``pathways``); ``RELAY_POLL_SECONDS`` (default 0.5; appends
 in this process wake the relay at once); ``FEEDS`` ({source: "rpc" | base URL}, default rpc).
 """
 import logging
@@ -13,7 +13,7 @@ from nameko.extensions import DependencyProvider
 
 from pathways.eventstore import EventStore
 from pathways.messaging import ConfirmingPublisher, Consumer, Relay
-from pathways.mongo import Database, mongo_client, truthy
+from pathways.mongo import mongo_client
 from pathways.runtime.feeds import HttpFeed, RpcFeed
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def mongo_database(config, service_name):
     if not uri:
         raise RuntimeError(f"config error: MONGO_URI is not set for service {service_name!r}")
     name = f"{config.get('MONGO_DB_PREFIX', 'pathways')}_{service_name}"
-    return Database(mongo_client(uri), name, flat=truthy(config.get("MONGO_FLAT", False)))
+    return mongo_client(uri)[name]
 
 
 class EventLog(DependencyProvider):

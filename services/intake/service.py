@@ -8,7 +8,6 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
 
-from pathways.mongo import Database
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
@@ -21,7 +20,7 @@ from services.intake.views import RunsView
 
 
 def build_intake(container, db, store):
-    keys = Database(db.client, f"{db.name}_keys", flat=db.flat)
+    keys = db.client[f"{db.name}_keys"]
     vault = Vault(db, keys, master_key_from(container.config.get("VAULT_MASTER_KEY")))
     return Intake(store, vault, db["access_log"], views=RunsView(db, store))
 

@@ -8,7 +8,6 @@ from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
-from tests.conftest import MONGO_FLAT
 from tests.support import ApiClient, free_port
 
 TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
@@ -27,7 +26,7 @@ SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": P
 @pytest.fixture
 def base_config(rabbit_config, mongo_uri, db_prefix):
     return {**rabbit_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
-            "MONGO_FLAT": MONGO_FLAT, "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH,
+            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH,
             "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
 
 

@@ -10,14 +10,13 @@ import pytest
 import requests
 
 from pathways import audit
-from pathways.mongo import Database
+from pathways.mongo import drop
 from pathways.seed import seed
 from pathways.timeutil import iso, utcnow
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
-from tests.conftest import MONGO_FLAT
 from tests.e2e.flow import PERSON
 from tests.support import ApiClient, free_port, wait_until
 
@@ -45,7 +44,7 @@ def prefixes(mongo_client, db_prefix):
     yield names
     for prefix in names.values():
         for service in ("intake", "intake_keys", "employer", "placement", "reporting"):
-            Database(mongo_client, f"{prefix}_{service}", flat=MONGO_FLAT).drop()
+            drop(mongo_client[f"{prefix}_{service}"])
 
 
 def without_build(report):
@@ -55,7 +54,7 @@ def without_build(report):
 def test_two_organisations_and_a_reporting_hub(container_factory, rabbit_config, second_vhost,
                                                request, mongo_uri, mongo_client, prefixes):
     broker = request.config.getoption("RABBIT_AMQP_URI").rstrip("/")
-    common = {"MONGO_URI": mongo_uri, "MONGO_FLAT": MONGO_FLAT, "RELAY_POLL_SECONDS": 0.2,
+    common = {"MONGO_URI": mongo_uri, "RELAY_POLL_SECONDS": 0.2,
               "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
     stacks, tokens = {}, {}
     for org, vhost in (("a", rabbit_config["vhost"]), ("b", second_vhost)):
@@ -134,7 +133,7 @@ def test_two_organisations_and_a_reporting_hub(container_factory, rabbit_config,
     key = b"auditor-secret-key-0001"
     sealed = audit.seal(feed("org-a.intake"), key)
     assert audit.check_seal(sealed, key) and not audit.check_seal({**sealed, "position": 1}, key)
-    commits = Database(mongo_client, f"{prefixes['a']}_intake", flat=MONGO_FLAT)["commits"]
+    commits = mongo_client[f"{prefixes['a']}_intake"]["commits"]
     doc = commits.find_one({"_id": 5})
     doc["events"][0]["occurred_at"] = "2020-01-01T00:00:00.000000Z"
     commits.replace_one({"_id": 5}, doc)

@@ -2,7 +2,6 @@ import json
 
 from pathways import cli
 from pathways.eventstore import EventStore
-from tests.conftest import MONGO_FLAT
 from tests.support import counted, make_registry
 
 
@@ -16,7 +15,7 @@ def test_verify_and_head_from_the_command_line(capsys, mongo_uri, database, db_p
     store = EventStore(db, "intake", registry=make_registry()).ensure_indexes()
     for i in range(5):
         store.append("p", i, [counted(i)])
-    base = ["--mongo-uri", mongo_uri, "--db-prefix", db_prefix] + (["--flat"] if MONGO_FLAT else [])
+    base = ["--mongo-uri", mongo_uri, "--db-prefix", db_prefix]
     code, out = run(capsys, *base, "head", "--service", "intake")
     head = json.loads(out)
     assert code == 0 and head["position"] == 5

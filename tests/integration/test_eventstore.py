@@ -1,9 +1,13 @@
 """The event log on a real MongoDB-wire server: appends, reads, optimistic concurrency, chain."""
+import uuid
+
 import eventlet
 import pytest
+from pymongo.errors import BulkWriteError
 
 from pathways.contracts import InvalidEvent
 from pathways.eventstore import ConcurrencyError, EventStore
+from pathways.eventstore.store import _Pending
 from tests.support import counted
 
 
@@ -120,3 +124,37 @@ def test_writer_that_loses_its_position_to_another_process_retries(db, registry)
     b.append("y", 1, [counted(4)])
     assert [e["position"] for e in a.events_after(0)] == [1, 2, 3, 4]
     assert a.verify().ok
+
+
+class MiscountingCommits:
+    """A commits collection whose server reports the whole batch as inserted after a duplicate-key
+    error (as mongo-java-server does): the store must trust the error's index, not the count."""
+
+    def __init__(self, coll):
+        self._coll = coll
+
+    def insert_many(self, docs, **kw):
+        try:
+            return self._coll.insert_many(docs, **kw)
+        except BulkWriteError as err:
+            err.details["nInserted"] = len(docs)
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self._coll, name)
+
+
+def test_a_group_commit_counts_written_commits_by_the_first_error_index(db, registry):
+    other = EventStore(db, "intake", registry=registry).ensure_indexes()
+    other.append("b", 0, [counted(1)])                   # stream b is at version 1
+    store = EventStore(db, "intake", registry=registry)
+    store.commits = MiscountingCommits(store.commits)
+    first, stale = (_Pending({"commit_id": str(uuid.uuid4()), "source": "intake", "stream_id": s,
+                              "stream_version": 1, "recorded_at": "2026-11-23T00:00:00+00:00",
+                              "count": 1, "events": [registry.validate_draft(counted(n))]})
+                    for s, n in (("a", 2), ("b", 3)))
+    store._write([first, stale])                         # one batch: a is new, b collides
+    assert first.done and first.error is None
+    assert not stale.done and isinstance(stale.error, ConcurrencyError), stale.error
+    assert [e["payload"]["amount"] for e in other.read_stream("b")] == [1]
+    assert other.verify().ok and other.head()["position"] == 2

@@ -9,7 +9,6 @@ import time
 from pymongo import MongoClient
 
 from pathways.eventstore import ConcurrencyError, EventStore
-from pathways.mongo import Database, truthy
 from tests.support import counted, make_registry
 
 
@@ -26,7 +25,7 @@ class PausingCollection:
 
 
 def main(uri, db_name, streams, pause):
-    db = Database(MongoClient(uri), db_name, flat=truthy(os.environ.get("MONGO_FLAT", "")))
+    db = MongoClient(uri)[db_name]
     store = EventStore(db, "intake", registry=make_registry())
     if pause:
         store.commits = PausingCollection(store.commits, pause)

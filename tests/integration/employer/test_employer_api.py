@@ -8,7 +8,6 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from pathways.eventstore import EventStore
 from services.employer.service import EmployerService
-from tests.conftest import MONGO_FLAT
 from tests.integration.placement_source import PlacementSource
 from tests.support import ApiClient, free_port
 
@@ -25,7 +24,7 @@ FIRM = {"country": "NO", "org_number": "988 077 917", "name": "Fjord Verksted AS
 @pytest.fixture
 def config(rabbit_config, web_config, mongo_uri, db_prefix):
     return {**rabbit_config, **web_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
-            "MONGO_FLAT": MONGO_FLAT, "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH}
+            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH}
 
 
 @pytest.fixture

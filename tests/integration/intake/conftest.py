@@ -8,7 +8,6 @@ from nameko.events import event_handler
 from pathways.runtime import ServiceDatabase
 from services.intake.service import IntakeService
 from services.intake.views import RUN_EVENTS
-from tests.conftest import MONGO_FLAT
 from tests.support import ApiClient
 
 TOKENS = {
@@ -42,7 +41,7 @@ for _type in ALL_EVENTS:
 @pytest.fixture
 def config(rabbit_config, web_config, mongo_uri, db_prefix):
     return {**rabbit_config, **web_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
-            "MONGO_FLAT": MONGO_FLAT, "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH_TOKENS,
+            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH_TOKENS,
             "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
 
 
