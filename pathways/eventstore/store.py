@@ -22,9 +22,9 @@ from collections import OrderedDict
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
 
-from pathways.contracts import REGISTRY
+from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
-from pathways.eventstore.chain import GENESIS, commit_hash, verify_commits
+from pathways.eventstore.chain import GENESIS, canonical, commit_hash, verify_commits
 from pathways.timeutil import iso, utcnow
 
 MAX_EVENTS_PER_COMMIT = 1000
@@ -100,6 +100,12 @@ class EventStore:
             raise ValueError(f"a commit holds 1..{MAX_EVENTS_PER_COMMIT} events")
         if self.validate:
             events = [self.registry.validate_draft(e) for e in events]
+        try:
+            # The canonical form is made here, before the commit joins a batch: one caller's input
+            # (e.g. a lone surrogate in a string) must never fail another caller's commit.
+            canonical({"events": events})
+        except (TypeError, ValueError) as err:
+            raise InvalidEvent(f"events of stream {stream_id!r} cannot be stored: {err}") from None
         if self._known_heads.get(stream_id) != expected_version:
             actual = self.stream_version(stream_id)
             if actual != expected_version:
@@ -154,13 +160,22 @@ class EventStore:
                 raise PathwaysError(f"append gave up after {max_rounds} rounds of position "
                                     "conflicts: the log head could not be found")
             position, prev = self._head or self._load_head()
-            docs = []
+            docs, batch = [], []
             for p in pending:
                 p.doc.update(_id=position, prev=prev)
                 p.doc.pop("hash", None)
-                p.doc["hash"] = prev = commit_hash(p.doc)
+                try:
+                    p.doc["hash"] = commit_hash(p.doc)
+                except (TypeError, ValueError) as err:   # its own failure, nobody else's
+                    p.error = InvalidEvent(f"commit cannot be stored: {err}")
+                    continue
+                prev = p.doc["hash"]
                 position += p.doc["count"]
                 docs.append(p.doc)
+                batch.append(p)
+            pending = batch
+            if not docs:
+                return
             try:
                 self.commits.insert_many(docs, ordered=True)
                 inserted, failure = len(docs), None

@@ -12,6 +12,7 @@ from pathways.errors import BadRequest
 from pathways.runtime.http import json_endpoint, load, respond
 
 MAX_PAGE = 1000
+MAX_POSITION = 2**62   # far beyond any log; larger integers do not fit a BSON int64
 FEED_READERS = ("auditor", "coordinator", "admin")
 
 
@@ -19,7 +20,7 @@ class FeedQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_POSITION))
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
     format = fields.String(load_default="events", validate=validate.OneOf(["events", "commits"]))
 

@@ -80,11 +80,38 @@ def read_json(request, max_bytes=1_000_000):
         return {}
     try:
         body = json.loads(raw)
+    except RecursionError:
+        raise _body_error(f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as err:
-        raise BadRequest(f"malformed JSON: {err}", {"_body": [f"malformed JSON: {err}"]}) from None
+        raise _body_error(f"malformed JSON: {err}") from None
     if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object", {"_body": ["must be a JSON object"]})
+        raise _body_error("must be a JSON object")
+    if _depth(body) > MAX_DEPTH:
+        raise _body_error(f"nested deeper than {MAX_DEPTH} levels")
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _body_error("text that is not valid Unicode (a lone surrogate, e.g. \\ud800)") from None
     return body
+
+
+MAX_DEPTH = 16
+"""How deeply a request body may nest: every command schema is far flatter than this."""
+
+
+def _body_error(what):
+    return BadRequest(f"invalid body: {what}", {"_body": [what]})
+
+
+def _depth(value):
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            return depth
+        level = [v for item in level if isinstance(item, (dict, list))
+                 for v in (item.values() if isinstance(item, dict) else item)]
+    return depth
 
 
 def load(schema, data, what="request"):

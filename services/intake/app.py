@@ -4,7 +4,7 @@ import uuid
 
 from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
-from pathways.runtime.auth import Caller
+from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
                                    load_command)
@@ -17,6 +17,7 @@ from services.intake.vault import AlreadyRegistered, Erased
 COMMANDERS = ("caseworker", "coordinator", "admin")
 PLANNERS = ("coordinator", "admin")
 READERS_OF_PERSONAL_DATA = ("caseworker", "coordinator")
+EARLIEST_BIRTH_YEAR = 1900   # the contract's lower bound: checked here, before anything is stored
 
 
 def run_stream(run_id):
@@ -109,10 +110,17 @@ class Intake:
             nid = national_id(data["country"], data["national_id"])
         except InvalidIdentifier as err:
             raise BadRequest("invalid participant", {"national_id": [str(err)]}) from None
+        if not EARLIEST_BIRTH_YEAR <= nid.birth_date.year <= self.clock().year:
+            raise BadRequest("invalid participant", {"national_id": [
+                f"birth year {nid.birth_date.year} is not plausible for a participant "
+                f"(from {EARLIEST_BIRTH_YEAR} to this year)"]})
         participant_id = str(uuid.uuid4())
         try:
             self.vault.reserve(caller.org, nid.country, nid.number, participant_id)
         except AlreadyRegistered as err:
+            # Naming the existing participant tells the caller who that person is: a read.
+            self._record_access(caller, err.participant_id, "duplicate registration",
+                                disclosed="participant_id")
             raise Conflict("already_registered", str(err),
                            participant_id=err.participant_id) from None
         try:
@@ -131,13 +139,23 @@ class Intake:
                 "gender": nid.gender, "municipality": data["municipality"],
                 "needs_group": data["needs_group"], "country": nid.country}
 
-    def read_personal_data(self, caller, participant_id, query):
-        caller.require(*READERS_OF_PERSONAL_DATA)
-        purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
-        participant = self._participant(caller, participant_id)
+    def _record_access(self, caller, whose, why, **outcome):
+        """Who read (or tried to read) whose personal data, when and why."""
         self.access_log.insert_one({
-            "who": caller.id, "role": caller.role, "org": caller.org, "whose": participant_id,
-            "when": iso(self.clock()), "why": purpose, "erased": participant.erased})
+            "who": caller.id, "role": caller.role, "org": caller.org, "whose": str(whose)[:100],
+            "when": iso(self.clock()), "why": str(why)[:500] if why is not None else None,
+            **outcome})
+
+    def read_personal_data(self, caller, participant_id, query):
+        try:
+            caller.require(*READERS_OF_PERSONAL_DATA)
+            purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
+            participant = self._participant(caller, participant_id)
+        except (Forbidden, BadRequest, NotFoundError) as err:
+            self._record_access(caller, participant_id, query.get("purpose"),
+                                refused=type(err).__name__, reason=str(err)[:500])
+            raise
+        self._record_access(caller, participant_id, purpose, erased=participant.erased)
         if participant.erased:
             raise Gone("the participant's personal data was erased")
         try:

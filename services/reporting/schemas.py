@@ -1,7 +1,22 @@
 """Reporting's query parameters (strict: unknown parameters are refused)."""
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from datetime import date, datetime, timezone
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from pathways.timeutil import iso, parse_iso
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+MAX_CAPACITY_DAYS = 1096
+"""The longest capacity series one request may ask for (three years of days, per programme)."""
+IN_RANGE = validate.Range(min=EARLIEST, max=LATEST,
+                          error=f"must lie between {EARLIEST} and {LATEST}")
+MOMENT_IN_RANGE = validate.Range(
+    min=datetime(1900, 1, 1, tzinfo=timezone.utc), max=datetime(2199, 12, 31, tzinfo=timezone.utc),
+    error=f"must lie between {EARLIEST} and {LATEST}")
+
+
+def day(**kw):
+    return fields.Date(validate=IN_RANGE, **kw)
 
 
 class Strict(Schema):
@@ -9,17 +24,26 @@ class Strict(Schema):
         unknown = RAISE
 
 
-class ReportQuerySchema(Strict):
+class Period(Strict):
+    """``from`` and ``to`` in order (both optional here)."""
+
+    @validates_schema
+    def in_order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("must not be before from", "to")
+
+
+class ReportQuerySchema(Period):
     org = fields.String(validate=validate.Length(min=1, max=100))
     programme = fields.String(validate=validate.Length(min=1, max=50))
     run_id = fields.String(validate=validate.Length(min=1, max=64))
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = day(data_key="from")
+    to = day()
     cohort = fields.String(validate=validate.Regexp(
         r"^(enrolment|ending):[0-9]{4}-[0-9]{2}$",
         error="must be enrolment:YYYY-MM or ending:YYYY-MM"))
-    known_at = fields.AwareDateTime(default_timezone=None)
-    effective_on = fields.Date()
+    known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
+    effective_on = day()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
     table = fields.String(load_default="per_month", validate=validate.OneOf(
         ("per_month", "per_employer", "outcomes")))
@@ -34,12 +58,18 @@ class ReportQuerySchema(Strict):
         return out
 
 
-class CapacityQuerySchema(Strict):
+class CapacityQuerySchema(Period):
     org = fields.String(validate=validate.Length(min=1, max=100))
     programme = fields.String(validate=validate.Length(min=1, max=50))
-    from_ = fields.Date(data_key="from", required=True)
-    to = fields.Date(required=True)
+    from_ = day(data_key="from", required=True)
+    to = day(required=True)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+    @validates_schema
+    def bounded(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and \
+                (data["to"] - data["from_"]).days >= MAX_CAPACITY_DAYS:
+            raise ValidationError(f"at most {MAX_CAPACITY_DAYS} days after from", "to")
 
     @post_load
     def as_text(self, data, **kwargs):

@@ -44,12 +44,23 @@ def scoped(caller, query):
     return filters
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text from outside (an employer's name, a programme code) that a spreadsheet would run as a
+    formula is prefixed with a quote (OWASP CSV injection); numbers we computed stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(rows):
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return 200, {"Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
 
 

@@ -8,7 +8,8 @@ from pymongo.errors import BulkWriteError
 from pathways.contracts import InvalidEvent
 from pathways.eventstore import ConcurrencyError, EventStore
 from pathways.eventstore.store import _Pending
-from tests.support import counted
+from pathways.contracts import new_event
+from tests.support import ACTOR, counted
 
 
 @pytest.fixture
@@ -158,3 +159,27 @@ def test_a_group_commit_counts_written_commits_by_the_first_error_index(db, regi
     assert not stale.done and isinstance(stale.error, ConcurrencyError), stale.error
     assert [e["payload"]["amount"] for e in other.read_stream("b")] == [1]
     assert other.verify().ok and other.head()["position"] == 2
+
+
+def noted(text):
+    return new_event("Noted", {"text": text}, org="org-a", actor=ACTOR)
+
+
+def test_a_poisoned_commit_fails_alone_beside_concurrent_valid_ones(store):
+    """A lone surrogate passes a String field but cannot be hashed or stored: the commit that
+    carries it is refused before it joins a group commit, so every valid commit beside it lands."""
+    def append(i):
+        text = "x\ud800" if i % 3 == 0 else f"valid {i}"
+        try:
+            return i, store.append(f"s-{i}", 0, [noted(text)])
+        except InvalidEvent as err:
+            return i, err
+
+    pool = eventlet.GreenPool(60)
+    results = dict(pool.imap(append, range(120)))
+    poisoned = {i for i in results if i % 3 == 0}
+    assert all(isinstance(results[i], InvalidEvent) for i in poisoned)
+    valid = [results[i] for i in results if i not in poisoned]
+    assert all(isinstance(r, list) for r in valid), [r for r in valid if not isinstance(r, list)]
+    assert store.head()["position"] == len(valid) == 80
+    assert store.verify().ok
