@@ -79,6 +79,8 @@ class EventStore:
         self.commits.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)],
                                   unique=True, name="stream_version_unique")
         self.commits.create_index([("recorded_at", ASCENDING)], name="recorded_at")
+        self.commits.create_index([("events.org", ASCENDING), ("_id", ASCENDING)],
+                                  name="org_position")
         return self
 
     def on_commit(self, fn):
@@ -241,25 +243,42 @@ class EventStore:
             self._remember(stream_id, out[-1]["stream_version"] if out else 0)
         return out
 
-    def commits_after(self, after=0, limit=100):
-        """Stored commits (with hashes) whose last position is > ``after``, in position order."""
-        docs = list(self.commits.find({"_id": {"$gt": after}}, sort=[("_id", ASCENDING)],
-                                      limit=limit))
+    def commits_after(self, after=0, limit=100, orgs=None):
+        """Stored commits (with hashes) whose last position is > ``after``, in position order;
+        with ``orgs``, only commits holding an event of one of those organisations."""
+        query = {"_id": {"$gt": after}}
+        if orgs is not None:
+            query["events.org"] = {"$in": sorted(orgs)}
+        docs = list(self.commits.find(query, sort=[("_id", ASCENDING)], limit=limit))
         if after > 0 and (not docs or docs[0]["_id"] != after + 1):
             # ``after`` falls inside a multi-event commit: include that commit too.
             inner = self.commits.find_one({"_id": {"$lte": after}}, sort=[("_id", DESCENDING)])
-            if inner is not None and inner["_id"] + inner["count"] - 1 > after:
+            if inner is not None and inner["_id"] + inner["count"] - 1 > after and (
+                    orgs is None or any(e.get("org") in orgs for e in inner["events"])):
                 docs = [inner] + docs[:max(limit - 1, 0)]
         return docs
 
-    def events_after(self, after=0, limit=500):
-        """Up to ``limit`` events with position > ``after``, in position order (the feed)."""
+    def events_after(self, after=0, limit=500, orgs=None):
+        """Up to ``limit`` events with position > ``after``, in position order (the feed); with
+        ``orgs``, only those organisations' events (positions then skip the others')."""
         out = []
-        for c in self.commits_after(after, limit):
-            out.extend(envelopes(c, after))
+        for c in self.commits_after(after, limit, orgs):
+            out.extend(e for e in envelopes(c, after) if orgs is None or e["org"] in orgs)
             if len(out) >= limit:
                 break
         return out[:limit]
+
+    def feed_page(self, after=0, limit=500, orgs=None):
+        """A page of the feed: ``(events, next_after, head)``. The caller has seen every event
+        visible to it up to ``next_after`` and goes on from there; a page with fewer than
+        ``limit`` events reached the head, so an organisation-filtered reader can skip the
+        positions it may not see without wondering whether it missed one."""
+        head = self.head()   # first: no commit at or below it can appear later
+        events = self.events_after(after, limit, orgs)
+        if len(events) >= limit:
+            return events, events[-1]["position"], head
+        last = events[-1]["position"] if events else after
+        return events, max(last, head["position"]), head
 
     def head(self):
         """The last event position and the chain hash of the last commit (the seal's content)."""

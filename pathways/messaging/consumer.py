@@ -116,7 +116,7 @@ class Consumer:
 
     # --- applying --------------------------------------------------------------------------------
     def _apply(self, source, env, last):
-        """Apply one event at ``last + 1``; True if the checkpoint moved past it."""
+        """Apply the next event after checkpoint ``last``; True if the checkpoint moved past it."""
         position = env["position"]
         blocker = self._blocker(source, env.get("stream_id"))
         if blocker is not None:
@@ -149,26 +149,31 @@ class Consumer:
         return self._advance(source, last, position)
 
     def _pull(self, source, until=None):
-        """Apply feed events after the checkpoint (up to ``until``); False if stopped on a failure."""
+        """Apply feed events after the checkpoint (up to ``until``); False if stopped on a failure.
+
+        The feed returns ``(events, next_after)``: everything this consumer may see up to
+        ``next_after``. An unfiltered feed's events follow each other without a gap; an
+        organisation-filtered one skips positions, and ``next_after`` vouches for the skipped."""
         last = self.checkpoint(source)
         while until is None or last < until:
             try:
-                page = self.feed(source, last, self.page_size)
+                page, next_after = self.feed(source, last, self.page_size)
             except Exception as err:  # source down: the next catch-up tries again
                 log.warning("%s: feed of %s unavailable after %s: %r", self.name, source, last, err)
                 return False
-            if not page:
-                return True
             for env in page:
-                if env.get("position") != last + 1:
-                    log.error("%s: feed of %s returned position %s after %s; stopping",
-                              self.name, source, env.get("position"), last)
+                position = env.get("position")
+                if not isinstance(position, int) or not last < position <= next_after:
+                    log.error("%s: feed of %s returned position %r after %s (page up to %s); "
+                              "stopping", self.name, source, position, last, next_after)
                     return False
-                if not self._apply(source, env, last):
+                if not self._apply(source, env, last):   # moves the checkpoint last -> position
                     return False
-                last = env["position"]
-                if until is not None and last >= until:
-                    return True
+                last = position
+            if next_after > last:   # positions the feed vouched for but did not show
+                if not self._advance(source, last, next_after):
+                    return False
+                last = next_after
             if len(page) < self.page_size:
                 return True
         return True

@@ -9,6 +9,7 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from pathways.errors import BadRequest
+from pathways.runtime.auth import Forbidden
 from pathways.runtime.http import json_endpoint, load, respond
 
 MAX_PAGE = 1000
@@ -49,20 +50,32 @@ class FeedEntrypoints:
     @http("GET", "/events")
     @json_endpoint
     def http_events(self, request):
+        """The log as pages. With an ``auth`` dependency, a caller reads only its organisation's
+        events (and those FEED_GRANTS gives it); ``next_after`` says how far the page has looked,
+        so a reader whose page skips other organisations' positions knows it missed nothing.
+        Stored commits (``format=commits``, for checking the hash chain) are served only where
+        every commit in the page is readable by the caller: a chain over a shared log needs a
+        grant of every organisation in it."""
+        orgs = None
         if getattr(self, "auth", None) is not None:
-            self.auth.from_request(request).require(*FEED_READERS)
+            caller = self.auth.from_request(request).require(*FEED_READERS)
+            orgs = self.auth.readable_orgs(caller)
         q = _query(request.args.to_dict())
         store = self.event_log
-        body = {"source": store.source, "after": q["after"], "head": store.head()}
         if q["format"] == "commits":
             items = store.commits_after(q["after"], q["limit"])
-            body["commits"] = items
-            body["next_after"] = (items[-1]["_id"] + items[-1]["count"] - 1) if items else q["after"]
-        else:
-            items = store.events_after(q["after"], q["limit"])
-            body["events"] = items
-            body["next_after"] = items[-1]["position"] if items else q["after"]
-        return respond(200, body)
+            if orgs is not None and any(e.get("org") not in orgs
+                                        for c in items for e in c["events"]):
+                raise Forbidden("this log holds other organisations' commits: checking its chain "
+                                "needs a FEED_GRANTS entry for every organisation in it")
+            next_after = (items[-1]["_id"] + items[-1]["count"] - 1) if items else q["after"]
+            return respond(200, {"source": store.source, "after": q["after"],
+                                 "head": store.head(), "commits": items,
+                                 "next_after": next_after})
+        events, next_after, head = store.feed_page(q["after"], q["limit"], orgs)
+        return respond(200, {"source": store.source, "after": q["after"], "head": head,
+                             "events": events, "next_after": next_after,
+                             "orgs": sorted(orgs) if orgs is not None else "*"})
 
 
 class DeadLetterEntrypoints:

@@ -1,4 +1,8 @@
-"""Feed clients: how a consumer pulls a source's log (RPC over the broker, or HTTP)."""
+"""Feed clients: how a consumer pulls a source's log (RPC over the broker, or HTTP).
+
+A feed is called as ``feed(source, after, limit)`` and returns ``(events, next_after)``: the
+events after ``after`` in position order, and the position up to which the reader has now seen
+everything it may see (an organisation-filtered page skips other organisations' positions)."""
 import threading
 
 import requests
@@ -19,10 +23,14 @@ class RpcFeed:
                 if self._proxy is None:
                     self._proxy_ctx = ClusterRpcProxy(self.config, timeout=self.timeout)
                     self._proxy = self._proxy_ctx.start()
-                return getattr(self._proxy, source).events_after(after=after, limit=limit)
+                events = getattr(self._proxy, source).events_after(after=after, limit=limit)
             except Exception:
                 self.close()
                 raise
+        # The RPC feed is the whole log: its positions follow each other without a gap.
+        if [e.get("position") for e in events] != list(range(after + 1, after + 1 + len(events))):
+            raise ValueError(f"feed of {source} skipped a position after {after}")
+        return events, (events[-1]["position"] if events else after)
 
     def close(self):
         ctx, self._proxy_ctx, self._proxy = self._proxy_ctx, None, None
@@ -54,7 +62,8 @@ class HttpFeed:
         resp = self.session.get(f"{url.rstrip('/')}/events", headers=headers,
                                 params={"after": after, "limit": limit}, timeout=self.timeout)
         resp.raise_for_status()
-        return resp.json()["events"]
+        body = resp.json()
+        return body["events"], body["next_after"]
 
     def close(self):
         self.session.close()

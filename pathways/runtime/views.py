@@ -10,7 +10,7 @@ class SummaryView:
         self.store, self.coll = store, db[name]
         self.fold, self.summarize, self.key = fold, summarize, key
         self.consumer = Consumer(db, name, {t: self._on_event for t in event_types},
-                                 lambda source, after, limit: store.events_after(after, limit),
+                                 lambda source, after, limit: store.feed_page(after, limit)[:2],
                                  sources=[store.source]).ensure_indexes()
 
     def _on_event(self, event):

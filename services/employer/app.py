@@ -1,12 +1,19 @@
-"""The employer service's use cases; shared by HTTP, RPC and the placement-event reactions."""
+"""The employer service's use cases; shared by HTTP, RPC and the placement-event reactions.
+
+The registry of employers (organisation number, name, sector) is shared by every partner
+organisation; what an organisation holds about its relationship with an employer (its contact
+person, agreements, private opportunities) is its own, visible to and changed by it alone."""
 import uuid
+from contextlib import contextmanager
 
 from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, org_number
-from pathways.runtime.auth import Caller
+from pathways.privacy import Erased
+from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotFoundError, load_action, load_command
+from pathways.runtime.http import NotFoundError, load, load_action, load_command
 from pathways.runtime.views import SummaryView
+from pathways.timeutil import iso, utcnow
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
                                       employer_id_for, fold_agreement, fold_employer,
@@ -33,9 +40,18 @@ def views(db, store):
     }
 
 
+def contact_subject(org, employer_id):
+    """Each organisation's contact person at an employer is its own record."""
+    return f"{org}|{employer_id}"
+
+
 class Employers:
-    def __init__(self, store, db):
-        self.store, self.contacts = store, db["employer_contacts"]
+    """``contacts``: the organisations' contact persons at employers (``pathways.privacy``:
+    encrypted, erasable); ``access_log``: every read of one, or attempt."""
+
+    def __init__(self, store, db, contacts, access_log, *, clock=utcnow):
+        self.store, self.contacts, self.access_log = store, contacts, access_log
+        self.clock = clock
         self.views = views(db, store)
         self.commands = Commands(store)
 
@@ -59,38 +75,85 @@ class Employers:
             raise BadRequest("invalid employer", {"org_number": [str(err)]}) from None
         employer_id = employer_id_for(data["country"], number)
         contact = data.pop("contact", None)
-        employer = self.commands.execute(
-            caller, f"employer-{employer_id}", fold_employer, decide_employer,
-            {"type": "Register", **data, "org_number": number, "employer_id": employer_id},
-            "employer", org_scoped=False)
-        if contact:
-            self.contacts.replace_one({"_id": employer_id}, {"_id": employer_id, **contact},
-                                      upsert=True)
+        with self._contact_written(caller, employer_id, contact):
+            employer = self.commands.execute(
+                caller, f"employer-{employer_id}", fold_employer, decide_employer,
+                {"type": "Register", **data, "org_number": number, "employer_id": employer_id},
+                "employer", org_scoped=False)
         return self._employer_view(caller, employer)
 
     def update_employer(self, caller, employer_id, body):
+        """The registry entry (name, sector, municipality) is changed by the organisation that
+        registered the employer (or an admin); the contact person is the caller's own."""
         caller.require(*WRITERS)
         data = load_command(schemas.UpdateEmployerSchema(), body, "employer")
         contact = data.pop("contact", False)
-        employer = self.commands.execute(caller, f"employer-{employer_id}", fold_employer,
-                                         decide_employer, {"type": "Update", **data}, "employer",
-                                         org_scoped=False)
-        if contact is None:
-            self.contacts.delete_one({"_id": employer_id})
-        elif contact:
-            self.contacts.replace_one({"_id": employer_id}, {"_id": employer_id, **contact},
-                                      upsert=True)
+        events = self.store.read_stream(f"employer-{employer_id}")
+        if not events:
+            raise NotFoundError(f"employer {employer_id} not found")
+        registrar = events[0]["org"]
+        if data and caller.org != registrar and caller.role != "admin":
+            raise Forbidden(f"only the organisation that registered employer {employer_id} "
+                            "may change its registry entry (name, sector, municipality)")
+        with self._contact_written(caller, employer_id, contact):
+            employer = self.commands.execute(caller, f"employer-{employer_id}", fold_employer,
+                                             decide_employer, {"type": "Update", **data},
+                                             "employer", org_scoped=False)
         return self._employer_view(caller, employer)
+
+    @contextmanager
+    def _contact_written(self, caller, employer_id, contact):
+        """Write (``dict``), erase (``None``) or keep (``False``) the caller's contact person,
+        then run the block; if the block fails, put back what was there: no contact without
+        its employer, no half-done request."""
+        subject = contact_subject(caller.org, employer_id)
+        if contact is False:
+            yield
+            return
+        undo = self.contacts.store(subject, contact, org=caller.org) if contact else \
+            self._erasure(subject, caller.org)
+        try:
+            yield
+        except BaseException:
+            undo()
+            raise
+
+    def _erasure(self, subject, org):
+        """Erase a record; the undo (before the erasure is final) is the record written back."""
+        try:
+            previous = self.contacts.read(subject)
+        except Erased:
+            return lambda: None
+        self.contacts.erase(subject)
+        return lambda: self.contacts.store(subject, previous, org=org)
 
     def get_employer(self, caller, employer_id):
         return self._employer_view(caller, self._employer(employer_id))
 
     def _employer_view(self, caller, employer):
-        view = employer.view()
-        if caller.role != "auditor":
-            contact = self.contacts.find_one({"_id": employer.employer_id})
-            view["contact"] = {k: v for k, v in contact.items() if k != "_id"} if contact else None
-        return view
+        return {**employer.view(), "contact_on_file": self.contacts.exists(
+            contact_subject(caller.org, employer.employer_id))}
+
+    def read_contact(self, caller, employer_id, query):
+        """The caller's organisation's contact person at an employer (personal data): needs a
+        purpose, and every read or attempt is recorded."""
+        record = {"who": caller.id, "role": caller.role, "org": caller.org,
+                  "whose": f"contact:{str(employer_id)[:64]}", "when": iso(self.clock())}
+        try:
+            caller.require(*WRITERS)
+            purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
+            self._employer(employer_id)
+            contact = self.contacts.read(contact_subject(caller.org, employer_id))
+        except Erased:
+            self.access_log.insert_one({**record, "why": purpose, "refused": "NotFoundError"})
+            raise NotFoundError("no contact person on file for your organisation") from None
+        except (Forbidden, BadRequest, NotFoundError) as err:
+            why = query.get("purpose")
+            self.access_log.insert_one({**record, "why": str(why)[:500] if why else None,
+                                        "refused": type(err).__name__})
+            raise
+        self.access_log.insert_one({**record, "why": purpose})
+        return {"employer_id": employer_id, **contact}
 
     def list_employers(self, caller):
         return self.views["employers"].find({}, sort=[("name", 1)])

@@ -13,9 +13,13 @@ def openapi_document():
         ("POST", "/employers", "Register an employer by organisation number",
          schemas.RegisterEmployerSchema, "201", ()),
         ("GET", "/employers", "All partner employers", None, "200", ()),
-        ("GET", "/employers/{employer_id}", "One employer (with its contact person)", None,
-         "200", ()),
-        ("PATCH", "/employers/{employer_id}", "Update an employer",
+        ("GET", "/employers/{employer_id}", "One employer (contact_on_file: whether your "
+         "organisation keeps a contact person there)", None, "200", ()),
+        ("GET", "/employers/{employer_id}/contact", "Your organisation's contact person at the "
+         "employer (personal data: a purpose is required and the read is recorded)", None,
+         "200", ("purpose",)),
+        ("PATCH", "/employers/{employer_id}", "Change the registry entry (the registering "
+         "organisation) and/or your organisation's contact person (null erases it)",
          schemas.UpdateEmployerSchema, "200", ()),
         ("POST", "/agreements", "Sign an agreement with an employer (coordinator, admin)",
          schemas.SignAgreementSchema, "201", ()),

@@ -20,6 +20,10 @@ class ContactSchema(Strict):
     email = fields.Email(load_default=None, allow_none=True)
 
 
+class PurposeSchema(Strict):
+    purpose = fields.String(required=True, validate=validate.Length(min=3, max=200))
+
+
 class RegisterEmployerSchema(Strict):
     country = fields.String(required=True, validate=validate.OneOf(COUNTRIES))
     org_number = fields.String(required=True, validate=validate.Length(min=8, max=16))

@@ -13,8 +13,16 @@ from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from pathways.privacy import SealedRecords, master_key_from
 from services.employer.app import Employers
 from services.employer.openapi import openapi_document
+
+
+def build_employers(container, db, store):
+    keys = db.client[f"{db.name}_keys"]
+    contacts = SealedRecords(db["contacts"], keys["contact_keys"],
+                             master_key_from(container.config.get("VAULT_MASTER_KEY")))
+    return Employers(store, db, contacts, db["access_log"])
 
 
 def placement_handlers(container, db):
@@ -24,7 +32,7 @@ def placement_handlers(container, db):
 class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "employer"
     event_log = EventLog()
-    employers = ServiceApp(lambda container, db, store: Employers(store, db))
+    employers = ServiceApp(build_employers)
     inbox = Inbox(["placement"], placement_handlers)
     auth = Auth()
 
@@ -50,6 +58,13 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     def http_get_employer(self, request, employer_id):
         return respond(200, self.employers.get_employer(self.auth.from_request(request),
                                                         employer_id))
+
+    @http("GET", "/employers/<string:employer_id>/contact")
+    @json_endpoint
+    def http_read_contact(self, request, employer_id):
+        caller = self.auth.from_request(request)
+        return respond(200, self.employers.read_contact(caller, employer_id,
+                                                        request.args.to_dict()))
 
     @http("PATCH", "/employers/<string:employer_id>")
     @json_endpoint
@@ -120,6 +135,11 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     @rpc(expected_exceptions=EXPECTED)
     def get_employer(self, employer_id):
         return self.employers.get_employer(self.auth.from_context(), employer_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def read_contact(self, employer_id, purpose):
+        return self.employers.read_contact(self.auth.from_context(), employer_id,
+                                           {"purpose": purpose})
 
     @rpc(expected_exceptions=EXPECTED)
     def update_employer(self, employer_id, body):

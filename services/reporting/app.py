@@ -54,7 +54,8 @@ def relabelled(feed):
     """Events of a named feed carry the feed's name as their source: two organisations' intake
     logs are two sources, each with its own positions and checkpoints."""
     def pull(name, after, limit):
-        return [{**ev, "source": name} for ev in feed(name, after, limit)]
+        events, next_after = feed(name, after, limit)
+        return [{**ev, "source": name} for ev in events], next_after
     return pull
 
 
@@ -64,9 +65,8 @@ def replay(feed, sources, registry=REGISTRY, known_at=None, progress=None, page=
     for source in sources:
         after = 0
         while True:
-            events = feed(source, after, page)
+            events, next_after = feed(source, after, page)
             for ev in events:
-                after = ev["position"]
                 if known_at and ev["recorded_at"] > known_at:
                     continue
                 try:
@@ -76,11 +76,14 @@ def replay(feed, sources, registry=REGISTRY, known_at=None, progress=None, page=
                 except ContractError:
                     # The live consumer parks these (dead letters): so does the replay.
                     rows.positions[source] = ev["position"]
+            after = next_after
             if progress:
                 progress(source, after)
             if len(events) < page:
                 break
-        rows.positions.setdefault(source, 0)
+        # As the live consumer: the whole feed (as far as it is visible) stands behind the rows;
+        # as known at T, the last event recorded by then.
+        rows.positions[source] = rows.positions.get(source, 0) if known_at else after
     return rows
 
 

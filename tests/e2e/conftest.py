@@ -12,13 +12,17 @@ from tests.support import ApiClient, free_port
 
 TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
           "caseworker-b": "tok-e2e-caseworker-org-b", "coordinator-b": "tok-e2e-coordinator-org-b",
-          "auditor": "tok-e2e-auditor-org-a-0001", "admin": "tok-e2e-admin-hub-00000001"}
+          "auditor": "tok-e2e-auditor-org-a-0001", "auditor-b": "tok-e2e-auditor-org-b-0001",
+          "hub": "tok-e2e-auditor-hub-000001", "admin": "tok-e2e-admin-hub-00000001"}
 AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-anne"},
         TOKENS["coordinator"]: {"org": "org-a", "role": "coordinator", "id": "co-ola"},
         TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"},
         TOKENS["coordinator-b"]: {"org": "org-b", "role": "coordinator", "id": "co-bea"},
         TOKENS["auditor"]: {"org": "org-a", "role": "auditor", "id": "au-siri"},
+        TOKENS["auditor-b"]: {"org": "org-b", "role": "auditor", "id": "au-bjorn"},
+        TOKENS["hub"]: {"org": "hub", "role": "auditor", "id": "au-hub"},
         TOKENS["admin"]: {"org": "hub", "role": "admin", "id": "ad-hub"}}
+GRANTS = {"hub": ["org-a", "org-b"]}   # the hub reads both organisations' events
 SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService,
             "reporting": ReportingService}
 
@@ -26,7 +30,7 @@ SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": P
 @pytest.fixture
 def base_config(rabbit_config, mongo_uri, db_prefix):
     return {**rabbit_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
-            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH,
+            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH, "FEED_GRANTS": GRANTS,
             "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
 
 

@@ -22,7 +22,11 @@ def placement_process(tmp_path, base_config):
     """Runs the placement service with `nameko run` in its own process; start/kill at will."""
     port = free_port()
     config = tmp_path / "placement.yaml"
-    config.write_text(yaml.safe_dump({**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}))
+    logging = {"version": 1, "disable_existing_loggers": False,
+               "handlers": {"err": {"class": "logging.StreamHandler"}},
+               "root": {"level": "INFO", "handlers": ["err"]}}
+    config.write_text(yaml.safe_dump({**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                                      "LOGGING": logging}))
     procs = []
 
     def start():
@@ -48,7 +52,7 @@ def placement_process(tmp_path, base_config):
             proc.wait()
 
 
-def test_kill_and_restart_placement_mid_flow(platform, placement_process, dbs):
+def test_kill_and_restart_placement_mid_flow(platform, placement_process, dbs, tmp_path):
     apps = platform("intake", "employer")
     intake, employer = apps["intake"], apps["employer"]
     proc, placement = placement_process()
@@ -98,8 +102,12 @@ def test_kill_and_restart_placement_mid_flow(platform, placement_process, dbs):
 
     def checkpoints():
         return {d["_id"]: d["position"] for d in dbs["placement"]["consumer_checkpoints"].find({})}
-    wait_until(lambda: checkpoints() == heads, timeout=60,
-               what=f"placement's checkpoints to reach the heads {heads}")
+    try:
+        wait_until(lambda: checkpoints() == heads, timeout=60,
+                   what=f"placement's checkpoints to reach the heads {heads}")
+    except AssertionError as err:
+        log = (tmp_path / "placement.log").read_text()[-4000:]
+        raise AssertionError(f"{err}; checkpoints {checkpoints()}; placement's log:\n{log}")
     views = list(dbs["placement"]["enrolments_view"].find({}))
     assert sorted(v["state"] for v in views) == ["completed", "participating"]
     for name in ("intake", "employer", "placement"):

@@ -26,7 +26,7 @@ def make_consumer(sink, source, totals, registry=None, **kw):
 
     def feed(name, after, limit):
         feed_calls.append((name, after))
-        return source.events_after(after, limit)
+        return source.feed_page(after, limit)[:2]
     consumer = Consumer(sink, "reporting", {"Counted": totals.on_counted}, feed,
                         sources=["intake"], registry=registry or make_registry(), **kw)
     consumer.feed_calls = feed_calls

@@ -1,7 +1,6 @@
 """A writer process for the gapless-log test: appends to random streams until killed, printing
 ``<event_id>`` for every append the store acknowledged. With --pause, it sleeps between choosing
 its position and inserting, so that kills land in that window."""
-import os
 import random
 import sys
 import time

@@ -3,43 +3,10 @@ import json
 import time
 
 import kombu
-import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from pathways.eventstore import EventStore
-from services.employer.service import EmployerService
-from tests.integration.placement_source import PlacementSource
-from tests.support import ApiClient, free_port
-
-TOKENS = {"coordinator-a": "tok-emp-coordinator-a-01", "caseworker-a": "tok-emp-caseworker-a-001",
-          "caseworker-b": "tok-emp-caseworker-b-001"}
-AUTH = {TOKENS["coordinator-a"]: {"org": "org-a", "role": "coordinator", "id": "co-a"},
-        TOKENS["caseworker-a"]: {"org": "org-a", "role": "caseworker", "id": "cw-a"},
-        TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-b"}}
-FIRM = {"country": "NO", "org_number": "988 077 917", "name": "Fjord Verksted AS",
-        "sector": "manufacturing", "municipality": "4601",
-        "contact": {"name": "Per Hansen", "phone": "+47 55 00 00 00"}}
-
-
-@pytest.fixture
-def config(rabbit_config, web_config, mongo_uri, db_prefix):
-    return {**rabbit_config, **web_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
-            "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH}
-
-
-@pytest.fixture
-def dbs(database):
-    return {name: database(name) for name in ("employer", "placement")}
-
-
-@pytest.fixture
-def api(runner_factory, container_factory, config, web_config_port, dbs):
-    runner_factory(config, EmployerService).start()
-    # its own web server: two containers cannot share one port
-    container_factory(PlacementSource,
-                      {**config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"}).start()
-    base = f"http://127.0.0.1:{web_config_port}"
-    return {k: ApiClient(base, t) for k, t in TOKENS.items()}
+from tests.integration.employer.conftest import FIRM
 
 
 def post_opportunity(client, employer_id, **over):
@@ -51,7 +18,9 @@ def post_opportunity(client, employer_id, **over):
 def test_register_sign_post_share_and_what_each_organisation_sees(api):
     co, cw_b = api["coordinator-a"], api["caseworker-b"]
     firm = co.call("POST", "/employers", FIRM, expect=201)
-    assert firm["employer_id"] == "NO-988077917" and firm["contact"]["name"] == "Per Hansen"
+    assert firm["employer_id"] == "NO-988077917" and firm["contact_on_file"] is True
+    contact = co.call("GET", "/employers/NO-988077917/contact", params={"purpose": "call"})
+    assert contact["name"] == "Per Hansen"
     agreement = co.call("POST", "/agreements", {"employer_id": firm["employer_id"],
                                                  "kind": "small_jobs",
                                                  "valid_from": "2026-01-01"}, expect=201)
