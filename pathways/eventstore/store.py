@@ -79,8 +79,7 @@ class EventStore:
         self.commits.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)],
                                   unique=True, name="stream_version_unique")
         self.commits.create_index([("recorded_at", ASCENDING)], name="recorded_at")
-        self.commits.create_index([("events.org", ASCENDING), ("_id", ASCENDING)],
-                                  name="org_position")
+        self.commits.create_index([("org", ASCENDING)], name="org")
         return self
 
     def on_commit(self, fn):
@@ -102,6 +101,10 @@ class EventStore:
             raise ValueError(f"a commit holds 1..{MAX_EVENTS_PER_COMMIT} events")
         if self.validate:
             events = [self.registry.validate_draft(e) for e in events]
+        orgs = {e.get("org") for e in events}
+        if len(orgs) != 1:
+            raise ValueError(f"a commit is one organisation's (one command by one caller); "
+                             f"got events of {sorted(map(str, orgs))}")
         try:
             # The canonical form is made here, before the commit joins a batch: one caller's input
             # (e.g. a lone surrogate in a string) must never fail another caller's commit.
@@ -118,6 +121,7 @@ class EventStore:
             "stream_id": stream_id,
             "stream_version": expected_version + 1,
             "recorded_at": iso(self.clock()),
+            "org": next(iter(orgs)),
             "count": len(events),
             "events": list(events),
         })
@@ -245,16 +249,16 @@ class EventStore:
 
     def commits_after(self, after=0, limit=100, orgs=None):
         """Stored commits (with hashes) whose last position is > ``after``, in position order;
-        with ``orgs``, only commits holding an event of one of those organisations."""
+        with ``orgs``, only those organisations' commits (a commit is one organisation's)."""
         query = {"_id": {"$gt": after}}
         if orgs is not None:
-            query["events.org"] = {"$in": sorted(orgs)}
+            query["org"] = {"$in": sorted(orgs)}
         docs = list(self.commits.find(query, sort=[("_id", ASCENDING)], limit=limit))
         if after > 0 and (not docs or docs[0]["_id"] != after + 1):
             # ``after`` falls inside a multi-event commit: include that commit too.
             inner = self.commits.find_one({"_id": {"$lte": after}}, sort=[("_id", DESCENDING)])
             if inner is not None and inner["_id"] + inner["count"] - 1 > after and (
-                    orgs is None or any(e.get("org") in orgs for e in inner["events"])):
+                    orgs is None or inner.get("org") in orgs):
                 docs = [inner] + docs[:max(limit - 1, 0)]
         return docs
 
@@ -263,7 +267,7 @@ class EventStore:
         ``orgs``, only those organisations' events (positions then skip the others')."""
         out = []
         for c in self.commits_after(after, limit, orgs):
-            out.extend(e for e in envelopes(c, after) if orgs is None or e["org"] in orgs)
+            out.extend(envelopes(c, after))
             if len(out) >= limit:
                 break
         return out[:limit]

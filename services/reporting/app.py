@@ -223,5 +223,6 @@ class Reporting:
         """The report and the capacity series over its months, from one read of the rows."""
         rows, positions = self.live_rows(), self.positions()
         report = self._report(rows, positions, filters)
-        months = [m["month"] for m in report["per_month"]] or ["2026-01"]
+        # The chart covers at most the last three years of months: bounded work per request.
+        months = [m["month"] for m in report["per_month"]][-36:] or ["2026-01"]
         return report, kpis.capacity(rows, f"{months[0]}-01", f"{months[-1]}-28", filters)

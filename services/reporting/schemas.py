@@ -25,15 +25,21 @@ class Strict(Schema):
 
 
 class Period(Strict):
-    """``from`` and ``to`` in order (both optional here)."""
+    """``from`` and ``to`` in order (both optional here); dates back as ISO text."""
 
     @validates_schema
     def in_order(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("must not be before from", "to")
 
+    @post_load
+    def as_text(self, data, **kwargs):
+        return {("from" if k == "from_" else k): (v.isoformat() if hasattr(v, "isoformat") else v)
+                for k, v in data.items()}
 
-class ReportQuerySchema(Period):
+
+class FiltersSchema(Period):
+    """What a report may be narrowed to (also the dashboard's query)."""
     org = fields.String(validate=validate.Length(min=1, max=100))
     programme = fields.String(validate=validate.Length(min=1, max=50))
     run_id = fields.String(validate=validate.Length(min=1, max=64))
@@ -42,17 +48,18 @@ class ReportQuerySchema(Period):
     cohort = fields.String(validate=validate.Regexp(
         r"^(enrolment|ending):[0-9]{4}-[0-9]{2}$",
         error="must be enrolment:YYYY-MM or ending:YYYY-MM"))
+
+
+class ReportQuerySchema(FiltersSchema):
     known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
     effective_on = day()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
     table = fields.String(load_default="per_month", validate=validate.OneOf(
         ("per_month", "per_employer", "outcomes")))
-    token = fields.String()   # the dashboard's way in from a browser
 
     @post_load
     def as_text(self, data, **kwargs):
-        out = {("from" if k == "from_" else k): (v.isoformat() if hasattr(v, "isoformat") else v)
-               for k, v in data.items()}
+        out = super().as_text(data)
         if "known_at" in data:
             out["known_at"] = iso(parse_iso(data["known_at"].isoformat()))
         return out
@@ -70,8 +77,3 @@ class CapacityQuerySchema(Period):
         if data.get("from_") and data.get("to") and \
                 (data["to"] - data["from_"]).days >= MAX_CAPACITY_DAYS:
             raise ValidationError(f"at most {MAX_CAPACITY_DAYS} days after from", "to")
-
-    @post_load
-    def as_text(self, data, **kwargs):
-        return {("from" if k == "from_" else k): (v.isoformat() if hasattr(v, "isoformat") else v)
-                for k, v in data.items()}

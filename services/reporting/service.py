@@ -11,6 +11,7 @@ import io
 
 import eventlet
 from nameko.events import event_handler
+from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
@@ -21,10 +22,22 @@ from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth, caller_from
 from pathways.runtime.http import EXPECTED, json_endpoint, load, respond
 from pathways.runtime.openapi import build
-from services.reporting import dashboard, schemas
+from pathways.errors import BadRequest
+from services.reporting import dashboard, schemas, sessions
 from services.reporting.app import Reporting, load_feeds, relabelled
 
 READERS = ("coordinator", "auditor", "admin")
+
+
+class DashboardSigner(DependencyProvider):
+    """Signs and checks dashboard sessions and links (``sessions``)."""
+
+    def setup(self):
+        self.signer = sessions.Signer(sessions.secret_from(
+            self.container.config.get("DASHBOARD_SECRET")))
+
+    def get_dependency(self, worker_ctx):
+        return self.signer
 
 
 def build_reporting(container, db, store):
@@ -74,7 +87,14 @@ def openapi_document():
         ("POST", "/rebuild", "Rebuild the read model from every feed, then switch (admin)",
          None, "202", ()),
         ("GET", "/rebuild", "Progress of the last rebuild", None, "200", ()),
-        ("GET", "/dashboard", "The dashboard (HTML)", None, "200", ("token", "org")),
+        ("GET", "/dashboard", "The dashboard (HTML) for a signed-in browser, else the sign-in "
+         "page; ?link= signs in with a signed link", None, "200",
+         ("org", "programme", "run_id", "from", "to", "cohort", "link")),
+        ("POST", "/dashboard/session", "Sign in (form field token): sets a cookie that reads "
+         "reports only, for 8 hours", None, "303", ()),
+        ("POST", "/dashboard/session/end", "Sign out", None, "303", ()),
+        ("POST", "/dashboard/links", "A signed link (5 minutes) that signs a browser in to read "
+         "reports", None, "201", ()),
     ])
 
 
@@ -84,6 +104,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
     reporting = ServiceApp(build_reporting)
     inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {})
     auth = Auth()
+    signer = DashboardSigner()
 
     def consumers(self):
         return [self.reporting.consumer]
@@ -136,15 +157,63 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
     @http("GET", "/dashboard")
     @json_endpoint
     def http_dashboard(self, request):
-        q = load(schemas.ReportQuerySchema(), request.args.to_dict(), "query")
-        header = request.headers.get("Authorization") or (
-            f"Bearer {q['token']}" if q.get("token") else None)
-        caller = caller_from(header, self.auth.tokens)
+        """The dashboard for a signed-in browser; the sign-in page otherwise. A signed link
+        (``?link=``, minutes long) signs the browser in and sends it on to a clean URL."""
+        query = request.args.to_dict()
+        if "token" in query:
+            raise BadRequest("tokens never go in a URL (they end up in logs and browser "
+                             "history): sign in at /dashboard", {"token": ["not accepted"]})
+        link = query.pop("link", None)
+        if link is not None:
+            caller = self.signer.check(link, "link")
+            if caller is None:
+                return self._html(401, sessions.SIGN_IN_PAGE)
+            return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
+                         "Set-Cookie": self._session_cookie(request, caller)}, ""
+        caller = self.signer.check(request.cookies.get(sessions.COOKIE), "session")
+        if caller is None:
+            return self._html(200, sessions.SIGN_IN_PAGE)
+        q = load(schemas.FiltersSchema(), query, "query")
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {filters.get('org', 'all organisations')}"
-        return 200, {"Content-Type": "text/html; charset=utf-8"}, \
-            dashboard.render(report, capacity, title)
+        return self._html(200, dashboard.render(report, capacity, title))
+
+    @http("POST", "/dashboard/session")
+    @json_endpoint
+    def http_sign_in(self, request):
+        """Sign in with a token (form field ``token``, or the Authorization header)."""
+        token = request.form.get("token")
+        header = f"Bearer {token}" if token else request.headers.get("Authorization")
+        caller = caller_from(header, self.auth.tokens).require(*READERS)
+        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
+                     "Set-Cookie": self._session_cookie(request, caller)}, ""
+
+    @http("POST", "/dashboard/session/end")
+    @json_endpoint
+    def http_sign_out(self, request):
+        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
+                     "Set-Cookie": sessions.cookie_header("", 0, request.scheme == "https")}, ""
+
+    @http("POST", "/dashboard/links")
+    @json_endpoint
+    def http_dashboard_link(self, request):
+        """A link that signs a browser in to read reports, valid for minutes (for scripts)."""
+        caller = self.auth.from_request(request).require(*READERS)
+        link = self.signer.issue(caller, sessions.LINK_SECONDS, "link")
+        return respond(201, {"url": f"/dashboard?link={link}",
+                             "expires_in": sessions.LINK_SECONDS})
+
+    def _session_cookie(self, request, caller):
+        value = self.signer.issue(caller, sessions.SESSION_SECONDS, "session")
+        secure = request.scheme == "https" or \
+            request.headers.get("X-Forwarded-Proto", "") == "https"
+        return sessions.cookie_header(value, sessions.SESSION_SECONDS, secure)
+
+    @staticmethod
+    def _html(status, body):
+        return status, {**sessions.SECURITY_HEADERS,
+                        "Content-Type": "text/html; charset=utf-8"}, body
 
     # --- RPC -------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
