@@ -51,8 +51,12 @@ EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone)
 """What an RPC entrypoint declares as ``expected_exceptions``: the caller's fault, not ours."""
 
 
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+"""Answers may hold personal data or an organisation's figures: no shared cache keeps them."""
+
+
 def respond(status, body):
-    return status, {"Content-Type": "application/json"}, json.dumps(body, default=str)
+    return status, {"Content-Type": "application/json", **NO_STORE}, json.dumps(body, default=str)
 
 
 def error_response(err):

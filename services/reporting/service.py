@@ -20,7 +20,7 @@ from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth, caller_from
-from pathways.runtime.http import EXPECTED, json_endpoint, load, respond
+from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, load, respond
 from pathways.runtime.openapi import build
 from pathways.errors import BadRequest
 from services.reporting import dashboard, schemas, sessions
@@ -74,7 +74,7 @@ def csv_response(rows):
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-    return 200, {"Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
+    return 200, {**NO_STORE, "Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
 
 
 def openapi_document():

@@ -17,6 +17,8 @@ def register(cw, **person):
 def test_refused_reads_of_personal_data_are_recorded_with_who_whose_and_why(intake, dbs):
     cw, other = intake["caseworker-a"], intake["caseworker-b"]
     pid = register(cw)
+    read = cw.get(f"/participants/{pid}", params={"purpose": "plan"}, expect=200)
+    assert read.headers["Cache-Control"] == "no-store"         # personal data: never cached
     other.get(f"/participants/{pid}", params={"purpose": "curious"}, expect=404)
     intake["auditor-a"].get(f"/participants/{pid}", params={"purpose": "audit"}, expect=403)
     cw.get("/participants/no-such-person", params={"purpose": "guessing"}, expect=404)
@@ -26,6 +28,7 @@ def test_refused_reads_of_personal_data_are_recorded_with_who_whose_and_why(inta
     log = {(a["who"], a["whose"], a["why"], a.get("refused"), a.get("disclosed"))
            for a in dbs["intake"]["access_log"].find({})}
     assert log == {
+        ("cw-anne", pid, "plan", None, None),
         ("cw-bo", pid, "curious", "NotFoundError", None),
         ("au-siri", pid, "audit", "Forbidden", None),
         ("cw-anne", "no-such-person", "guessing", "NotFoundError", None),
