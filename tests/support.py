@@ -1,5 +1,7 @@
 """Helpers shared by the tests: kernel test contracts and event builders."""
+import os
 import socket
+import subprocess
 import time
 from collections import Counter, defaultdict
 
@@ -98,3 +100,12 @@ class ApiClient:
                                     json=body if method != "GET" else None, **kw)
         assert resp.status_code == expect, (method, path, resp.status_code, resp.text)
         return resp.json()
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rabbitmqctl(*args):
+    """This checkout's own RabbitMQ node (deploy/local/servers), never a shared broker."""
+    subprocess.run([os.path.join(ROOT, "deploy", "local", "servers"), "rabbitmqctl", *args],
+                   check=True, timeout=120, capture_output=True)

@@ -74,6 +74,7 @@ class EventStore:
         self._head = None  # (next position, hash of the last commit), cached by the writer
         self._known_heads = OrderedDict()  # stream_id -> a version that was its head
         self._listeners = []
+        self._local = threading.local()   # green-local under eventlet: one per request
 
     def ensure_indexes(self):
         self.commits.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)],
@@ -139,7 +140,17 @@ class EventStore:
         self._remember(stream_id, expected_version + len(events))
         for fn in self._listeners:
             fn()
-        return envelopes(pending.doc)
+        stored = envelopes(pending.doc)
+        self._local.last_append = stored[-1]["position"]
+        return stored
+
+    def forget_last_append(self):
+        self._local.last_append = None
+
+    def last_append(self):
+        """The position of the last event this thread (a request's worker) appended, if any:
+        a consistency token for reading one's own writes through another service."""
+        return getattr(self._local, "last_append", None)
 
     def _load_head(self):
         # The explicit range keeps the sort numeric on servers that sort an empty filter as text.
@@ -152,11 +163,16 @@ class EventStore:
     def _write(self, batch):
         try:
             self._write_batch(batch)
-        except Exception as err:  # outcome unknown (e.g. connection lost): callers must hear it
+        except BaseException as err:  # outcome unknown (connection lost, leader interrupted)
+            # Every caller in the batch must hear it, also when the leader's green thread is
+            # killed or timed out: a follower must never take an unwritten commit for written.
             self._head = None
             for p in batch:
                 if not p.done and p.error is None:
-                    p.error = err
+                    p.error = err if isinstance(err, Exception) else PathwaysError(
+                        f"append interrupted ({type(err).__name__}); its outcome is unknown")
+            if not isinstance(err, Exception):
+                raise
 
     def _write_batch(self, batch, max_rounds=1000):
         pending, rounds = list(batch), 0

@@ -15,8 +15,11 @@ between a handler's write and the checkpoint write redelivers that event.
 """
 import logging
 import threading
+import time
 import uuid
 from collections import defaultdict
+
+import eventlet
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -148,7 +151,7 @@ class Consumer:
             self._clear_failure(env)
         return self._advance(source, last, position)
 
-    def _pull(self, source, until=None):
+    def _pull(self, source, until=None, deadline=None):
         """Apply feed events after the checkpoint (up to ``until``); False if stopped on a failure.
 
         The feed returns ``(events, next_after)``: everything this consumer may see up to
@@ -157,7 +160,11 @@ class Consumer:
         last = self.checkpoint(source)
         while until is None or last < until:
             try:
-                page, next_after = self.feed(source, last, self.page_size)
+                if deadline is None:
+                    page, next_after = self.feed(source, last, self.page_size)
+                else:   # only the wait on the peer is bounded, never a handler's own writes
+                    with eventlet.Timeout(max(deadline - time.monotonic(), 0.01), TimeoutError):
+                        page, next_after = self.feed(source, last, self.page_size)
             except Exception as err:  # source down: the next catch-up tries again
                 log.warning("%s: feed of %s unavailable after %s: %r", self.name, source, last, err)
                 return False
@@ -203,6 +210,29 @@ class Consumer:
             with self._locks[source]:
                 done = self._pull(source) and done
         return done
+
+    def catch_up_within(self, seconds, sources=None):
+        """Pull the sources' feeds, giving up after ``seconds`` in all (a request must not wait
+        on a slow or dead peer). Returns the sources that are not known to be caught up."""
+        deadline = time.monotonic() + seconds
+        return {source for source in (sources or self.sources)
+                if not self._pull_by(source, deadline)}
+
+    def reach(self, source, position, seconds):
+        """Apply ``source``'s events up to ``position`` (pulling its feed), within ``seconds``.
+        Returns the checkpoint reached: below ``position`` if the source did not answer in time."""
+        if self.checkpoint(source) < position:
+            self._pull_by(source, time.monotonic() + seconds, until=position)
+        return self.checkpoint(source)
+
+    def _pull_by(self, source, deadline, until=None):
+        lock = self._locks[source]
+        if not lock.acquire(timeout=max(deadline - time.monotonic(), 0.01)):
+            return False     # another pull holds the source (maybe waiting on its feed)
+        try:
+            return self._pull(source, until=until, deadline=deadline)
+        finally:
+            lock.release()
 
     # --- dead letters ---------------------------------------------------------------------------
     def parked(self, source=None, stream_id=None):

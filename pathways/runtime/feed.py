@@ -5,9 +5,8 @@ Over HTTP, a service that authenticates its callers (an ``auth = Auth()`` depend
 feed to auditors, coordinators and admins only: the feed holds no personal data, but it is the
 organisation's whole history. RPC callers are trusted by their broker credentials."""
 from marshmallow import RAISE, Schema, fields, validate
-from nameko.rpc import rpc
-from nameko.web.handlers import http
 
+from pathways.runtime.entrypoints import http, rpc
 from pathways.errors import BadRequest
 from pathways.runtime.auth import Forbidden
 from pathways.runtime.http import json_endpoint, load, respond

@@ -24,7 +24,7 @@ class RpcFeed:
                     self._proxy_ctx = ClusterRpcProxy(self.config, timeout=self.timeout)
                     self._proxy = self._proxy_ctx.start()
                 events = getattr(self._proxy, source).events_after(after=after, limit=limit)
-            except Exception:
+            except BaseException:   # also a caller's timeout: never reuse a proxy mid-call
                 self.close()
                 raise
         # The RPC feed is the whole log: its positions follow each other without a gap.

@@ -47,8 +47,27 @@ class Gone(PathwaysError):
     """HTTP 410: it existed and was erased."""
 
 
-EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone)
-"""What an RPC entrypoint declares as ``expected_exceptions``: the caller's fault, not ours."""
+class NotCaughtUp(PathwaysError):
+    """HTTP 503 with Retry-After: a fact from another service has not arrived yet (or that
+    service does not answer); ``waiting_for`` names each source and the position awaited."""
+
+    def __init__(self, message, waiting_for, applied=None):
+        super().__init__(message)
+        self.waiting_for, self.applied = waiting_for, applied or {}
+
+
+EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone, NotCaughtUp)
+"""What an RPC entrypoint declares as ``expected_exceptions``: not a fault of ours."""
+
+WAIT_SECONDS = 3.0
+"""The longest an HTTP request waits for another service's events (read-your-writes or a fact a
+command needs) before it answers 503 with Retry-After; catch-up goes on in the background."""
+POSITION_HEADER = "Pathways-Position"
+"""On a command's answer: ``<source>=<position>`` of the last event it wrote."""
+AFTER_HEADER = "Pathways-After"
+"""On any request: ``<source>=<position>[, ...]``: answer only once those events are applied."""
+
+
 
 
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -72,6 +91,11 @@ def error_response(err):
         return respond(409, {"error": err.rule, "message": str(err), **err.extra})
     if isinstance(err, Gone):
         return respond(410, {"error": "gone", "message": str(err)})
+    if isinstance(err, NotCaughtUp):
+        status, headers, body = respond(503, {
+            "error": "not_caught_up", "message": str(err), "waiting_for": err.waiting_for,
+            "applied": err.applied})
+        return status, {**headers, "Retry-After": "1"}, body
     return None
 
 
@@ -81,7 +105,15 @@ def json_endpoint(fn):
     @functools.wraps(fn)
     def wrapper(self, request, *args, **kwargs):
         try:
-            return fn(self, request, *args, **kwargs)
+            wait_for_positions(self, request.headers.get(AFTER_HEADER))
+            store = getattr(self, "event_log", None)
+            if store is not None:
+                store.forget_last_append()
+            status, headers, body = fn(self, request, *args, **kwargs)
+            written = store.last_append() if store is not None else None
+            if written is not None:
+                headers = {**headers, POSITION_HEADER: f"{store.source}={written}"}
+            return status, headers, body
         except Exception as err:
             mapped = error_response(err)
             if mapped is not None:
@@ -91,6 +123,41 @@ def json_endpoint(fn):
             return respond(500, {"error": "internal", "message": "unexpected error",
                                  "error_id": error_id})
     return wrapper
+
+
+def parse_positions(header):
+    """``intake=2542, employer=17`` -> {"intake": 2542, "employer": 17}; BadRequest if malformed."""
+    out = {}
+    for part in (header or "").split(","):
+        source, _, position = part.strip().partition("=")
+        if not source or not position.isdigit() or len(position) > 18:
+            raise BadRequest(f"invalid {AFTER_HEADER} header: expected source=position[, ...]",
+                             {AFTER_HEADER: [f"not source=position: {part.strip()[:50]!r}"]})
+        out[source] = int(position)
+    return out
+
+
+def wait_for_positions(service, header):
+    """Read-your-writes across services: before answering, apply the named sources' events up
+    to the given positions (at most WAIT_SECONDS); NotCaughtUp (503) if they did not arrive."""
+    if not header:
+        return
+    wanted = parse_positions(header)
+    consumers = service.consumers() if hasattr(service, "consumers") else []
+    known = {s for c in consumers for s in c.sources}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise BadRequest(f"this service does not consume {', '.join(unknown)}",
+                         {AFTER_HEADER: [f"unknown source {s!r}" for s in unknown]})
+    applied = {}
+    for consumer in consumers:
+        for source in consumer.sources:
+            if source in wanted:
+                applied[source] = consumer.reach(source, wanted[source], WAIT_SECONDS)
+    behind = {s: p for s, p in wanted.items() if applied[s] < p}
+    if behind:
+        raise NotCaughtUp(f"not yet applied: {', '.join(f'{s} up to {p}' for s, p in behind.items())}"
+                          f" (waited {WAIT_SECONDS:g}s; catch-up goes on)", behind, applied)
 
 
 def read_json(request, max_bytes=1_000_000):

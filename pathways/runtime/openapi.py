@@ -10,7 +10,16 @@ ERRORS = {
     "403": {"description": "the caller's role may not do this"},
     "404": {"description": "not found (or another organisation's)"},
     "409": {"description": "a rule refuses it; `error` names the rule"},
+    "503": {"description": "another service's events it needs have not arrived, or that service "
+                           "did not answer within 3 s: `waiting_for` names each source (and "
+                           "position); try again after `Retry-After` seconds"},
 }
+AFTER = {"in": "header", "name": "Pathways-After", "required": False,
+         "description": "answer only once these events of other services are applied "
+                        "(read your own writes): `source=position[, ...]`, as another service's "
+                        "`Pathways-Position` answer header gave them; waits at most 3 s",
+         "schema": {"type": "string", "pattern": r"^[a-z][a-z0-9_.-]*=[0-9]{1,18}"
+                                                 r"(, ?[a-z][a-z0-9_.-]*=[0-9]{1,18})*$"}}
 FEED = ("GET", "/events", "The service's event log as a paged feed (after, limit, format)",
         None, "200", ("after", "limit", "format"))
 
@@ -29,6 +38,7 @@ def build(title, routes):
         params = [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}}
                   for n in re.findall(r"{(\w+)}", path)]
         params += [{"in": "query", "name": n, "schema": {"type": "string"}} for n in query]
+        params.append(AFTER)
         if params:
             op["parameters"] = params
         if body is not None:

@@ -4,10 +4,9 @@ Serves every partner organisation (tokens say which); reacts to the placement se
 PlacementStarted / PlacementEnded through the kernel's ordered idempotent consumer.
 """
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
-from nameko.web.handlers import http
 
+from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

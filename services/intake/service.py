@@ -4,10 +4,9 @@ HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pa
 as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
 """
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
-from nameko.web.handlers import http
 
+from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

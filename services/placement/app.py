@@ -4,7 +4,7 @@ import uuid
 
 from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotFoundError, load_action, load_command
+from pathways.runtime.http import NotCaughtUp, NotFoundError, load_action, load_command
 from pathways.runtime.views import SummaryView
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
@@ -21,7 +21,8 @@ def case_stream(enrolment_id):
 
 class Placements:
     def __init__(self, store, db, sync):
-        """``sync()`` pulls the other services' feeds now (the consumer's catch-up)."""
+        """``sync(sources)`` pulls those services' feeds now, within a bound, and returns the
+        ones it could not bring up to date."""
         self.store, self.sync = store, sync
         self.local = LocalViews(db)
         self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
@@ -31,19 +32,34 @@ class Placements:
 
     # --- facts from the local views ---------------------------------------------------------------
     def _facts(self, caller, enrolment_id, opportunity_id=None):
-        """The enrolment and opportunity as placement knows them; if one is missing or the
-        enrolment is not (yet) participating, pull the feeds once (it may have changed a moment
-        ago) before refusing on what the views say."""
+        """The enrolment and opportunity as placement knows them. If one is missing or the
+        enrolment is not (yet) participating, pull those sources' feeds once, for a bounded
+        time (it may have changed a moment ago), before deciding on what the views say; if a
+        source that could change the answer did not answer in time, NotCaughtUp (503 with
+        Retry-After) says which, instead of refusing on a stale view."""
         def look():
             enrolment = self.local.enrolment(caller.org, enrolment_id)
             opportunity = (self.local.opportunity(caller.org, opportunity_id)
                            if opportunity_id else None)
             return enrolment, opportunity
+
+        def doubtful(enrolment, opportunity):
+            out = set()
+            if enrolment is None or enrolment["state"] != "participating":
+                out.add("intake")
+            if opportunity_id and opportunity is None:
+                out.add("employer")
+            return out
         enrolment, opportunity = look()
-        if (enrolment is None or enrolment["state"] != "participating"
-                or (opportunity_id and opportunity is None)):
-            self.sync()
+        doubts = doubtful(enrolment, opportunity)
+        if doubts:
+            lagging = self.sync(doubts)
             enrolment, opportunity = look()
+            unsure = doubtful(enrolment, opportunity) & lagging
+            if unsure:
+                raise NotCaughtUp(f"{' and '.join(sorted(unsure))} did not answer in time, so "
+                                  "the enrolment or opportunity cannot be confirmed",
+                                  {s: None for s in sorted(unsure)})
         return {"enrolment": enrolment, "opportunity": opportunity,
                 "opportunity_id": opportunity_id}
 

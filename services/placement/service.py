@@ -4,20 +4,21 @@ Keeps local views of intake's enrolments and employer's opportunities (kernel co
 reacts to an enrolment ending in intake by ending that case's open placements.
 """
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
-from nameko.web.handlers import http
 
+from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
-from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from pathways.runtime.http import EXPECTED, WAIT_SECONDS, json_endpoint, read_json, respond
 from services.placement.app import Placements
 from services.placement.openapi import openapi_document
 
 def build_placements(container, db, store):
-    return Placements(store, db, sync=lambda: dependency_of(container, Inbox).consumer.catch_up())
+    def sync(sources):
+        return dependency_of(container, Inbox).consumer.catch_up_within(WAIT_SECONDS, sources)
+    return Placements(store, db, sync=sync)
 
 
 def handlers(container, db):

@@ -1,7 +1,7 @@
 """A stand-in for the placement service's log: appends placement events (validated against the
 real contracts) so that consumers can be tested before and apart from the placement service."""
-from nameko.rpc import rpc
 
+from pathways.runtime.entrypoints import rpc
 from pathways.contracts import new_event
 from pathways.runtime import EventLog, FeedEntrypoints
 

@@ -2,10 +2,9 @@
 import json
 
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
-from nameko.web.handlers import http
 
+from pathways.runtime.entrypoints import http, rpc
 from pathways.eventstore import ConcurrencyError
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox, ServiceDatabase
 from pathways.runtime.feed import DeadLetterEntrypoints

@@ -183,3 +183,23 @@ def test_a_poisoned_commit_fails_alone_beside_concurrent_valid_ones(store):
     assert all(isinstance(r, list) for r in valid), [r for r in valid if not isinstance(r, list)]
     assert store.head()["position"] == len(valid) == 80
     assert store.verify().ok
+
+
+class Interrupted(BaseException):
+    """What a killed or timed-out green thread sees: not an Exception."""
+
+
+def test_an_interrupted_leader_tells_every_commit_in_its_batch(db, registry):
+    store = EventStore(db, "intake", registry=registry).ensure_indexes()
+
+    class Interrupting(MiscountingCommits):
+        def insert_many(self, docs, **kw):
+            raise Interrupted()
+    store.commits = Interrupting(store.commits)
+    batch = [_Pending({"commit_id": str(uuid.uuid4()), "source": "intake", "stream_id": s,
+                       "stream_version": 1, "recorded_at": "2026-11-23T00:00:00+00:00",
+                       "org": "org-a", "count": 1,
+                       "events": [registry.validate_draft(counted(1))]}) for s in ("a", "b")]
+    with pytest.raises(Interrupted):
+        store._write(batch)
+    assert all(not p.done and p.error is not None for p in batch)   # nobody takes it for written

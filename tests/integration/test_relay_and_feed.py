@@ -1,7 +1,5 @@
 """Outbox relay, feed and consumer inside real nameko services on real RabbitMQ + MongoDB-wire."""
 import json
-import os
-import subprocess
 import time
 
 import pytest
@@ -10,9 +8,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from tests.integration.services import CounterService, SourceService
-from tests.support import expected_from_log, wait_until
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.support import expected_from_log, rabbitmqctl, wait_until
 
 
 @pytest.fixture
@@ -80,12 +76,6 @@ def test_feed_over_rpc_and_http_with_clear_errors(runner_factory, config, web_co
     bad = requests.get(f"{web_config_uri}/events", params={"after": -1, "limit": "many", "x": 1})
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"after", "limit", "x"}
-
-
-def rabbitmqctl(*args):
-    """This checkout's own RabbitMQ node (deploy/local/servers), never a shared broker."""
-    subprocess.run([os.path.join(ROOT, "deploy", "local", "servers"), "rabbitmqctl", *args],
-                   check=True, timeout=120, capture_output=True)
 
 
 def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_config_uri, dbs):

@@ -1,0 +1,53 @@
+"""nameko entrypoints that ride through a broker restart, and answer JSON when they cannot help.
+
+nameko kills the whole service container when a worker's RPC reply cannot be published (the
+broker went away while the worker ran): HTTP callers of that container then get errors and the
+process dies. Here such a reply is logged and dropped instead; the caller's own RPC timeout tells
+it, and the request message, never acknowledged, is redelivered once the broker is back (RPC is
+at-least-once under broker failure, as it is in nameko: commands over RPC must tolerate a repeat).
+"""
+import json
+import logging
+
+from nameko import rpc as nameko_rpc
+from nameko.exceptions import ContainerBeingKilled
+from nameko.web import handlers as nameko_http
+from werkzeug.wrappers import Response
+
+log = logging.getLogger(__name__)
+
+
+class Rpc(nameko_rpc.Rpc):
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except Exception as err:  # the broker is unreachable: the service stays up
+            log.warning("%s: could not send the RPC reply of %s (broker unreachable: %r); "
+                        "the caller times out", self.container.service_name,
+                        worker_ctx.entrypoint.method_name, err)
+            return result, exc_info
+
+
+rpc = Rpc.decorator
+
+
+class HttpRequestHandler(nameko_http.HttpRequestHandler):
+    """nameko's HTTP entrypoint, with its own errors as JSON: a container that is stopping answers
+    503 with Retry-After (a supervisor brings it back), anything else nameko catches is a 500
+    without a traceback. The services' handlers map their own errors (``json_endpoint``)."""
+
+    def response_from_exception(self, exc):
+        if isinstance(exc, ContainerBeingKilled):
+            status, body = 503, {"error": "unavailable",
+                                 "message": "the service is restarting; try again shortly"}
+        elif isinstance(exc, self.expected_exceptions):
+            status, body = 400, {"error": "bad_request", "message": str(exc)}
+        else:
+            log.error("HTTP entrypoint failed outside its handler: %r", exc)
+            status, body = 500, {"error": "internal", "message": "unexpected error"}
+        headers = {"Retry-After": "2"} if status == 503 else {}
+        return Response(json.dumps(body), status=status, headers=headers,
+                        mimetype="application/json")
+
+
+http = HttpRequestHandler.decorator
