@@ -41,14 +41,18 @@ def dbs(database):
 
 @pytest.fixture
 def platform(container_factory, base_config, dbs):
-    """Start the named services in nameko; returns {service: {role: ApiClient}}."""
+    """Start the named services in nameko; returns {service: {role: ApiClient}}. The containers
+    are kept in ``start.containers`` (to stop one in a test)."""
     def start(*names):
         apis = {}
         for name in names:
             port = free_port()
-            container_factory(SERVICES[name],
-                              {**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}).start()
+            container = container_factory(
+                SERVICES[name], {**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+            container.start()
+            start.containers[name] = container
             apis[name] = {role: ApiClient(f"http://127.0.0.1:{port}", token)
                           for role, token in TOKENS.items()}
         return apis
+    start.containers = {}
     return start
