@@ -1,4 +1,6 @@
 """Load a stream, decide, append: the command path every service shares."""
+import random
+import time
 import uuid
 
 from pathways.contracts import new_event
@@ -6,7 +8,9 @@ from pathways.domain import DomainError, NotFound
 from pathways.eventstore import ConcurrencyError
 from pathways.runtime.http import Conflict, NotFoundError
 
-MAX_RETRIES = 5
+MAX_RETRIES = 12
+"""Attempts on a contended stream (one programme run, many caseworkers, several instances); each
+retry first waits a little, at random, so that writers racing for the same stream spread out."""
 
 
 class Commands:
@@ -29,7 +33,7 @@ class Commands:
         """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
         again. Domain errors become 404/409 for the entrypoints. Returns the state after the
         command (folded here, so that the answer needs no second read of the stream)."""
-        for _ in range(MAX_RETRIES):
+        for attempt in range(MAX_RETRIES):
             events = self._events(stream, caller.org if org_scoped else None)
             state, version = fold(events), len(events)
             try:
@@ -47,6 +51,7 @@ class Commands:
             try:
                 stored = self.store.append(stream, version, drafts)
             except ConcurrencyError:
+                time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
                 continue
             return fold(events + stored)
         raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")
