@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, 
 
 log = logging.getLogger(__name__)
 SOURCES = ("intake", "employer", "placement")
+REBUILD_CLAIM_SECONDS = 3600
 
 
 def code_version():
@@ -128,11 +130,24 @@ class Reporting:
         return self.consumer.receive(event)
 
     def catch_up(self):
+        self.follow_active()
         return self.consumer.catch_up()
+
+    def follow_active(self):
+        """Another instance may have rebuilt and switched: follow it (one read by _id)."""
+        if not self._switch.locked():       # not while this instance switches itself
+            with self._switch:
+                self._adopt_active()
+
+    def _adopt_active(self):
+        doc = self.meta.find_one({"_id": "active"})
+        if doc and doc["generation"] != self.generation:
+            self.generation, self.consumer = doc["generation"], self._consumer(doc["generation"])
 
     def live_rows(self):
         """The active generation's rows, as plain dicts (marks dropped). A report does not wait
         for the feeds (the timer pulls them): it states the positions it stands on instead."""
+        self.follow_active()
         rows = {}
         for c in COLLECTIONS:
             rows[c] = {d["_id"]: {k: v for k, v in d.items() if not k.startswith("_")}
@@ -162,8 +177,24 @@ class Reporting:
 
     def _rebuild(self):
         started = time.monotonic()
+        self._adopt_active()
         new = self.generation + 1
+        # One rebuild per generation across instances: the claim is a document of its own (a
+        # claim left by a process that died is taken over after REBUILD_CLAIM_SECONDS).
+        now = time.time()
+        try:
+            self.meta.insert_one({"_id": f"rebuild-{new}", "at": now})
+        except DuplicateKeyError:
+            taken = self.meta.find_one_and_update(
+                {"_id": f"rebuild-{new}", "at": {"$lt": now - REBUILD_CLAIM_SECONDS}},
+                {"$set": {"at": now}})
+            if taken is None:
+                raise BadRequest("a rebuild is already running (on another instance)") from None
         self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
+        for name in self.db.list_collection_names():   # strays of earlier generations
+            if re.match(r"^g[0-9]+_", name) and not name.startswith(
+                    (f"g{self.generation}_", f"g{new}_")):
+                self.db[name].drop()
 
         def progress(source, position):
             self.rebuild_status["positions"][source] = position
