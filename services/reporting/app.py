@@ -18,6 +18,8 @@ from pymongo.errors import DuplicateKeyError
 
 from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
+from pathways.runtime.feeds import bounded
+from pathways.runtime.http import WAIT_SECONDS
 from pathways.errors import BadRequest
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
@@ -158,8 +160,8 @@ class Reporting:
         return {s: self.consumer.checkpoint(s) for s in self.sources}
 
     # --- replays ----------------------------------------------------------------------------------
-    def replay(self, known_at=None, progress=None):
-        return replay(self.feed, self.sources, self.registry, known_at, progress)
+    def replay(self, known_at=None, progress=None, feed=None):
+        return replay(feed or self.feed, self.sources, self.registry, known_at, progress)
 
     def rebuild(self):
         """Replay into a fresh generation, then switch to it; returns the new generation. On a
@@ -232,7 +234,8 @@ class Reporting:
     # --- reports ------------------------------------------------------------------------------------
     def report(self, filters=None, known_at=None, effective_on=None):
         if known_at:
-            replayed = self.replay(known_at=known_at)
+            # Inside a request: a source that does not answer is a 503 within the bound.
+            replayed = self.replay(known_at=known_at, feed=bounded(self.feed, WAIT_SECONDS))
             rows, positions = replayed.rows, replayed.positions
         else:
             rows, positions = self.live_rows(), self.positions()

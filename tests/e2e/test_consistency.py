@@ -79,3 +79,15 @@ def test_with_employer_stopped_placement_answers_within_the_bound_saying_what_it
         "employer_id": opp["employer_id"], "opportunity_id": opp["opportunity_id"],
         "kind": "ordinary_job", "hours_per_week": 37.5, "start_date": "2026-02-01"},
         expect=201)
+
+
+def test_an_as_of_report_with_a_source_down_answers_503_within_the_bound(platform):
+    apps = platform("intake", "employer", "placement", "reporting")
+    platform.containers["employer"].stop()
+    reporting = apps["reporting"]["coordinator"]
+    started = time.monotonic()
+    resp = reporting.session.get(reporting.base + "/reports/kpis",
+                                 params={"known_at": "2026-01-01T00:00:00+00:00"})
+    assert time.monotonic() - started < BOUND
+    assert resp.status_code == 503, resp.text
+    assert "employer" in resp.json()["waiting_for"] and resp.headers["Retry-After"]
