@@ -1,7 +1,26 @@
 """A service's own read model of stream summaries (e.g. programme runs, opportunities), for
 listing without reading every stream. Built by the kernel consumer from the service's own log, so
 it is always rebuildable; each document is the fold of one stream, written with ``apply_once``."""
+from marshmallow import RAISE, Schema, fields, validate
+
 from pathways.messaging import Consumer, apply_once
+from pathways.runtime.http import load
+
+MAX_PAGE_ITEMS = 500
+"""The most items one page of a list may hold; ``next_offset`` leads on."""
+
+
+class PageQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_ITEMS))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+def paging(query):
+    """``limit`` and ``offset`` from a list's query (400 beyond the bounds, or on anything else)."""
+    return load(PageQuerySchema(), query or {}, "query")
 
 
 class SummaryView:
@@ -26,3 +45,13 @@ class SummaryView:
         self.refresh()
         return [{k: v for k, v in d.items() if not k.startswith("_")}
                 for d in self.coll.find(query, sort=sort)]
+
+    def page(self, query, sort, page, hide=()):
+        """One page of the documents: ``(items, next_offset or None)``; ``page`` from paging()."""
+        self.refresh()
+        limit, offset = page["limit"], page["offset"]
+        docs = list(self.coll.find(query, sort=[*sort, ("_id", 1)], skip=offset,
+                                   limit=limit + 1))
+        items = [{k: v for k, v in d.items() if not k.startswith("_") and k not in hide}
+                 for d in docs[:limit]]
+        return items, (offset + limit if len(docs) > limit else None)

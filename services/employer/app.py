@@ -12,7 +12,7 @@ from pathways.privacy import Erased
 from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotFoundError, load, load_action, load_command
-from pathways.runtime.views import SummaryView
+from pathways.runtime.views import SummaryView, paging
 from pathways.timeutil import iso, utcnow
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
@@ -155,8 +155,10 @@ class Employers:
         self.access_log.insert_one({**record, "why": purpose})
         return {"employer_id": employer_id, **contact}
 
-    def list_employers(self, caller):
-        return self.views["employers"].find({}, sort=[("name", 1)])
+    def list_employers(self, caller, query=None):
+        """A page of the shared registry: ``(employers, next_offset)``."""
+        return self.views["employers"].page({"employer_id": {"$gt": ""}}, [("name", 1)],
+                                            paging(query))
 
     # --- agreements -----------------------------------------------------------------------------
     def sign_agreement(self, caller, body):
@@ -181,10 +183,9 @@ class Employers:
             raise NotFoundError("agreement not found")
         return agreement.view()
 
-    def list_agreements(self, caller):
-        return [{k: v for k, v in d.items() if k != "org"}
-                for d in self.views["agreements"].find({"org": caller.org},
-                                                       sort=[("valid_from", 1)])]
+    def list_agreements(self, caller, query=None):
+        return self.views["agreements"].page({"org": caller.org}, [("valid_from", 1)],
+                                             paging(query), hide=("org",))
 
     # --- opportunities --------------------------------------------------------------------------
     def _visible_opportunity(self, caller, opportunity_id):
@@ -218,12 +219,11 @@ class Employers:
     def get_opportunity(self, caller, opportunity_id):
         return self._visible_opportunity(caller, opportunity_id)
 
-    def list_opportunities(self, caller):
-        view = self.views["opportunities"]
-        own = view.find({"org": caller.org}, sort=[("valid_from", 1)])
-        shared = [o for o in view.find({"shared": True}, sort=[("valid_from", 1)])
-                  if o["org"] != caller.org]
-        return own + shared
+    def list_opportunities(self, caller, query=None):
+        """The organisation's own opportunities and everyone's shared ones, a page at a time."""
+        return self.views["opportunities"].page(
+            {"$or": [{"org": caller.org}, {"shared": True}]}, [("valid_from", 1)],
+            paging(query))
 
     # --- reactions to the placement service's events ---------------------------------------------
     def _react(self, event, kind):

@@ -12,7 +12,7 @@ def openapi_document():
     return build("Pathways employer", [
         ("POST", "/employers", "Register an employer by organisation number",
          schemas.RegisterEmployerSchema, "201", ()),
-        ("GET", "/employers", "All partner employers", None, "200", ()),
+        ("GET", "/employers", "All partner employers", None, "200", ("limit", "offset")),
         ("GET", "/employers/{employer_id}", "One employer (contact_on_file: whether your "
          "organisation keeps a contact person there)", None, "200", ()),
         ("GET", "/employers/{employer_id}/contact", "Your organisation's contact person at the "
@@ -23,14 +23,15 @@ def openapi_document():
          schemas.UpdateEmployerSchema, "200", ()),
         ("POST", "/agreements", "Sign an agreement with an employer (coordinator, admin)",
          schemas.SignAgreementSchema, "201", ()),
-        ("GET", "/agreements", "The organisation's agreements", None, "200", ()),
+        ("GET", "/agreements", "The organisation's agreements (a page)", None, "200",
+         ("limit", "offset")),
         ("GET", "/agreements/{agreement_id}", "One agreement", None, "200", ()),
         ("POST", "/agreements/{agreement_id}/end", "End or abort an agreement",
          schemas.EndAgreementSchema, "200", ()),
         ("POST", "/opportunities", "Post a job opportunity", schemas.PostOpportunitySchema,
          "201", ()),
         ("GET", "/opportunities", "The organisation's own and all shared opportunities", None,
-         "200", ()),
+         "200", ("limit", "offset")),
         ("GET", OPP, "One opportunity (own or shared)", None, "200", ()),
         ("POST", f"{OPP}/share", "Share with all partner organisations", None, "200", ()),
         ("POST", f"{OPP}/withdraw", "Withdraw", schemas.WithdrawSchema, "200", ()),

@@ -50,7 +50,8 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     @json_endpoint
     def http_list_employers(self, request):
         caller = self.auth.from_request(request)
-        return respond(200, {"employers": self.employers.list_employers(caller)})
+        items, next_offset = self.employers.list_employers(caller, request.args.to_dict())
+        return respond(200, {"employers": items, "next_offset": next_offset})
 
     @http("GET", "/employers/<string:employer_id>")
     @json_endpoint
@@ -82,7 +83,8 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     @json_endpoint
     def http_list_agreements(self, request):
         caller = self.auth.from_request(request)
-        return respond(200, {"agreements": self.employers.list_agreements(caller)})
+        items, next_offset = self.employers.list_agreements(caller, request.args.to_dict())
+        return respond(200, {"agreements": items, "next_offset": next_offset})
 
     @http("GET", "/agreements/<string:agreement_id>")
     @json_endpoint
@@ -107,7 +109,8 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
     @json_endpoint
     def http_list_opportunities(self, request):
         caller = self.auth.from_request(request)
-        return respond(200, {"opportunities": self.employers.list_opportunities(caller)})
+        items, next_offset = self.employers.list_opportunities(caller, request.args.to_dict())
+        return respond(200, {"opportunities": items, "next_offset": next_offset})
 
     @http("GET", "/opportunities/<string:opportunity_id>")
     @json_endpoint
@@ -128,8 +131,10 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.employers.register_employer(self.auth.from_context(), body)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_employers(self):
-        return self.employers.list_employers(self.auth.from_context())
+    def list_employers(self, limit=100, offset=0):
+        items, next_offset = self.employers.list_employers(self.auth.from_context(),
+                                                        {"limit": limit, "offset": offset})
+        return {"employers": items, "next_offset": next_offset}
 
     @rpc(expected_exceptions=EXPECTED)
     def get_employer(self, employer_id):
@@ -153,8 +158,10 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.employers.end_agreement(self.auth.from_context(), agreement_id, body)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_agreements(self):
-        return self.employers.list_agreements(self.auth.from_context())
+    def list_agreements(self, limit=100, offset=0):
+        items, next_offset = self.employers.list_agreements(self.auth.from_context(),
+                                                        {"limit": limit, "offset": offset})
+        return {"agreements": items, "next_offset": next_offset}
 
     @rpc(expected_exceptions=EXPECTED)
     def post_opportunity(self, body):
@@ -170,8 +177,10 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.employers.get_opportunity(self.auth.from_context(), opportunity_id)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_opportunities(self):
-        return self.employers.list_opportunities(self.auth.from_context())
+    def list_opportunities(self, limit=100, offset=0):
+        items, next_offset = self.employers.list_opportunities(self.auth.from_context(),
+                                                        {"limit": limit, "offset": offset})
+        return {"opportunities": items, "next_offset": next_offset}
 
     # --- events from placement -------------------------------------------------------------------
     @event_handler("placement", "PlacementStarted")

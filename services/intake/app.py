@@ -6,6 +6,7 @@ from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
 from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
+from pathways.runtime.views import paging
 from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
                                    load_command)
 from pathways.timeutil import iso, utcnow
@@ -59,8 +60,9 @@ class Intake:
         return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
                                                 for e in run.enrolments.values()]}
 
-    def list_runs(self, caller):
-        return self.views.list_runs(caller.org)
+    def list_runs(self, caller, query=None):
+        """A page of the organisation's runs: ``(runs, next_offset)``."""
+        return self.views.list_runs(caller.org, paging(query))
 
     @staticmethod
     def _enrolment_view(run, e):

@@ -12,7 +12,8 @@ def openapi_document():
     routes = [
         ("POST", "/runs", "Create a programme run (coordinator, admin)",
          schemas.CreateRunSchema, "201", ()),
-        ("GET", "/runs", "The organisation's programme runs with places in use", None, "200", ()),
+        ("GET", "/runs", "The organisation's programme runs with places in use (a page: limit "
+         "up to 500, offset; next_offset leads on)", None, "200", ("limit", "offset")),
         ("GET", RUN, "A programme run with its enrolments and waiting list", None, "200", ()),
         ("POST", f"{RUN}/enrolments", "Refer a registered participant to the run",
          schemas.ReferSchema, "201", ()),

@@ -48,7 +48,9 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints):
     @http("GET", "/runs")
     @json_endpoint
     def http_list_runs(self, request):
-        return respond(200, {"runs": self.intake.list_runs(self.auth.from_request(request))})
+        runs, next_offset = self.intake.list_runs(self.auth.from_request(request),
+                                                  request.args.to_dict())
+        return respond(200, {"runs": runs, "next_offset": next_offset})
 
     @http("GET", "/runs/<string:run_id>")
     @json_endpoint
@@ -99,8 +101,10 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.intake.create_run(self.auth.from_context(), body)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_runs(self):
-        return self.intake.list_runs(self.auth.from_context())
+    def list_runs(self, limit=100, offset=0):
+        runs, next_offset = self.intake.list_runs(self.auth.from_context(),
+                                                  {"limit": limit, "offset": offset})
+        return {"runs": runs, "next_offset": next_offset}
 
     @rpc(expected_exceptions=EXPECTED)
     def get_run(self, run_id):

@@ -14,6 +14,5 @@ class RunsView(SummaryView):
                          lambda run, first: {**run.summary(), "org": first["org"]},
                          lambda run: run.run_id)
 
-    def list_runs(self, org):
-        return [{k: v for k, v in d.items() if k != "org"}
-                for d in self.find({"org": org}, sort=[("name", 1)])]
+    def list_runs(self, org, page):
+        return self.page({"org": org}, [("name", 1)], page, hide=("org",))

@@ -5,7 +5,7 @@ import uuid
 from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotCaughtUp, NotFoundError, load_action, load_command
-from pathways.runtime.views import SummaryView
+from pathways.runtime.views import SummaryView, paging
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
@@ -112,9 +112,10 @@ class Placements:
     def placement(self, caller, enrolment_id, placement_id):
         return _placement_view(self.get_case(caller, enrolment_id), enrolment_id, placement_id)
 
-    def list_cases(self, caller):
-        return [{k: v for k, v in c.items() if k != "org"}
-                for c in self.cases.find({"org": caller.org}, sort=[("enrolment_id", 1)])]
+    def list_cases(self, caller, query=None):
+        """A page of the organisation's cases: ``(cases, next_offset)``."""
+        return self.cases.page({"org": caller.org}, [("enrolment_id", 1)], paging(query),
+                               hide=("org",))
 
     # --- process manager: reactions to intake's and employer's events ----------------------------
     def on_enrolment_ended(self, event):

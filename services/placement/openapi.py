@@ -11,7 +11,7 @@ PLACEMENT = CASE + "/placements/{placement_id}"
 @functools.lru_cache(maxsize=1)
 def openapi_document():
     routes = [
-        ("GET", "/cases", "The organisation's cases", None, "200", ()),
+        ("GET", "/cases", "The organisation's cases", None, "200", ("limit", "offset")),
         ("GET", CASE, "A case: placements, closure, outcomes", None, "200", ()),
         ("POST", f"{CASE}/placements", "Propose a placement with an employer",
          schemas.ProposeSchema, "201", ()),

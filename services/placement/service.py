@@ -40,7 +40,9 @@ class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
     @http("GET", "/cases")
     @json_endpoint
     def http_list_cases(self, request):
-        return respond(200, {"cases": self.placements.list_cases(self.auth.from_request(request))})
+        cases, next_offset = self.placements.list_cases(self.auth.from_request(request),
+                                                        request.args.to_dict())
+        return respond(200, {"cases": cases, "next_offset": next_offset})
 
     @http("GET", "/cases/<string:enrolment_id>")
     @json_endpoint
@@ -82,8 +84,10 @@ class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
 
     # --- RPC (credentials in context data) -------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
-    def list_cases(self):
-        return self.placements.list_cases(self.auth.from_context())
+    def list_cases(self, limit=100, offset=0):
+        cases, next_offset = self.placements.list_cases(self.auth.from_context(),
+                                                        {"limit": limit, "offset": offset})
+        return {"cases": cases, "next_offset": next_offset}
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, enrolment_id):

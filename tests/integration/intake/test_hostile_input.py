@@ -75,3 +75,19 @@ def test_concurrent_valid_writes_beside_poisoned_ones_all_succeed(intake, dbs):
     assert {statuses[i] for i in statuses if i % 2} == {400}
     store = EventStore(dbs["intake"], "intake")
     assert store.head()["position"] == 60 and store.verify().ok
+
+
+def test_lists_come_in_bounded_pages(intake):
+    co, other = intake["coordinator-a"], intake["caseworker-b"]
+    made = {co.post("/runs", {**RUN, "name": f"Run {i}"}, expect=201).json()["run_id"]
+            for i in range(7)}
+    seen, offset, pages = [], 0, 0
+    while offset is not None:
+        page = co.get("/runs", params={"limit": 3, "offset": offset}, expect=200).json()
+        assert len(page["runs"]) <= 3
+        seen += [r["run_id"] for r in page["runs"]]
+        offset, pages = page["next_offset"], pages + 1
+    assert sorted(seen) == sorted(made) and len(seen) == 7 and pages == 3
+    for bad in ({"limit": 501}, {"limit": 0}, {"offset": -1}, {"limit": "x"}, {"page": 2}):
+        assert co.get("/runs", params=bad, expect=400).json()["errors"]
+    assert other.get("/runs", expect=200).json() == {"runs": [], "next_offset": None}
