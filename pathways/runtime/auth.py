@@ -41,16 +41,22 @@ class Caller:
         return self
 
 
-def load_tokens(raw):
-    """Validate the AUTH_TOKENS config (a mapping, or the same as a JSON string, as it comes from
-    an environment variable); a bad entry is a startup error that names it."""
+def config_mapping(raw, key, shape):
+    """A config value that is a mapping, or the same as a JSON string (as it comes from an
+    environment variable); anything else is a startup error naming ``key`` and its ``shape``."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw) if raw.strip() else {}
         except ValueError as err:
-            raise ValueError(f"config error: AUTH_TOKENS is not valid JSON: {err}") from None
+            raise ValueError(f"config error: {key} is not valid JSON: {err}") from None
     if not isinstance(raw, dict):
-        raise ValueError("config error: AUTH_TOKENS must map tokens to {org, role, id}")
+        raise ValueError(f"config error: {key} must map {shape}")
+    return raw
+
+
+def load_tokens(raw):
+    """Validate the AUTH_TOKENS config; a bad entry is a startup error that names it."""
+    raw = config_mapping(raw, "AUTH_TOKENS", "tokens to {org, role, id}")
     tokens = {}
     for token, entry in raw.items():
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry.get(k)
@@ -79,14 +85,7 @@ ALL_ORGS = "*"
 def load_grants(raw):
     """Validate ``FEED_GRANTS``: {reader org: [organisations whose events it may read] or "*"}
     (mapping or JSON). Without a grant an organisation reads its own events only."""
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw) if raw.strip() else {}
-        except ValueError as err:
-            raise ValueError(f"config error: FEED_GRANTS is not valid JSON: {err}") from None
-    if not isinstance(raw, dict):
-        raise ValueError("config error: FEED_GRANTS must map an organisation to a list of "
-                         'organisations or "*"')
+    raw = config_mapping(raw, "FEED_GRANTS", 'an organisation to a list of organisations or "*"')
     grants = {}
     for reader, orgs in raw.items():
         if orgs == ALL_ORGS:

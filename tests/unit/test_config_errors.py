@@ -33,3 +33,14 @@ def test_bad_vault_master_key(value):
 def test_bad_reporting_feeds(raw):
     with pytest.raises(ValueError, match="REPORTING_FEEDS must map feed names"):
         load_feeds(raw)
+
+
+def test_feed_grants_are_checked_at_start():
+    from pathways.runtime.auth import ALL_ORGS, load_grants
+    assert load_grants('{"hub": ["org-a", "org-b"], "audit": "*"}') == {
+        "hub": frozenset({"org-a", "org-b"}), "audit": ALL_ORGS}
+    for bad, says in (("{nope", "not valid JSON"), ("[1]", "must map"),
+                      ({"hub": "org-a"}, "FEED_GRANTS['hub']"), ({"hub": [""]}, "FEED_GRANTS")):
+        with pytest.raises(ValueError) as err:
+            load_grants(bad)
+        assert says in str(err.value)
