@@ -132,10 +132,13 @@ def _one_participant(rng, cw_in, cw_pl, run, opportunities, day, until, stats):
     # Make room the way a run does: the longest-running participant ends first.
     while len(run["active"]) >= run["places"]:
         _end(rng, cw_in, cw_pl, run, run["active"].pop(0), day, stats)
-    e = cw_in.post(run_path, {"participant_id": pid, "share": True})
+    # Registered as it happened: referred two weeks before the start, consent and application
+    # the same day (business dates; the log records when the system learned them).
+    referred = (day - timedelta(days=14)).isoformat()
+    e = cw_in.post(run_path, {"participant_id": pid, "share": True, "date": referred})
     path = f"{run_path}/{e['enrolment_id']}"
-    cw_in.post(f"{path}/consent", {"given_by": "participant"})
-    state = cw_in.post(f"{path}/apply")["state"]
+    cw_in.post(f"{path}/consent", {"given_by": "participant", "date": referred})
+    state = cw_in.post(f"{path}/apply", {"date": referred})["state"]
     if state != "place_allocated":
         return   # waiting for a place
     cw_in.post(f"{path}/start", {"start_date": day.isoformat(),

@@ -1,5 +1,6 @@
 """Timestamps as fixed-width ISO-8601 UTC strings: sortable, and hashed exactly as stored."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utcnow():
@@ -15,3 +16,28 @@ def iso(dt):
 
 def parse_iso(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def zone(name):
+    """A time zone by IANA name; a bad name is a config error that says so."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"config error: {name!r} is not an IANA time zone "
+                         "(e.g. Europe/Oslo, Europe/Copenhagen, Europe/Stockholm)") from None
+
+
+def today_in(tz, now=None):
+    """Today's date (ISO text) where the organisation is."""
+    return (now or utcnow()).astimezone(tz).date().isoformat()
+
+
+def business_time(day, tz, now=None):
+    """``occurred_at`` for a fact that happened on ``day`` (ISO date) in time zone ``tz``: the
+    moment itself when it happened today, else noon UTC of that day (the same calendar day in
+    every Nordic zone, so the date part of ``occurred_at`` is the business date)."""
+    now = now or utcnow()
+    if day == today_in(tz, now):
+        return now
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)

@@ -29,7 +29,7 @@ class Commands:
         return fold(events), len(events)
 
     def execute(self, caller, stream, fold, decide, cmd, what, *, org_scoped=True,
-                causation_id=None, correlation_id=None):
+                causation_id=None, correlation_id=None, occurred_at=None):
         """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
         again. Domain errors become 404/409 for the entrypoints. Returns the state after the
         command (folded here, so that the answer needs no second read of the stream)."""
@@ -46,7 +46,8 @@ class Commands:
                 return state
             correlation = correlation_id or str(uuid.uuid4())
             drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
-                                correlation_id=correlation, causation_id=causation_id)
+                                correlation_id=correlation, causation_id=causation_id,
+                                occurred_at=occurred_at)
                       for t, p in decided]
             try:
                 stored = self.store.append(stream, version, drafts)

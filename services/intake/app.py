@@ -9,7 +9,7 @@ from pathways.runtime.commands import Commands
 from pathways.runtime.views import paging
 from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
                                    load_command)
-from pathways.timeutil import iso, utcnow
+from pathways.timeutil import business_time, iso, today_in, utcnow, zone
 from services.intake import schemas
 from services.intake.domain import (decide_participant, decide_run, fold_participant,
                                     fold_run)
@@ -18,6 +18,7 @@ from services.intake.vault import AlreadyRegistered, Erased
 COMMANDERS = ("caseworker", "coordinator", "admin")
 PLANNERS = ("coordinator", "admin")
 READERS_OF_PERSONAL_DATA = ("caseworker", "coordinator")
+DEFAULT_ZONE = zone("Europe/Oslo")
 EARLIEST_BIRTH_YEAR = 1900   # the contract's lower bound: checked here, before anything is stored
 
 
@@ -29,11 +30,30 @@ def participant_stream(participant_id):
     return f"participant-{participant_id}"
 
 
+# The business date a command's events happened on, from the command (``today`` if it has none):
+# a planned start or change is recorded as decided today.
+BUSINESS_DATE = {"Start": "start_date", "ChangeParticipation": "from_date", "End": "end_date"}
+
+
 class Intake:
-    def __init__(self, store, vault, access_log, *, views=None, clock=utcnow):
+    """``zone_of(org)``: the organisation's time zone, for "today" and business dates."""
+
+    def __init__(self, store, vault, access_log, *, views=None, clock=utcnow,
+                 zone_of=lambda org: DEFAULT_ZONE):
         self.store, self.vault, self.access_log = store, vault, access_log
-        self.views, self.clock = views, clock
+        self.views, self.clock, self.zone_of = views, clock, zone_of
         self.commands = Commands(store)
+
+    def _dated(self, caller, cmd):
+        """The command with ``today`` (for the rules) and its business date, and the
+        ``occurred_at`` its events carry."""
+        now, tz = self.clock(), self.zone_of(caller.org)
+        today = today_in(tz, now)
+        cmd = {**cmd, "today": today}
+        field = BUSINESS_DATE.get(cmd["type"], "date")
+        if field == "date":
+            cmd["date"] = cmd.get("date") or today
+        return cmd, business_time(min(cmd[field], today), tz, now)
 
     def _load(self, caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)
@@ -76,19 +96,21 @@ class Intake:
     # --- enrolments -------------------------------------------------------------------------------
     def refer(self, caller, run_id, body):
         caller.require(*COMMANDERS)
-        data = load(schemas.ReferSchema(), body, "referral")
+        data = load_command(schemas.ReferSchema(), body, "referral")
         self._participant(caller, data["participant_id"])      # must exist in this org
         enrolment_id = str(uuid.uuid4())
-        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                            {"type": "Refer", "enrolment_id": enrolment_id, **data},
-                            "programme run")
+        cmd, occurred_at = self._dated(caller, {"type": "Refer", "enrolment_id": enrolment_id,
+                                                **data})
+        run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
+                                    "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
 
     def enrolment_action(self, caller, run_id, enrolment_id, action, body):
         caller.require(*COMMANDERS)
-        cmd = load_action(schemas.ENROLMENT_ACTIONS, action, body)
-        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                            {**cmd, "enrolment_id": enrolment_id}, "programme run")
+        cmd, occurred_at = self._dated(caller, {
+            **load_action(schemas.ENROLMENT_ACTIONS, action, body), "enrolment_id": enrolment_id})
+        run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
+                                    "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
 
     def get_enrolment(self, caller, run_id, enrolment_id):
@@ -180,11 +202,13 @@ class Intake:
         """A case closed in placement ends its enrolment here (once: a repeat finds it ended)."""
         p = event["payload"]
         actor = Caller(event["org"], "admin", "placement-events")
+        tz = self.zone_of(event["org"])
         self.commands.execute(actor, run_stream(p["run_id"]), fold_run, decide_run,
                               {"type": "CloseFromCase", "enrolment_id": p["enrolment_id"],
-                               "outcome": p["outcome"], "date": p["date"]},
+                               "outcome": p["outcome"], "closed_on": p["date"]},
                               "programme run", org_scoped=False, causation_id=event["event_id"],
-                              correlation_id=event["correlation_id"])
+                              correlation_id=event["correlation_id"],
+                              occurred_at=business_time(min(p["date"], today_in(tz)), tz))
 
     def handlers(self):
         return {"CaseClosed": self.on_case_closed}

@@ -11,6 +11,7 @@ Enrolment states follow NAV Komet: draft -> shared -> applied -> waitlisted | pl
 participating -> completed | left | aborted, or not_relevant / registered_in_error.
 """
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from pathways.domain import DomainError, NotFound, fold
 
@@ -29,6 +30,10 @@ CASE_OUTCOMES = {
 
 
 
+PLANNED_START_DAYS = 366
+"""How far ahead a start may be planned; every other fact happened by today at the latest."""
+
+
 @dataclass
 class Enrolment:
     enrolment_id: str
@@ -38,6 +43,7 @@ class Enrolment:
     percent: int | None = None
     days_per_week: int | None = None
     start_date: str | None = None
+    referred_on: str | None = None   # business date of the referral: nothing of it comes before
 
 
 @dataclass
@@ -85,6 +91,28 @@ def _enrolment(run, enrolment_id):
     return e
 
 
+def _check_day(day, today, e=None, what="date"):
+    """A fact happened by ``today`` and not before the enrolment's referral."""
+    if day > today:
+        raise DomainError("date_in_future", f"{what} {day} is after today ({today}): record "
+                                            "what has happened (a start may be planned ahead)")
+    _not_before_referral(day, e, what)
+
+
+def _not_before_referral(day, e, what):
+    if e is not None and e.referred_on and day < e.referred_on:
+        raise DomainError("dates_out_of_order",
+                          f"{what} {day} is before the referral on {e.referred_on}")
+
+
+def _plausible_start(day, today, e):
+    latest = (date.fromisoformat(today) + timedelta(days=PLANNED_START_DAYS)).isoformat()
+    if day > latest:
+        raise DomainError("start_too_far_ahead", f"start_date {day} is more than "
+                                                 f"{PLANNED_START_DAYS} days ahead ({latest})")
+    _not_before_referral(day, e, "start_date")
+
+
 def _require_state(e, allowed, action):
     if e.state not in allowed:
         raise DomainError("illegal_transition",
@@ -121,6 +149,7 @@ def decide_run(run, cmd):
     if not run.exists:
         raise NotFound("programme run")
     if kind == "Refer":
+        _check_day(cmd["date"], cmd["today"], what="date")
         if cmd["enrolment_id"] in run.enrolments:
             raise DomainError("already_exists", "enrolment already exists")
         for other in run.enrolments.values():
@@ -134,6 +163,8 @@ def decide_run(run, cmd):
             "status": "shared" if cmd.get("share") else "draft"})]
 
     e = _enrolment(run, cmd["enrolment_id"])
+    if "date" in cmd:
+        _check_day(cmd["date"], cmd["today"], e)
     if kind == "Share":
         _require_state(e, ("draft",), "share")
         return [("ReferralShared", _ref(run, e))]
@@ -169,6 +200,7 @@ def decide_run(run, cmd):
         return [_allocation(run, e, run.in_use + 1)]
     if kind == "Start":
         _require_state(e, ("place_allocated",), "start")
+        _plausible_start(cmd["start_date"], cmd["today"], e)
         if run.start_mode == "common" and run.start_date and cmd["start_date"] < run.start_date:
             raise DomainError("dates_out_of_order",
                               f"start_date {cmd['start_date']} is before the run's common start "
@@ -178,6 +210,7 @@ def decide_run(run, cmd):
                                          "days_per_week": cmd["days_per_week"]})]
     if kind == "ChangeParticipation":
         _require_state(e, ("participating",), "change participation of")
+        _plausible_start(cmd["from_date"], cmd["today"], e)
         if cmd["from_date"] < e.start_date:
             raise DomainError("dates_out_of_order",
                               f"from_date {cmd['from_date']} is before the start {e.start_date}")
@@ -186,6 +219,7 @@ def decide_run(run, cmd):
                                           "from_date": cmd["from_date"]})]
     if kind == "End":
         _require_state(e, ("participating",), "end")
+        _check_day(cmd["end_date"], cmd["today"], e, "end_date")
         if cmd["end_date"] < e.start_date:
             raise DomainError("dates_out_of_order",
                               f"end_date {cmd['end_date']} is before the start {e.start_date}")
@@ -201,7 +235,7 @@ def decide_run(run, cmd):
         return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
                                     "status": "completed", "reason": reason,
                                     "outcome_hint": hint, "start_date": e.start_date,
-                                    "end_date": max(cmd["date"], e.start_date)}),
+                                    "end_date": max(cmd["closed_on"], e.start_date)}),
                 *_next_in_line(run, e.enrolment_id)]
     if kind == "Reject":
         _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
@@ -217,7 +251,8 @@ def decide_run(run, cmd):
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-def evolve_run(run, kind, p):
+def evolve_run(run, kind, p, on=None):
+    """``on``: the event's business date (``occurred_at``'s date), where the fold knows it."""
     if kind == "ProgrammeRunCreated":
         run.run_id, run.programme, run.name = p["run_id"], p["programme"], p["name"]
         run.places, run.start_mode, run.start_date = p["places"], p["start_mode"], p["start_date"]
@@ -225,7 +260,7 @@ def evolve_run(run, kind, p):
         return run
     if kind == "ParticipantReferred":
         run.enrolments[p["enrolment_id"]] = Enrolment(p["enrolment_id"], p["participant_id"],
-                                                      p["status"])
+                                                      p["status"], referred_on=on)
         return run
     e = run.enrolments.get(p.get("enrolment_id"))
     if e is None:
@@ -257,7 +292,10 @@ def evolve_run(run, kind, p):
 
 
 def fold_run(events):
-    return fold(Run(), evolve_run, events)
+    run = Run()
+    for ev in events:
+        run = evolve_run(run, ev["type"], ev["payload"], (ev.get("occurred_at") or "")[:10] or None)
+    return run
 
 
 # --- participant ---------------------------------------------------------------------------------

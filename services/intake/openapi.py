@@ -27,7 +27,7 @@ def openapi_document():
          "Erase personal data (crypto-shredding; coordinator, admin)", None, "200", ()),
     ]
     for action, (command, schema) in schemas.ENROLMENT_ACTIONS.items():
-        body = None if schema is schemas.EmptySchema else schema
+        body = schema
         routes.append(("POST", f"{ENROLMENT}/{action}", f"{command} on an enrolment", body,
                        "200", ()))
     return build("Pathways intake", routes)

@@ -1,10 +1,19 @@
 """Intake's HTTP/RPC bodies as marshmallow schemas (strict: unknown fields are refused)."""
+from datetime import date
+
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
 from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
                                        OUTCOME_HINTS, PROGRAMMES, START_MODES)
 
 ID = validate.Length(min=1, max=64)
+PLAUSIBLE = validate.Range(min=date(1900, 1, 1), max=date(2199, 12, 31),
+                           error="must lie between 1900-01-01 and 2199-12-31")
+
+
+def day(**kw):
+    """A business date: when it happened (or is planned), not when it was recorded."""
+    return fields.Date(validate=PLAUSIBLE, **kw)
 
 
 class Strict(Schema):
@@ -17,7 +26,7 @@ class CreateRunSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000))
     start_mode = fields.String(load_default="rolling", validate=validate.OneOf(START_MODES))
-    start_date = fields.Date(load_default=None, allow_none=True)
+    start_date = day(load_default=None, allow_none=True)
     approval_required = fields.Boolean(load_default=False)
 
 
@@ -41,16 +50,18 @@ class PurposeSchema(Strict):
     purpose = fields.String(required=True, validate=validate.Length(min=3, max=200))
 
 
-class ReferSchema(Strict):
+class DatedSchema(Strict):
+    """A fact recorded after the event: ``date`` is when it happened (default: today where the
+    organisation is); not after today, not before the referral."""
+    date = day()
+
+
+class ReferSchema(DatedSchema):
     participant_id = fields.String(required=True, validate=ID)
     share = fields.Boolean(load_default=False)
 
 
-class EmptySchema(Strict):
-    pass
-
-
-class ConsentSchema(Strict):
+class ConsentSchema(DatedSchema):
     given_by = fields.String(required=True, validate=validate.OneOf(CONSENT_BY))
     on_behalf_reason = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(
         ("participant_unreachable", "verbal_consent", "guardian", "other")))
@@ -62,18 +73,18 @@ class ParticipationSchema(Strict):
 
 
 class StartSchema(ParticipationSchema):
-    start_date = fields.Date(required=True)
+    start_date = day(required=True)   # may be planned up to a year ahead
 
 
 class ChangeParticipationSchema(ParticipationSchema):
-    from_date = fields.Date(required=True)
+    from_date = day(required=True)
 
 
 class EndSchema(Strict):
     status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
     outcome_hint = fields.String(load_default="unknown", validate=validate.OneOf(OUTCOME_HINTS))
-    end_date = fields.Date(required=True)
+    end_date = day(required=True)   # not after today
 
     @validates_schema
     def completed_is_not_a_dropout(self, data, **kwargs):
@@ -81,20 +92,20 @@ class EndSchema(Strict):
             raise ValidationError("a completed enrolment cannot end as did_not_show", "reason")
 
 
-class RejectSchema(Strict):
+class RejectSchema(DatedSchema):
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
 
 
 # action in the URL -> (command type, body schema)
 ENROLMENT_ACTIONS = {
-    "share": ("Share", EmptySchema),
+    "share": ("Share", DatedSchema),
     "consent": ("RecordConsent", ConsentSchema),
-    "apply": ("Apply", EmptySchema),
-    "waitlist": ("Waitlist", EmptySchema),
-    "allocate": ("AllocatePlace", EmptySchema),
+    "apply": ("Apply", DatedSchema),
+    "waitlist": ("Waitlist", DatedSchema),
+    "allocate": ("AllocatePlace", DatedSchema),
     "start": ("Start", StartSchema),
     "participation": ("ChangeParticipation", ChangeParticipationSchema),
     "end": ("End", EndSchema),
     "reject": ("Reject", RejectSchema),
-    "void": ("Void", EmptySchema),
+    "void": ("Void", DatedSchema),
 }

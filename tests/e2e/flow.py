@@ -1,6 +1,7 @@
 """Steps of the platform's main flow, through the services' HTTP APIs."""
 PERSON = {"country": "NO", "national_id": "15108695088", "given_name": "Kari",
           "family_name": "Nordmann", "municipality": "0301", "needs_group": "situational"}
+REFERRED = "2026-01-02"   # referrals are dated before the starts the flows record
 FIRM = {"country": "NO", "org_number": "988077917", "name": "Fjord Verksted AS",
         "sector": "manufacturing", "municipality": "4601"}
 
@@ -13,7 +14,8 @@ def enrolled_participant(intake, national_id="15108695088", places=3, run_id=Non
                                             "places": places}, expect=201)["run_id"]
     pid = cw.call("POST", "/participants", {**PERSON, "national_id": national_id},
                   expect=201)["participant_id"]
-    e = cw.call("POST", f"/runs/{run_id}/enrolments", {"participant_id": pid}, expect=201)
+    e = cw.call("POST", f"/runs/{run_id}/enrolments", {"participant_id": pid,
+                                                        "date": REFERRED}, expect=201)
     path = f"/runs/{run_id}/enrolments/{e['enrolment_id']}"
     cw.call("POST", f"{path}/consent", {"given_by": "participant"})
     state = cw.call("POST", f"{path}/apply")["state"]

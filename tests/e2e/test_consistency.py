@@ -5,7 +5,7 @@ import time
 import uuid
 
 from pathways.runtime.http import WAIT_SECONDS
-from tests.e2e.flow import PERSON, opportunity
+from tests.e2e.flow import PERSON, REFERRED, opportunity
 
 BOUND = WAIT_SECONDS + 4   # the documented wait, plus generous room for a loaded machine
 
@@ -16,7 +16,8 @@ def started_enrolment(intake):
     run_id = co.call("POST", "/runs", {"programme": "office_places", "name": "Kontor",
                                         "places": 3}, expect=201)["run_id"]
     pid = cw.call("POST", "/participants", PERSON, expect=201)["participant_id"]
-    e = cw.call("POST", f"/runs/{run_id}/enrolments", {"participant_id": pid}, expect=201)
+    e = cw.call("POST", f"/runs/{run_id}/enrolments", {"participant_id": pid,
+                                                        "date": REFERRED}, expect=201)
     path = f"/runs/{run_id}/enrolments/{e['enrolment_id']}"
     cw.call("POST", f"{path}/consent", {"given_by": "participant"})
     cw.call("POST", f"{path}/apply")

@@ -134,7 +134,8 @@ class Load:
             return
         run_stream = lambda b: f"run-{run_id}"   # noqa: E731
         e = self.call("intake", "POST", f"/runs/{run_id}/enrolments", cw,
-                      {"participant_id": p["participant_id"]}, stream=run_stream)
+                      {"participant_id": p["participant_id"], "date": "2026-01-02"},
+                      stream=run_stream)
         if e is None:
             return
         path = f"/runs/{run_id}/enrolments/{e['enrolment_id']}"

@@ -18,8 +18,8 @@ def register(client, national_id="15108695088", **over):
 
 
 def enrol(client, run_id, participant_id, start=True):
-    e = client.post(f"/runs/{run_id}/enrolments", {"participant_id": participant_id},
-                    expect=201).json()
+    e = client.post(f"/runs/{run_id}/enrolments",
+                    {"participant_id": participant_id, "date": "2026-01-02"}, expect=201).json()
     path = f"/runs/{run_id}/enrolments/{e['enrolment_id']}"
     client.post(f"{path}/consent", {"given_by": "participant"}, expect=200)
     e = client.post(f"{path}/apply", expect=200).json()
@@ -42,7 +42,8 @@ def test_refer_consent_allocate_enrol_change_end_in_the_feed_and_on_rabbitmq(int
     cw, co = intake["caseworker-a"], intake["coordinator-a"]
     run = co.post("/runs", RUN, expect=201).json()
     pid = register(cw)
-    e = cw.post(f"/runs/{run['run_id']}/enrolments", {"participant_id": pid, "share": True},
+    e = cw.post(f"/runs/{run['run_id']}/enrolments",
+                {"participant_id": pid, "share": True, "date": "2026-01-02"},
                 expect=201).json()
     path = f"/runs/{run['run_id']}/enrolments/{e['enrolment_id']}"
     cw.post(f"{path}/consent", {"given_by": "caseworker", "on_behalf_reason": "verbal_consent"},
@@ -103,7 +104,8 @@ def test_bad_input_gets_4xx_with_field_messages_and_writes_nothing(intake, dbs):
     cw, co, other = intake["caseworker-a"], intake["coordinator-a"], intake["caseworker-b"]
     run_id = co.post("/runs", RUN, expect=201).json()["run_id"]
     pid = register(cw)
-    enrolment = cw.post(f"/runs/{run_id}/enrolments", {"participant_id": pid}, expect=201).json()
+    enrolment = cw.post(f"/runs/{run_id}/enrolments", {"participant_id": pid,
+                                                       "date": "2026-01-02"}, expect=201).json()
     path = f"/runs/{run_id}/enrolments/{enrolment['enrolment_id']}"
     head = EventStore(dbs["intake"], "intake").head()
     vault_before = dbs["intake"]["vault"].count_documents({})

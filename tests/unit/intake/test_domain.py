@@ -7,17 +7,31 @@ RUN = {"type": "CreateRun", "run_id": "r1", "programme": "office_places", "name"
        "places": 3, "start_mode": "rolling", "start_date": None, "approval_required": False}
 
 
+TODAY, REFERRED = "2026-06-01", "2026-01-02"
+
+
+def dated(cmd, today=TODAY):
+    """As the use case sends it: with today's date; referrals made on REFERRED by default."""
+    cmd = {"today": today, **cmd}
+    if cmd["type"] == "Refer":
+        cmd.setdefault("date", REFERRED)
+    return cmd
+
+
 def given(*commands, run=None):
-    """Fold the events that a sequence of accepted commands produced."""
+    """Fold the events that a sequence of accepted commands produced (each on its date)."""
     events = []
     for cmd in commands:
+        cmd = dated(cmd)
         state = fold_run(events)
-        events += [{"type": t, "payload": p} for t, p in decide_run(state, cmd)]
+        on = f"{cmd.get('date', TODAY)}T12:00:00.000000Z"
+        events += [{"type": t, "payload": p, "occurred_at": on}
+                   for t, p in decide_run(state, cmd)]
     return events
 
 
 def when(events, cmd):
-    return decide_run(fold_run(events), cmd)
+    return decide_run(fold_run(events), dated(cmd))
 
 
 def enrol_cmds(eid, pid=None, start=True):
@@ -127,3 +141,37 @@ def test_participant_is_registered_once_and_erased_once():
     with pytest.raises(DomainError) as err:
         decide_participant(fold_participant(events), {"type": "Erase"})
     assert err.value.rule == "already_erased"
+
+
+def test_facts_are_dated_when_they_happened_and_implausible_dates_are_refused():
+    history = given(RUN, {"type": "Refer", "enrolment_id": "e1", "participant_id": "p1",
+                          "date": "2025-03-03"})
+    assert fold_run(history).enrolments["e1"].referred_on == "2025-03-03"
+    for cmd, rule in (
+            ({"type": "RecordConsent", "enrolment_id": "e1", "given_by": "participant",
+              "date": "2026-06-02"}, "date_in_future"),
+            ({"type": "RecordConsent", "enrolment_id": "e1", "given_by": "participant",
+              "date": "2025-03-02"}, "dates_out_of_order"),
+            ({"type": "Refer", "enrolment_id": "e2", "participant_id": "p2",
+              "date": "2026-07-01"}, "date_in_future")):
+        with pytest.raises(DomainError) as err:
+            when(history, cmd)
+        assert err.value.rule == rule, (cmd, err.value)
+    history = given(*([RUN, {"type": "Refer", "enrolment_id": "e1", "participant_id": "p1",
+                              "date": "2025-03-03"},
+                       {"type": "RecordConsent", "enrolment_id": "e1", "given_by": "participant",
+                        "date": "2025-03-04"}, {"type": "Apply", "enrolment_id": "e1"}]))
+    start = {"type": "Start", "enrolment_id": "e1", "percent": 100, "days_per_week": 5}
+    for day, rule in (("2099-01-01", "start_too_far_ahead"), ("2025-01-01", "dates_out_of_order")):
+        with pytest.raises(DomainError) as err:
+            when(history, {**start, "start_date": day})
+        assert err.value.rule == rule
+    assert types(when(history, {**start, "start_date": "2026-09-01"})) == ["ParticipantEnrolled"]
+    history += [{"type": t, "payload": p, "occurred_at": "2025-03-10T12:00:00.000000Z"}
+                for t, p in when(history, {**start, "start_date": "2025-03-10"})]
+    end = {"type": "End", "enrolment_id": "e1", "status": "completed", "reason": "got_job",
+           "outcome_hint": "employed"}
+    with pytest.raises(DomainError) as err:
+        when(history, {**end, "end_date": "2026-06-02"})     # an end is never ahead
+    assert err.value.rule == "date_in_future"
+    assert types(when(history, {**end, "end_date": "2025-09-30"}))[0] == "EnrolmentEnded"
