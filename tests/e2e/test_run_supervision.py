@@ -2,6 +2,7 @@
 that dies is started again (its log says why), and Ctrl-C still stops everything cleanly."""
 import os
 import signal
+import socket
 import subprocess
 
 import requests
@@ -9,6 +10,25 @@ import requests
 from tests.support import ROOT, wait_until
 
 SERVICES = ("intake", "employer", "placement", "reporting")
+
+
+def free_block(count=4):
+    """``count`` consecutive free ports above the ephemeral range (where free_port() draws)."""
+    for slot in range(1000):
+        base = 61000 + ((os.getpid() + slot) % 1000) * count
+        socks = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise AssertionError("no block of free ports")
 
 
 def listening(port):
@@ -34,7 +54,7 @@ def service_pids(address):
 def test_a_killed_service_is_restarted_and_ctrl_c_stops_all(tmp_path, database, db_prefix):
     for name in SERVICES:
         database(name)                    # dropped afterwards
-    base = 20000 + os.getpid() % 20000
+    base = free_block()
     env = {**os.environ, "MONGO_DB_PREFIX": db_prefix, "PATHWAYS_HTTP_PORT": str(base),
            "SEED_PARTICIPANTS": "0"}
     log = open(tmp_path / "run.log", "w")
@@ -42,8 +62,13 @@ def test_a_killed_service_is_restarted_and_ctrl_c_stops_all(tmp_path, database, 
                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     ports = [base + i for i in range(4)]
     try:
-        wait_until(lambda: all(listening(p) for p in ports), timeout=180,
-                   what="the four services to answer")
+        try:
+            wait_until(lambda: all(listening(p) for p in ports) or run.poll() is not None,
+                       timeout=180, what="the four services to answer")
+            assert run.poll() is None
+        except AssertionError:
+            raise AssertionError("deploy/local/run did not start: "
+                                 + open(tmp_path / "run.log").read()[-3000:]) from None
         intake = f"127.0.0.1:{ports[0]}"
         (victim,) = service_pids(intake)
         os.kill(victim, signal.SIGKILL)
