@@ -44,3 +44,17 @@ def test_feed_grants_are_checked_at_start():
         with pytest.raises(ValueError) as err:
             load_grants(bad)
         assert says in str(err.value)
+
+
+def test_time_zones_are_checked_at_start():
+    from services.intake.service import zones_from
+    zone_of = zones_from({"TIME_ZONE": "Europe/Copenhagen",
+                          "ORG_TIME_ZONES": '{"af-malmo": "Europe/Stockholm"}'})
+    assert (str(zone_of("af-malmo")), str(zone_of("anyone"))) == ("Europe/Stockholm",
+                                                                  "Europe/Copenhagen")
+    for config, says in (({"TIME_ZONE": "Mars/Olympus"}, "Mars/Olympus"),
+                         ({"ORG_TIME_ZONES": '{"a": "Nowhere"}'}, "Nowhere"),
+                         ({"ORG_TIME_ZONES": "[1]"}, "ORG_TIME_ZONES")):
+        with pytest.raises(ValueError) as err:
+            zones_from(config)
+        assert says in str(err.value)
