@@ -112,7 +112,7 @@ def seed(urls, orgs, participants=300, until=None, seed_value=7, log=print):
             for entry in [e for e in run["active"] if (until - e["start"]).days > 240]:
                 run["active"].remove(entry)
                 _end(rng, cw_in, cw_pl, run, entry, entry["start"] + timedelta(
-                    days=rng.randint(60, 220)), stats)
+                    days=rng.randint(60, 220)), stats, until)
     return stats
 
 
@@ -131,7 +131,7 @@ def _one_participant(rng, cw_in, cw_pl, run, opportunities, day, until, stats):
     run_path = f"/runs/{run['run_id']}/enrolments"
     # Make room the way a run does: the longest-running participant ends first.
     while len(run["active"]) >= run["places"]:
-        _end(rng, cw_in, cw_pl, run, run["active"].pop(0), day, stats)
+        _end(rng, cw_in, cw_pl, run, run["active"].pop(0), day, stats, until)
     # Registered as it happened: referred two weeks before the start, consent and application
     # the same day (business dates; the log records when the system learned them).
     referred = (day - timedelta(days=14)).isoformat()
@@ -168,11 +168,12 @@ def _one_participant(rng, cw_in, cw_pl, run, opportunities, day, until, stats):
             stats["placements"] += 1
 
 
-def _end(rng, cw_in, cw_pl, run, entry, day, stats):
+def _end(rng, cw_in, cw_pl, run, entry, day, stats, until):
     end_day = max(day, entry["start"] + timedelta(days=30))
     if entry["placement"]:
         pid, p_day = entry["placement"]
         end_day = max(end_day, p_day)
+    end_day = min(end_day, until)   # what has happened by now: no fact is dated ahead
     outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
     # The case closes in placement; intake ends the enrolment by itself when it hears of it.
     cw_pl.post(f"/cases/{entry['enrolment_id']}/close",
@@ -181,7 +182,7 @@ def _end(rng, cw_in, cw_pl, run, entry, day, stats):
     deadline = time.monotonic() + 20   # intake frees the place when it hears of the closure
     while cw_in.get(entry["path"])["state"] == "participating" and time.monotonic() < deadline:
         time.sleep(0.05)
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and end_day + timedelta(days=91) <= until:
         cw_pl.post(f"/cases/{entry['enrolment_id']}/outcomes", {
             "months": 3, "outcome": outcome if rng.random() < 0.8 else "not_in_work",
             "date": (end_day + timedelta(days=91)).isoformat()})

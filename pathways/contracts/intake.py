@@ -10,7 +10,7 @@ START_MODES = ("rolling", "common")
 END_STATUSES = ("completed", "left", "aborted")
 # NAV Komet's reasons for ending or not starting, as codes (no free text: it may hold personal data).
 END_REASONS = ("got_job", "education", "sick", "needs_other_support", "did_not_show",
-               "course_full", "moved", "other")
+               "course_full", "moved", "not_relevant", "other")   # not_relevant: NAV IKKE_AKTUELL
 OUTCOME_HINTS = ("employed", "education", "other_programme", "not_in_work", "unknown")
 CONSENT_BY = ("participant", "caseworker")
 GENDERS = ("F", "M", "X")

@@ -4,9 +4,10 @@ from marshmallow import Schema, fields, validate
 
 from pathways.contracts.registry import REGISTRY
 
+# Every kind of opportunity an employer posts is a kind of placement too (one vocabulary).
 PLACEMENT_KINDS = ("work_trial", "internship", "wage_subsidy_temporary",
-                   "wage_subsidy_permanent", "small_job", "mentor_supported", "ordinary_job",
-                   "education")
+                   "wage_subsidy_permanent", "wage_subsidy_job", "small_job", "mentor_supported",
+                   "ordinary_job", "apprenticeship", "education")
 PARTIES = ("participant", "employer", "caseworker")
 END_STATUSES = ("completed", "shortened", "annulled")
 END_REASONS = ("completed_as_planned", "got_job", "education", "sick", "employer_ended",

@@ -5,11 +5,11 @@ A simple per-organisation token scheme: config ``AUTH_TOKENS`` maps a token to
 header value in nameko's context data (``authorization``). The org and actor of every command come
 from here, never from a request body.
 """
-import json
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 
+from pathways.config import config_mapping
 from pathways.errors import PathwaysError
 
 ROLES = ("caseworker", "coordinator", "auditor", "admin")
@@ -39,19 +39,6 @@ class Caller:
         if self.role not in roles:
             raise Forbidden(f"role {self.role!r} may not do this (needs one of: {', '.join(roles)})")
         return self
-
-
-def config_mapping(raw, key, shape):
-    """A config value that is a mapping, or the same as a JSON string (as it comes from an
-    environment variable); anything else is a startup error naming ``key`` and its ``shape``."""
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw) if raw.strip() else {}
-        except ValueError as err:
-            raise ValueError(f"config error: {key} is not valid JSON: {err}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"config error: {key} must map {shape}")
-    return raw
 
 
 def load_tokens(raw):

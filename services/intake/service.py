@@ -10,8 +10,8 @@ from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.runtime.auth import Auth, config_mapping
-from pathways.timeutil import zone
+from pathways.config import zones_from
+from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
 from services.intake.app import Intake
 from services.intake.openapi import openapi_document
@@ -24,15 +24,6 @@ def build_intake(container, db, store):
     vault = Vault(db, keys, master_key_from(container.config.get("VAULT_MASTER_KEY")))
     return Intake(store, vault, db["access_log"], views=RunsView(db, store),
                   zone_of=zones_from(container.config))
-
-
-def zones_from(config):
-    """Each organisation's time zone (``ORG_TIME_ZONES``), else ``TIME_ZONE`` (Europe/Oslo)."""
-    default = zone(config.get("TIME_ZONE") or "Europe/Oslo")
-    per_org = {org: zone(name) for org, name in config_mapping(
-        config.get("ORG_TIME_ZONES") or {}, "ORG_TIME_ZONES",
-        "organisations to IANA time zones").items()}
-    return lambda org: per_org.get(org, default)
 
 
 def placement_handlers(container, db):

@@ -6,11 +6,13 @@ from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotCaughtUp, NotFoundError, load_action, load_command
 from pathways.runtime.views import SummaryView, paging
+from pathways.timeutil import business_time, today_in, utcnow, zone
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
 
 WRITERS = ("caseworker", "coordinator", "admin")
+DEFAULT_ZONE = zone("Europe/Oslo")
 CASE_EVENTS = ("PlacementProposed", "PlacementApproved", "PlacementStarted", "FollowUpRecorded",
                "PlacementEnded", "CaseClosed", "OutcomeObserved")
 
@@ -19,11 +21,16 @@ def case_stream(enrolment_id):
     return f"case-{enrolment_id}"
 
 
+# The field of a command that says when its fact happened.
+BUSINESS_DATE = {"Start": "start_date", "EndPlacement": "end_date", "FollowUp": "date",
+                 "Close": "date", "Observe": "date"}
+
+
 class Placements:
-    def __init__(self, store, db, sync):
+    def __init__(self, store, db, sync, *, clock=utcnow, zone_of=lambda org: DEFAULT_ZONE):
         """``sync(sources)`` pulls those services' feeds now, within a bound, and returns the
         ones it could not bring up to date."""
-        self.store, self.sync = store, sync
+        self.store, self.sync, self.clock, self.zone_of = store, sync, clock, zone_of
         self.local = LocalViews(db)
         self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
                                  lambda case, first: {**case.view(), "org": first["org"]},
@@ -64,8 +71,15 @@ class Placements:
                 "opportunity_id": opportunity_id}
 
     def _execute(self, caller, enrolment_id, cmd):
+        """Decide with today's date where the organisation is; the events carry the date the
+        fact happened on (a proposal or an approval: today)."""
+        now, tz = self.clock(), self.zone_of(caller.org)
+        today = today_in(tz, now)
+        field = BUSINESS_DATE.get(cmd["type"])
+        day = min(cmd.get(field) or today, today) if field else today
         return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
-                                     cmd, "case")
+                                     {**cmd, "today": today}, "case",
+                                     occurred_at=business_time(day, tz, now))
 
     # --- commands -------------------------------------------------------------------------------
     def propose(self, caller, enrolment_id, body):

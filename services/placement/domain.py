@@ -9,11 +9,12 @@ What other services know arrives as facts in the command (from placement's local
 enrolments and employer's opportunities), so the deciders stay pure.
 """
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from pathways.domain import DomainError, NotFound, fold
 
 PARTIES = ("participant", "employer", "caseworker")
-WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent")
+WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent", "wage_subsidy_job")
 OPEN_STATES = ("draft", "agreed", "ongoing")
 
 
@@ -100,6 +101,23 @@ def _opportunity_open(cmd):
                           f"all {opportunity['places']} places of the opportunity are filled")
 
 
+PLANNED_START_DAYS = 366
+"""How far ahead a placement may be planned; every other fact happened by today at the latest."""
+
+
+def _not_after_today(day, cmd, what):
+    if day > cmd["today"]:
+        raise DomainError("date_in_future", f"{what} {day} is after today ({cmd['today']}): "
+                                            "record what has happened")
+
+
+def _plannable(day, cmd, what):
+    latest = (date.fromisoformat(cmd["today"]) + timedelta(days=PLANNED_START_DAYS)).isoformat()
+    if day > latest:
+        raise DomainError("start_too_far_ahead",
+                          f"{what} {day} is more than {PLANNED_START_DAYS} days ahead ({latest})")
+
+
 def decide_case(case, cmd):
     kind = cmd["type"]
     if not case.exists and kind in ("Propose", "Close") and cmd.get("enrolment"):
@@ -120,6 +138,7 @@ def decide_case(case, cmd):
         if not subsidised and cmd.get("wage_subsidy_percent") is not None:
             raise DomainError("wage_subsidy_percent_not_allowed",
                               f"a {cmd['kind']} placement has no wage subsidy")
+        _plannable(cmd["start_date"], cmd, "start_date")
         if cmd.get("planned_end_date") and cmd["planned_end_date"] < cmd["start_date"]:
             raise DomainError("dates_out_of_order", "planned_end_date is before start_date")
         enrolment = cmd["enrolment"]
@@ -152,6 +171,7 @@ def decide_case(case, cmd):
                               + (f", approved by {', '.join(p.approvals)}" if p.approvals else "")
                               + ")")
         _opportunity_open(cmd)
+        _not_after_today(cmd["start_date"], cmd, "start_date")
         if cmd["start_date"] < p.start_date:
             raise DomainError("dates_out_of_order",
                               f"start_date is before the agreed start {p.start_date}")
@@ -162,12 +182,14 @@ def decide_case(case, cmd):
         p = _placement(case, cmd["placement_id"])
         if p.state not in ("agreed", "ongoing"):
             raise DomainError("illegal_transition", f"cannot follow up a {p.state} placement")
+        _not_after_today(cmd["date"], cmd, "date")
         if cmd["date"] < (p.started_on or p.start_date):
             raise DomainError("dates_out_of_order", "the follow-up is before the placement start")
         return [("FollowUpRecorded", {**_ref(case, p), "date": cmd["date"], "kind": cmd["kind"],
                                       "with_whom": cmd["with_whom"]})]
     if kind == "EndPlacement":
         p = _placement(case, cmd["placement_id"])
+        _not_after_today(cmd["end_date"], cmd, "end_date")
         return [_end(case, p, cmd["status"], cmd["reason"], cmd["end_date"])]
     if kind == "EndOpenPlacements":
         # The enrolment ended in intake: its placements end too, unless the case was closed
@@ -180,6 +202,14 @@ def decide_case(case, cmd):
     if kind == "Close":
         if case.closed_on:
             raise DomainError("case_closed", f"the case was already closed on {case.closed_on}")
+        _not_after_today(cmd["date"], cmd, "date")
+        enrolment = cmd.get("enrolment") or {}
+        if not enrolment.get("start_date"):
+            raise DomainError("not_started", "the enrolment never started: there is no case to "
+                                             "close (reject or void the referral in intake)")
+        if cmd["date"] < enrolment["start_date"]:
+            raise DomainError("dates_out_of_order", f"the closing date is before the enrolment "
+                                                    f"started ({enrolment['start_date']})")
         latest = max([p.started_on or p.start_date for p in case.placements.values()],
                      default=None)
         if latest and cmd["date"] < latest:
@@ -189,6 +219,7 @@ def decide_case(case, cmd):
     if kind == "Observe":
         if not case.closed_on:
             raise DomainError("case_open", "outcomes are observed after the case is closed")
+        _not_after_today(cmd["date"], cmd, "date")
         if cmd["months"] in case.observed:
             raise DomainError("already_observed",
                               f"the {cmd['months']}-month outcome is already recorded")

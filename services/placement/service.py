@@ -10,6 +10,7 @@ from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
+from pathways.config import zones_from
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, WAIT_SECONDS, json_endpoint, read_json, respond
 from services.placement.app import Placements
@@ -18,7 +19,7 @@ from services.placement.openapi import openapi_document
 def build_placements(container, db, store):
     def sync(sources):
         return dependency_of(container, Inbox).consumer.catch_up_within(WAIT_SECONDS, sources)
-    return Placements(store, db, sync=sync)
+    return Placements(store, db, sync=sync, zone_of=zones_from(container.config))
 
 
 def handlers(container, db):

@@ -86,6 +86,9 @@ def test_placement_refusals_are_clear_4xx(platform):
     assert cw.call("POST", f"/cases/{enrolment_id}/placements",
                    {**body, "planned_end_date": "2026-01-01"},
                    expect=409)["error"] == "dates_out_of_order"
+    assert cw.call("POST", f"/cases/{enrolment_id}/placements",
+                   {**body, "start_date": "2099-01-01"}, expect=409)["error"] == \
+        "start_too_far_ahead"
     bad = cw.call("POST", f"/cases/{enrolment_id}/placements",
                   {**body, "hours_per_week": "lots", "kind": "lottery"}, expect=400)
     assert set(bad["errors"]) == {"hours_per_week", "kind"}
@@ -103,6 +106,15 @@ def test_placement_refusals_are_clear_4xx(platform):
         "opportunity_withdrawn", what="placement to see the opportunity withdrawn")
     # another organisation cannot place this org's participant
     placement["caseworker-b"].call("POST", f"/cases/{enrolment_id}/placements", body, expect=404)
+    # implausible closures, each named: before the enrolment started, after today, or for an
+    # enrolment that never started
+    for closure, rule in (({"date": "2020-01-01"}, "dates_out_of_order"),
+                          ({"date": "2099-01-01"}, "date_in_future")):
+        assert cw.call("POST", f"/cases/{enrolment_id}/close", {"outcome": "education", **closure},
+                       expect=409)["error"] == rule
+    assert cw.call("POST", f"/cases/{waiting_id}/close",
+                   {"outcome": "education", "date": "2026-03-01"}, expect=409)["error"] == \
+        "not_started"
     # closing twice
     cw.call("POST", f"/cases/{enrolment_id}/close", {"outcome": "education", "date": "2026-03-01"})
     assert cw.call("POST", f"/cases/{enrolment_id}/close",

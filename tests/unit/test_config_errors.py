@@ -47,7 +47,7 @@ def test_feed_grants_are_checked_at_start():
 
 
 def test_time_zones_are_checked_at_start():
-    from services.intake.service import zones_from
+    from pathways.config import zones_from
     zone_of = zones_from({"TIME_ZONE": "Europe/Copenhagen",
                           "ORG_TIME_ZONES": '{"af-malmo": "Europe/Stockholm"}'})
     assert (str(zone_of("af-malmo")), str(zone_of("anyone"))) == ("Europe/Stockholm",

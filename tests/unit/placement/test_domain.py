@@ -14,15 +14,19 @@ PROPOSE = {"type": "Propose", "placement_id": "pl1", "employer_id": "NO-1",
            "planned_end_date": None, "enrolment": ENROLMENT, "opportunity": OPPORTUNITY}
 
 
+TODAY = "2026-11-23"
+
+
 def given(*commands):
     events = []
     for cmd in commands:
-        events += [{"type": t, "payload": p} for t, p in decide_case(fold_case(events), cmd)]
+        events += [{"type": t, "payload": p}
+                   for t, p in decide_case(fold_case(events), {"today": TODAY, **cmd})]
     return events
 
 
 def when(events, cmd):
-    return decide_case(fold_case(events), cmd)
+    return decide_case(fold_case(events), {"today": TODAY, **cmd})
 
 
 def approvals(pid="pl1"):
@@ -72,9 +76,11 @@ def test_unknown_enrolment_or_opportunity_is_not_found():
 def test_closing_twice_and_observing_outcomes():
     history = given(*[], PROPOSE, *approvals())
     closed = history + [{"type": t, "payload": p} for t, p in when(history, {
-        "type": "Close", "outcome": "employed_ordinary", "date": "2026-05-01"})]
+        "type": "Close", "outcome": "employed_ordinary", "date": "2026-05-01",
+        "enrolment": ENROLMENT})]
     with pytest.raises(DomainError) as err:
-        when(closed, {"type": "Close", "outcome": "education", "date": "2026-05-02"})
+        when(closed, {"type": "Close", "outcome": "education", "date": "2026-05-02",
+                      "enrolment": ENROLMENT})
     assert err.value.rule == "case_closed"
     obs = when(closed, {"type": "Observe", "months": 3, "outcome": "employed_ordinary",
                         "date": "2026-08-01"})
@@ -98,7 +104,8 @@ def test_an_ended_enrolment_ends_open_placements_unless_the_case_closed():
     assert [(p["placement_id"], p["status"]) for _, p in ended] == [
         ("pl1", "shortened"), ("pl2", "annulled")]
     closed = history + [{"type": t, "payload": p} for t, p in when(history, {
-        "type": "Close", "outcome": "employed_small_job", "date": "2026-03-01"})]
+        "type": "Close", "outcome": "employed_small_job", "date": "2026-03-01",
+        "enrolment": ENROLMENT})]
     assert when(closed, {"type": "EndOpenPlacements", "end_date": "2026-03-02"}) == []
 
 
@@ -112,3 +119,27 @@ def test_ending_rules():
         when(history, {"type": "EndPlacement", "placement_id": "pl1", "status": "completed",
                        "reason": "completed_as_planned", "end_date": "2026-01-01"})
     assert err.value.rule == "dates_out_of_order"
+
+
+def test_implausible_dates_are_refused_naming_the_rule():
+    never_started = {**ENROLMENT, "state": "place_allocated", "start_date": None}
+    close = {"type": "Close", "outcome": "employed_ordinary", "enrolment": ENROLMENT}
+    for cmd, rule in (
+            ({**PROPOSE, "start_date": "2099-01-01"}, "start_too_far_ahead"),
+            ({**close, "date": "2020-01-01"}, "dates_out_of_order"),     # before the start
+            ({**close, "date": "2026-11-24"}, "date_in_future"),
+            ({**close, "date": "2026-05-01", "enrolment": never_started}, "not_started")):
+        with pytest.raises(DomainError) as err:
+            when([], cmd)
+        assert err.value.rule == rule, (cmd, err.value)
+    history = started()
+    for cmd, rule in (({"type": "EndPlacement", "placement_id": "pl1", "status": "completed",
+                        "reason": "completed_as_planned", "end_date": "2026-12-01"},
+                       "date_in_future"),
+                      ({"type": "FollowUp", "placement_id": "pl1", "date": "2027-01-01",
+                        "kind": "visit", "with_whom": "employer"}, "date_in_future")):
+        with pytest.raises(DomainError) as err:
+            when(history, cmd)
+        assert err.value.rule == rule
+    assert [t for t, _ in when([], {**PROPOSE, "start_date": "2027-06-01"})] == \
+        ["PlacementProposed"]                                            # planned ahead: fine

@@ -1,0 +1,27 @@
+"""Config values shared by the services: mappings that may come as JSON strings, time zones."""
+import json
+
+from pathways.timeutil import zone
+
+
+def config_mapping(raw, key, shape):
+    """A config value that is a mapping, or the same as a JSON string (as it comes from an
+    environment variable); anything else is a startup error naming ``key`` and its ``shape``."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except ValueError as err:
+            raise ValueError(f"config error: {key} is not valid JSON: {err}") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"config error: {key} must map {shape}")
+    return raw
+
+
+def zones_from(config):
+    """Each organisation's time zone (``ORG_TIME_ZONES``), else ``TIME_ZONE`` (Europe/Oslo):
+    where "today" is, and the calendar day a fact happened on."""
+    default = zone(config.get("TIME_ZONE") or "Europe/Oslo")
+    per_org = {org: zone(name) for org, name in config_mapping(
+        config.get("ORG_TIME_ZONES") or {}, "ORG_TIME_ZONES",
+        "organisations to IANA time zones").items()}
+    return lambda org: per_org.get(org, default)
