@@ -182,7 +182,7 @@ class EventStore:
                 raise PathwaysError(f"append gave up after {max_rounds} rounds of position "
                                     "conflicts: the log head could not be found")
             position, prev = self._head or self._load_head()
-            docs, batch = [], []
+            docs, hashed = [], []
             for p in pending:
                 p.doc.update(_id=position, prev=prev)
                 p.doc.pop("hash", None)
@@ -194,8 +194,8 @@ class EventStore:
                 prev = p.doc["hash"]
                 position += p.doc["count"]
                 docs.append(p.doc)
-                batch.append(p)
-            pending = batch
+                hashed.append(p)
+            pending = hashed
             if not docs:
                 return
             try:

@@ -68,8 +68,6 @@ AFTER_HEADER = "Pathways-After"
 """On any request: ``<source>=<position>[, ...]``: answer only once those events are applied."""
 
 
-
-
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 """Answers may hold personal data or an organisation's figures: no shared cache keeps them."""
 
@@ -130,7 +128,7 @@ def parse_positions(header):
     out = {}
     for part in (header or "").split(","):
         source, _, position = part.strip().partition("=")
-        if not source or not position.isdigit() or len(position) > 18:
+        if not source or not re.fullmatch(r"[0-9]{1,18}", position):
             raise BadRequest(f"invalid {AFTER_HEADER} header: expected source=position[, ...]",
                              {AFTER_HEADER: [f"not source=position: {part.strip()[:50]!r}"]})
         out[source] = int(position)

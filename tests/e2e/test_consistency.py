@@ -54,7 +54,7 @@ def test_a_position_that_has_not_arrived_is_503_within_the_bound(platform):
     assert time.monotonic() - started < BOUND
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "1"
     assert resp.json()["waiting_for"] == {"intake": 999999}
-    for bad in ("intake", "intake=x", "intake=1;drop", "nobody=3"):
+    for bad in ("intake", "intake=x", "intake=1;drop", "nobody=3", "intake=\u00b2"):
         resp = reporting.session.get(reporting.base + "/reports/kpis",
                                      headers={"Pathways-After": bad})
         assert resp.status_code == 400 and "Pathways-After" in resp.json()["errors"], bad
