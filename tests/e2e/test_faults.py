@@ -223,10 +223,12 @@ def test_broker_restarts_and_killed_processes_lose_nothing_and_stop_nobody(insta
     for w in workers:
         w.wait()
 
-    # every instance is up, none exited
+    # every instance is up: none exited, each answers (in time, on a machine this loaded)
     for group in instances.values():
         for inst in group:
-            assert inst.proc.poll() is None and inst.up(), f"{inst.service}-{inst.index} is down"
+            assert inst.proc.poll() is None, f"{inst.service}-{inst.index} exited: " + \
+                inst.log.read_text()[-2000:]
+            wait_until(inst.up, timeout=30, what=f"{inst.service}-{inst.index} to answer")
     # answers: in time; no 5xx but a killed process's own, or a documented not_caught_up
     done = [a for a in load.answers if a[4] is not None]
     assert len([a for a in done if a[4] < 300]) > 100, Counter(a[4] for a in load.answers)

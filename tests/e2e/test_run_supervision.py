@@ -58,8 +58,11 @@ def test_a_killed_service_is_restarted_and_ctrl_c_stops_all(tmp_path, database, 
     env = {**os.environ, "MONGO_DB_PREFIX": db_prefix, "PATHWAYS_HTTP_PORT": str(base),
            "SEED_PARTICIPANTS": "0"}
     log = open(tmp_path / "run.log", "w")
+    # As from a terminal: SIGINT handled by default (a test run as a background job, e.g. under
+    # nohup or a CI runner, would pass on SIGINT ignored, and Ctrl-C would never arrive).
     run = subprocess.Popen([os.path.join(ROOT, "deploy", "local", "run")], cwd=ROOT, env=env,
-                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     ports = [base + i for i in range(4)]
     try:
         try:
