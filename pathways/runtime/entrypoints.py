@@ -9,6 +9,7 @@ at-least-once under broker failure, as it is in nameko: commands over RPC must t
 import json
 import logging
 
+from nameko import events as nameko_events
 from nameko import rpc as nameko_rpc
 from nameko.exceptions import ContainerBeingKilled
 from nameko.web import handlers as nameko_http
@@ -29,6 +30,24 @@ class Rpc(nameko_rpc.Rpc):
 
 
 rpc = Rpc.decorator
+
+
+class EventHandler(nameko_events.EventHandler):
+    """nameko's event handler, with the acknowledgement guarded: nameko catches only AMQP's own
+    ConnectionError there, and an ack on a socket the broker just closed raises an OSError
+    (broken pipe, reset), which kills the container. The message is redelivered once the broker
+    is back; it is a hint anyway (the consumer orders and dedups by position)."""
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except Exception as err:  # the broker is unreachable: the service stays up
+            log.warning("%s: could not acknowledge an event of %s (broker unreachable: %r)",
+                        self.container.service_name, self.source_service, err)
+            return result, exc_info
+
+
+event_handler = EventHandler.decorator
 
 
 class HttpRequestHandler(nameko_http.HttpRequestHandler):

@@ -3,10 +3,10 @@
 Serves every partner organisation (tokens say which); reacts to the placement service's
 PlacementStarted / PlacementEnded through the kernel's ordered idempotent consumer.
 """
-from nameko.events import event_handler
+
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.entrypoints import event_handler, http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

@@ -3,10 +3,10 @@
 HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pass the same value
 as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
 """
-from nameko.events import event_handler
+
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.entrypoints import event_handler, http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

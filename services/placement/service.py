@@ -3,10 +3,10 @@
 Keeps local views of intake's enrolments and employer's opportunities (kernel consumer), and
 reacts to an enrolment ending in intake by ending that case's open placements.
 """
-from nameko.events import event_handler
+
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.entrypoints import event_handler, http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

@@ -10,11 +10,11 @@ import csv
 import io
 
 import eventlet
-from nameko.events import event_handler
+
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.entrypoints import event_handler, http, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of

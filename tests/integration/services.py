@@ -1,10 +1,10 @@
 """Two small nameko services on the kernel: a source with a log and a consumer with a read model."""
 import json
 
-from nameko.events import event_handler
+
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.entrypoints import event_handler, http, rpc
 from pathways.eventstore import ConcurrencyError
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox, ServiceDatabase
 from pathways.runtime.feed import DeadLetterEntrypoints

@@ -3,8 +3,9 @@ import os
 import time
 
 import pytest
-from nameko.events import event_handler
 
+
+from pathways.runtime.entrypoints import event_handler
 from pathways.runtime import ServiceDatabase
 from services.intake.service import IntakeService
 from services.intake.views import RUN_EVENTS
