@@ -34,10 +34,11 @@ def today_in(tz, now=None):
 
 def business_time(day, tz, now=None):
     """``occurred_at`` for a fact that happened on ``day`` (ISO date) in time zone ``tz``: the
-    moment itself when it happened today, else noon UTC of that day (the same calendar day in
-    every Nordic zone, so the date part of ``occurred_at`` is the business date)."""
+    moment itself when it happened today (and today is the same date in UTC), else noon UTC of
+    that day (the same calendar day in every Nordic zone): the date part of ``occurred_at`` is
+    always the business date."""
     now = now or utcnow()
-    if day == today_in(tz, now):
-        return now
+    if day == today_in(tz, now) == now.astimezone(timezone.utc).date().isoformat():
+        return now   # (just after midnight where the organisation is, UTC is still yesterday)
     d = date.fromisoformat(day)
     return datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)

@@ -58,3 +58,15 @@ def test_time_zones_are_checked_at_start():
         with pytest.raises(ValueError) as err:
             zones_from(config)
         assert says in str(err.value)
+
+
+def test_the_date_of_occurred_at_is_the_business_date_also_just_after_midnight():
+    from datetime import datetime, timezone
+
+    from pathways.timeutil import business_time, iso, zone
+    oslo = zone("Europe/Oslo")
+    night = datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc)    # 00:30 on the 24th in Oslo
+    assert iso(business_time("2026-11-24", oslo, night))[:10] == "2026-11-24"
+    noon = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+    assert business_time("2026-11-24", oslo, noon) == noon         # today: the moment itself
+    assert iso(business_time("2024-03-01", oslo, noon)) == "2024-03-01T12:00:00.000000Z"
