@@ -167,8 +167,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
             caller = self.signer.check(link, "link")
             if caller is None:
                 return self._html(401, sessions.SIGN_IN_PAGE)
-            return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
-                         "Set-Cookie": self._session_cookie(request, caller)}, ""
+            return self._to_dashboard(self._session_cookie(request, caller))
         caller = self.signer.check(request.cookies.get(sessions.COOKIE), "session")
         if caller is None:
             return self._html(200, sessions.SIGN_IN_PAGE)
@@ -185,14 +184,12 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
         token = request.form.get("token")
         header = f"Bearer {token}" if token else request.headers.get("Authorization")
         caller = caller_from(header, self.auth.tokens).require(*READERS)
-        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
-                     "Set-Cookie": self._session_cookie(request, caller)}, ""
+        return self._to_dashboard(self._session_cookie(request, caller))
 
     @http("POST", "/dashboard/session/end")
     @json_endpoint
     def http_sign_out(self, request):
-        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard",
-                     "Set-Cookie": sessions.cookie_header("", 0, request.scheme == "https")}, ""
+        return self._to_dashboard(sessions.cookie_header("", 0, request.scheme == "https"))
 
     @http("POST", "/dashboard/links")
     @json_endpoint
@@ -208,6 +205,11 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
         secure = request.scheme == "https" or \
             request.headers.get("X-Forwarded-Proto", "") == "https"
         return sessions.cookie_header(value, sessions.SESSION_SECONDS, secure)
+
+    @staticmethod
+    def _to_dashboard(cookie):
+        """303 to the dashboard's clean URL, setting (or clearing) the session cookie."""
+        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard", "Set-Cookie": cookie}, ""
 
     @staticmethod
     def _html(status, body):
