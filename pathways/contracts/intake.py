@@ -12,6 +12,26 @@ END_STATUSES = ("completed", "left", "aborted")
 END_REASONS = ("got_job", "education", "sick", "needs_other_support", "did_not_show",
                "course_full", "moved", "not_relevant", "other")   # not_relevant: NAV IKKE_AKTUELL
 OUTCOME_HINTS = ("employed", "education", "other_programme", "not_in_work", "unknown")
+# The outcome hint each end reason means: a participant who got a job was employed, one who went
+# to education went to education, and no other reason says either. An end that says "got a job"
+# and "not in work" at once is refused, rather than counted one way or the other; so is one the
+# provider aborted that went on to work or education (that participant left, or completed).
+WORK_HINTS = {"got_job": "employed", "education": "education"}
+
+
+def end_contradiction(status, reason, hint):
+    """Why ``status``, ``reason`` and ``hint`` cannot all be true of one end, or None."""
+    expected = WORK_HINTS.get(reason)
+    if expected and hint != expected:
+        return f"reason {reason} means outcome_hint {expected}, not {hint}"
+    if not expected and hint in WORK_HINTS.values():
+        reason_for = next(r for r, h in WORK_HINTS.items() if h == hint)
+        return f"outcome_hint {hint} needs reason {reason_for}, not {reason}"
+    if status == "aborted" and expected:
+        return f"an enrolment the provider aborted did not end in {expected} (left or completed)"
+    return None
+
+
 CONSENT_BY = ("participant", "caseworker")
 GENDERS = ("F", "M", "X")
 NEEDS_GROUPS = ("standard", "situational", "special", "permanent")  # NAV innsatsgrupper
@@ -123,3 +143,12 @@ class ReferralRejectedV1(EnrolmentRef):
 @REGISTRY.contract("EnrolmentVoided", 1)
 class EnrolmentVoidedV1(EnrolmentRef):
     previous_state = fields.String(required=True)
+
+
+@REGISTRY.contract("EnrolmentDatesCorrected", 1)
+class EnrolmentDatesCorrectedV1(EnrolmentRef):
+    """A correction of dates recorded earlier (null: unchanged). The earlier events stay as they
+    were: reports as known before the correction still show what was believed then."""
+    referred_on = fields.Date(required=True, allow_none=True)
+    start_date = fields.Date(required=True, allow_none=True)
+    end_date = fields.Date(required=True, allow_none=True)

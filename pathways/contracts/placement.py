@@ -72,10 +72,40 @@ class CaseRef(Schema):
     run_id = fields.String(required=True, validate=ID)
 
 
+ENROLMENT_STATUSES = ("completed", "left", "aborted")
+# Closing a case ends its enrolment in intake (if it is still running) with the reason and outcome
+# hint of the case's outcome, and with a final status the outcome allows (default: completed).
+# Intake and placement both apply this table; the API documents it.
+CLOSURE_ENDS_ENROLMENT = {
+    # outcome: (intake end reason, intake outcome hint, final statuses allowed)
+    "employed_ordinary": ("got_job", "employed", ("completed", "left")),
+    "employed_subsidised": ("got_job", "employed", ("completed", "left")),
+    "employed_flexible": ("got_job", "employed", ("completed", "left")),
+    "employed_small_job": ("got_job", "employed", ("completed", "left")),
+    "self_employed": ("got_job", "employed", ("completed", "left")),
+    "education": ("education", "education", ("completed", "left")),
+    "other_programme": ("needs_other_support", "other_programme", ENROLMENT_STATUSES),
+    "not_in_work": ("other", "not_in_work", ENROLMENT_STATUSES),
+    "unknown": ("other", "unknown", ENROLMENT_STATUSES),
+}
+
+
 @REGISTRY.contract("CaseClosed", 1)
 class CaseClosedV1(CaseRef):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     date = fields.Date(required=True)
+
+
+@REGISTRY.contract("CaseClosed", 2)
+class CaseClosedV2(CaseClosedV1):
+    """v2: the final status the closure gives the enrolment (v1 closures: completed)."""
+    enrolment_status = fields.String(required=True,
+                                     validate=validate.OneOf(ENROLMENT_STATUSES))
+
+
+@REGISTRY.upcaster("CaseClosed", 1)
+def _case_closed_v1_to_v2(payload):
+    return {**payload, "enrolment_status": "completed"}
 
 
 @REGISTRY.contract("OutcomeObserved", 1)

@@ -26,13 +26,15 @@ FEED = ("GET", "/events", "The service's event log as a paged feed (after, limit
 
 def build(title, routes):
     """``routes``: (method, path with {params}, summary, body schema class or None, ok status,
-    query parameter names)."""
+    query parameter names[, description in Markdown])."""
     spec = APISpec(title=title, version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths = {}
-    for method, path, summary, body, ok, query in (*routes, FEED):
+    for method, path, summary, body, ok, query, *description in (*routes, FEED):
         op = {"summary": summary, "responses": {ok: {"description": "OK"}, **ERRORS}}
+        if description:
+            op["description"] = description[0]
         if path != "/events":
             op["security"] = [{"bearer": []}]
         params = [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}}

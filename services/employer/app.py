@@ -13,13 +13,14 @@ from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotFoundError, load, load_action, load_command
 from pathways.runtime.views import SummaryView, paging
-from pathways.timeutil import iso, utcnow
+from pathways.timeutil import business_time, iso, parse_iso, today_in, utcnow, zone
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
                                       employer_id_for, fold_agreement, fold_employer,
                                       fold_opportunity)
 
 WRITERS = ("caseworker", "coordinator", "admin")
+DEFAULT_ZONE = zone("Europe/Oslo")
 EMPLOYER_EVENTS = ("EmployerRegistered", "EmployerUpdated")
 AGREEMENT_EVENTS = ("AgreementSigned", "AgreementEnded")
 OPPORTUNITY_EVENTS = ("OpportunityPosted", "OpportunityShared", "OpportunityPlaceTaken",
@@ -49,9 +50,10 @@ class Employers:
     """``contacts``: the organisations' contact persons at employers (``pathways.privacy``:
     encrypted, erasable); ``access_log``: every read of one, or attempt."""
 
-    def __init__(self, store, db, contacts, access_log, *, clock=utcnow):
+    def __init__(self, store, db, contacts, access_log, *, clock=utcnow,
+                 zone_of=lambda org: DEFAULT_ZONE):
         self.store, self.contacts, self.access_log = store, contacts, access_log
-        self.clock = clock
+        self.clock, self.zone_of = clock, zone_of
         self.views = views(db, store)
         self.commands = Commands(store)
 
@@ -161,21 +163,31 @@ class Employers:
                                             paging(query))
 
     # --- agreements -----------------------------------------------------------------------------
+    def _on(self, caller, day):
+        """Today where the organisation is, and ``occurred_at`` for a fact of ``day`` (an
+        agreement signed, or ended: on that date, or today if it is planned ahead)."""
+        now, tz = self.clock(), self.zone_of(caller.org)
+        today = today_in(tz, now)
+        return today, business_time(min(day or today, today), tz, now)
+
     def sign_agreement(self, caller, body):
         caller.require("coordinator", "admin")
         data = load_command(schemas.SignAgreementSchema(), body, "agreement")
         self._employer(data["employer_id"])
         agreement_id = str(uuid.uuid4())
+        today, occurred_at = self._on(caller, data.get("signed_on"))
         return self.commands.execute(
             caller, f"agreement-{agreement_id}", fold_agreement, decide_agreement,
-            {"type": "Sign", "agreement_id": agreement_id, **data}, "agreement").view()
+            {"type": "Sign", "agreement_id": agreement_id, "today": today, **data}, "agreement",
+            occurred_at=occurred_at).view()
 
     def end_agreement(self, caller, agreement_id, body):
         caller.require("coordinator", "admin")
         data = load_command(schemas.EndAgreementSchema(), body, "agreement")
+        today, occurred_at = self._on(caller, data["end_date"])
         return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
-                                     decide_agreement, {"type": "End", **data},
-                                     "agreement").view()
+                                     decide_agreement, {"type": "End", "today": today, **data},
+                                     "agreement", occurred_at=occurred_at).view()
 
     def get_agreement(self, caller, agreement_id):
         agreement, _ = self.commands.load(f"agreement-{agreement_id}", fold_agreement, caller.org)
@@ -236,7 +248,9 @@ class Employers:
                               {"type": kind, "placement_id": event["payload"]["placement_id"],
                                "force": True},
                               "opportunity", org_scoped=False, causation_id=event["event_id"],
-                              correlation_id=event["correlation_id"])
+                              correlation_id=event["correlation_id"],
+                              # the place was taken (or freed) when the placement started (ended)
+                              occurred_at=parse_iso(event["occurred_at"]))
 
     def on_placement_started(self, event):
         self._react(event, "TakePlace")

@@ -93,6 +93,9 @@ def decide_agreement(agreement, cmd):
             raise DomainError("already_exists", "agreement already exists")
         if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
             raise DomainError("dates_out_of_order", "valid_to is before valid_from")
+        if cmd.get("signed_on") and cmd["signed_on"] > cmd["today"]:
+            raise DomainError("date_in_future", f"signed_on {cmd['signed_on']} is after today "
+                                                f"({cmd['today']})")
         return [("AgreementSigned", {k: cmd.get(k) for k in (
             "agreement_id", "employer_id", "kind", "valid_from", "valid_to")})]
     if not agreement.exists:

@@ -1,4 +1,5 @@
 """The employer service's HTTP/RPC bodies (strict: unknown fields are refused)."""
+from pathways.fields import day
 from marshmallow import RAISE, Schema, fields, validate
 
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
@@ -43,13 +44,14 @@ class UpdateEmployerSchema(Strict):
 class SignAgreementSchema(Strict):
     employer_id = fields.String(required=True, validate=ID)
     kind = fields.String(required=True, validate=validate.OneOf(AGREEMENT_KINDS))
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(load_default=None, allow_none=True)
+    valid_from = day(required=True)
+    valid_to = day(load_default=None, allow_none=True)
+    signed_on = day()   # when it was signed (default: today); not after today
 
 
 class EndAgreementSchema(Strict):
     status = fields.String(required=True, validate=validate.OneOf(("ended", "aborted")))
-    end_date = fields.Date(required=True)
+    end_date = day(required=True)
 
 
 class PostOpportunitySchema(Strict):
@@ -60,8 +62,8 @@ class PostOpportunitySchema(Strict):
     hours_per_week = fields.Float(load_default=None, allow_none=True,
                                   validate=validate.Range(min=0.5, max=60))
     requirements = fields.String(load_default="", validate=validate.Length(max=2000))
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(load_default=None, allow_none=True)
+    valid_from = day(required=True)
+    valid_to = day(load_default=None, allow_none=True)
     shared = fields.Boolean(load_default=False)
 
 

@@ -12,6 +12,7 @@ from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from pathways.config import zones_from
 from pathways.privacy import SealedRecords, master_key_from
 from services.employer.app import Employers
 from services.employer.openapi import openapi_document
@@ -21,7 +22,7 @@ def build_employers(container, db, store):
     keys = db.client[f"{db.name}_keys"]
     contacts = SealedRecords(db["contacts"], keys["contact_keys"],
                              master_key_from(container.config.get("VAULT_MASTER_KEY")))
-    return Employers(store, db, contacts, db["access_log"])
+    return Employers(store, db, contacts, db["access_log"], zone_of=zones_from(container.config))
 
 
 def placement_handlers(container, db):

@@ -11,7 +11,7 @@ from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_act
                                    load_command)
 from pathways.timeutil import business_time, iso, today_in, utcnow, zone
 from services.intake import schemas
-from services.intake.domain import (decide_participant, decide_run, fold_participant,
+from services.intake.domain import (ENDED, decide_participant, decide_run, fold_participant,
                                     fold_run)
 from services.intake.vault import AlreadyRegistered, Erased
 
@@ -89,7 +89,8 @@ class Intake:
         return {"run_id": run.run_id, "enrolment_id": e.enrolment_id,
                 "participant_id": e.participant_id, "state": e.state, "consent": e.consent,
                 "percent": e.percent, "days_per_week": e.days_per_week,
-                "start_date": e.start_date,
+                "referred_on": e.referred_on, "start_date": e.start_date,
+                "end_date": e.end_date if e.state in ENDED else None,
                 "queue_position": (run.waitlist.index(e.enrolment_id) + 1
                                    if e.enrolment_id in run.waitlist else None)}
 
@@ -205,7 +206,8 @@ class Intake:
         tz = self.zone_of(event["org"])
         self.commands.execute(actor, run_stream(p["run_id"]), fold_run, decide_run,
                               {"type": "CloseFromCase", "enrolment_id": p["enrolment_id"],
-                               "outcome": p["outcome"], "closed_on": p["date"]},
+                               "outcome": p["outcome"], "status": p["enrolment_status"],
+                               "closed_on": p["date"]},
                               "programme run", org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"],
                               occurred_at=business_time(min(p["date"], today_in(tz)), tz))

@@ -13,23 +13,13 @@ participating -> completed | left | aborted, or not_relevant / registered_in_err
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from pathways.contracts.intake import end_contradiction
+from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.domain import DomainError, NotFound, fold
 
 ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
 HOLDS_PLACE = ("place_allocated", "participating")
 FINAL = ("completed", "left", "aborted", "not_relevant", "registered_in_error")
-# A case closed in placement ends the enrolment: its outcome as intake's (reason, outcome hint).
-CASE_OUTCOMES = {
-    "employed_ordinary": ("got_job", "employed"), "employed_subsidised": ("got_job", "employed"),
-    "employed_flexible": ("got_job", "employed"), "employed_small_job": ("got_job", "employed"),
-    "self_employed": ("got_job", "employed"), "education": ("education", "education"),
-    "other_programme": ("needs_other_support", "other_programme"),
-    "not_in_work": ("other", "not_in_work"), "unknown": ("other", "unknown"),
-}
-
-
-
-
 PLANNED_START_DAYS = 366
 """How far ahead a start may be planned; every other fact happened by today at the latest."""
 
@@ -44,6 +34,8 @@ class Enrolment:
     days_per_week: int | None = None
     start_date: str | None = None
     referred_on: str | None = None   # business date of the referral: nothing of it comes before
+    end_date: str | None = None
+    changed_from: str | None = None  # the latest participation change
 
 
 @dataclass
@@ -223,6 +215,9 @@ def decide_run(run, cmd):
         if cmd["end_date"] < e.start_date:
             raise DomainError("dates_out_of_order",
                               f"end_date {cmd['end_date']} is before the start {e.start_date}")
+        why = end_contradiction(cmd["status"], cmd["reason"], cmd["outcome_hint"])
+        if why:
+            raise DomainError("contradictory_outcome", why)
         return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
                                     "status": cmd["status"], "reason": cmd["reason"],
                                     "outcome_hint": cmd["outcome_hint"],
@@ -231,12 +226,14 @@ def decide_run(run, cmd):
     if kind == "CloseFromCase":
         if e.state != "participating":
             return []   # already ended here, or never started: nothing to end
-        reason, hint = CASE_OUTCOMES[cmd["outcome"]]
+        reason, hint, _ = CLOSURE_ENDS_ENROLMENT[cmd["outcome"]]
         return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
-                                    "status": "completed", "reason": reason,
+                                    "status": cmd["status"], "reason": reason,
                                     "outcome_hint": hint, "start_date": e.start_date,
                                     "end_date": max(cmd["closed_on"], e.start_date)}),
                 *_next_in_line(run, e.enrolment_id)]
+    if kind == "Correct":
+        return [("EnrolmentDatesCorrected", _correction(run, e, cmd))]
     if kind == "Reject":
         _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
                        "reject")
@@ -249,6 +246,46 @@ def decide_run(run, cmd):
         freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
         return [("EnrolmentVoided", {**_ref(run, e), "previous_state": e.state}), *freed]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+ENDED = ("completed", "left", "aborted")
+
+
+def _correction(run, e, cmd):
+    """Corrected dates must hold together with the others as they will stand: referral <= start
+    <= end <= today (a start not yet ended may still be planned ahead)."""
+    new = {f: cmd.get(f) for f in ("referred_on", "start_date", "end_date")}
+    if e.state == "registered_in_error":
+        raise DomainError("illegal_transition", "the enrolment is registered in error")
+    if new["start_date"] and not e.start_date:
+        raise DomainError("not_started", "the enrolment has not started: there is no start "
+                                         "date to correct")
+    if new["end_date"] and not (e.state in ENDED and e.end_date):
+        raise DomainError("not_ended", "the enrolment has not ended: there is no end date "
+                                       "to correct")
+    referred = new["referred_on"] or e.referred_on
+    start = new["start_date"] or e.start_date
+    end = new["end_date"] or (e.end_date if e.state in ENDED else None)
+    today = cmd["today"]
+    if new["referred_on"] and referred > today:
+        raise DomainError("date_in_future", f"referred_on {referred} is after today ({today})")
+    if end and end > today:
+        raise DomainError("date_in_future", f"end_date {end} is after today ({today})")
+    if start and not end:
+        _plausible_start(start, today, None)
+    for (a, an), (b, bn) in (((referred, "referral"), (start, "start")),
+                             ((start, "start"), (end, "end")),
+                             ((start, "start"), (e.changed_from, "participation change")),
+                             ((run.start_date if run.start_mode == "common" else None,
+                               "run's common start"), (start, "start"))):
+        if a and b and b < a:
+            raise DomainError("dates_out_of_order", f"the {bn} ({b}) would lie before the "
+                                                    f"{an} ({a})")
+    if all(new[f] in (None, old) for f, old in (("referred_on", e.referred_on),
+                                                ("start_date", e.start_date),
+                                                ("end_date", e.end_date))):
+        raise DomainError("nothing_to_correct", "the dates given are the ones recorded")
+    return {**_ref(run, e), **new}
 
 
 def evolve_run(run, kind, p, on=None):
@@ -280,10 +317,16 @@ def evolve_run(run, kind, p, on=None):
         e.state = "place_allocated"
     elif kind in ("ParticipantEnrolled", "ParticipationChanged"):
         e.percent, e.days_per_week = p["percent"], p["days_per_week"]
+        if kind == "ParticipationChanged":
+            e.changed_from = p["from_date"]
         if kind == "ParticipantEnrolled":
             e.state, e.start_date = "participating", p["start_date"]
     elif kind == "EnrolmentEnded":
-        e.state = p["status"]
+        e.state, e.end_date = p["status"], p["end_date"]
+    elif kind == "EnrolmentDatesCorrected":
+        e.referred_on = p["referred_on"] or e.referred_on
+        e.start_date = p["start_date"] or e.start_date
+        e.end_date = p["end_date"] or e.end_date
     elif kind == "ReferralRejected":
         e.state = "not_relevant"
     elif kind == "EnrolmentVoided":

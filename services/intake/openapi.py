@@ -7,6 +7,27 @@ from services.intake import schemas
 RUN, ENROLMENT = "/runs/{run_id}", "/runs/{run_id}/enrolments/{enrolment_id}"
 
 
+DATED = ("`date`: the business date it happened on (default: today where the organisation "
+         "is); not after today (409 `date_in_future`), not before the referral (409 "
+         "`dates_out_of_order`).")
+ACTION_NOTES = {
+    "start": "`start_date` may be planned up to 366 days ahead (409 `start_too_far_ahead`), "
+             "never before the referral or a common start (409 `dates_out_of_order`).",
+    "participation": "`from_date`: from when the new level holds; not before the start.",
+    "end": "`end_date`: not after today, not before the start. Reason and outcome hint must "
+           "agree: `got_job` means `employed` and `education` means `education`, and no other "
+           "reason gives either; an `aborted` enrolment did not end in work or education "
+           "(409 `contradictory_outcome`).",
+    "correct": "Corrects dates recorded earlier (`referred_on`, `start_date` of a started "
+               "enrolment, `end_date` of an ended one) with an `EnrolmentDatesCorrected` event; "
+               "nothing recorded is rewritten. Reports as known at a time before the correction "
+               "still show what was believed then; reports as effective on a date use the "
+               "corrected dates. The dates must stay in order: referral <= start <= end <= "
+               "today (409 `dates_out_of_order`, `date_in_future`, `start_too_far_ahead`; "
+               "`not_started`, `not_ended`, `nothing_to_correct`).",
+}
+
+
 @functools.lru_cache(maxsize=1)
 def openapi_document():
     routes = [
@@ -27,7 +48,6 @@ def openapi_document():
          "Erase personal data (crypto-shredding; coordinator, admin)", None, "200", ()),
     ]
     for action, (command, schema) in schemas.ENROLMENT_ACTIONS.items():
-        body = schema
-        routes.append(("POST", f"{ENROLMENT}/{action}", f"{command} on an enrolment", body,
-                       "200", ()))
+        routes.append(("POST", f"{ENROLMENT}/{action}", f"{command} on an enrolment", schema,
+                       "200", (), ACTION_NOTES.get(action, DATED)))
     return build("Pathways intake", routes)

@@ -1,19 +1,11 @@
 """Intake's HTTP/RPC bodies as marshmallow schemas (strict: unknown fields are refused)."""
-from datetime import date
-
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
+from pathways.fields import day
 from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
                                        OUTCOME_HINTS, PROGRAMMES, START_MODES)
 
 ID = validate.Length(min=1, max=64)
-PLAUSIBLE = validate.Range(min=date(1900, 1, 1), max=date(2199, 12, 31),
-                           error="must lie between 1900-01-01 and 2199-12-31")
-
-
-def day(**kw):
-    """A business date: when it happened (or is planned), not when it was recorded."""
-    return fields.Date(validate=PLAUSIBLE, **kw)
 
 
 class Strict(Schema):
@@ -92,6 +84,19 @@ class EndSchema(Strict):
             raise ValidationError("a completed enrolment cannot end as did_not_show", "reason")
 
 
+class CorrectSchema(Strict):
+    """Corrected dates of facts recorded earlier; at least one."""
+    referred_on = day()
+    start_date = day()
+    end_date = day()
+
+    @validates_schema
+    def something_to_correct(self, data, **kwargs):
+        if not data:
+            raise ValidationError("name at least one of referred_on, start_date, end_date",
+                                  "_schema")
+
+
 class RejectSchema(DatedSchema):
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
 
@@ -108,4 +113,5 @@ ENROLMENT_ACTIONS = {
     "end": ("End", EndSchema),
     "reject": ("Reject", RejectSchema),
     "void": ("Void", DatedSchema),
+    "correct": ("Correct", CorrectSchema),
 }

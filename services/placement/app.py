@@ -139,7 +139,8 @@ class Placements:
         actor = Caller(event["org"], "admin", "intake-events")
         end_date = p.get("end_date") or event["occurred_at"][:10]
         self.commands.execute(actor, case_stream(p["enrolment_id"]), fold_case, decide_case,
-                              {"type": "EndOpenPlacements", "end_date": end_date}, "case",
+                              {"type": "EndOpenPlacements", "end_date": end_date,
+                               "outcome_hint": p.get("outcome_hint")}, "case",
                               org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"])
 

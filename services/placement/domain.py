@@ -11,11 +11,14 @@ enrolments and employer's opportunities), so the deciders stay pure.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from pathways.contracts.intake import WORK_HINTS
+from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.domain import DomainError, NotFound, fold
 
 PARTIES = ("participant", "employer", "caseworker")
 WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent", "wage_subsidy_job")
 OPEN_STATES = ("draft", "agreed", "ongoing")
+ENROLMENT_ENDED = ("completed", "left", "aborted")
 
 
 @dataclass
@@ -192,13 +195,15 @@ def decide_case(case, cmd):
         _not_after_today(cmd["end_date"], cmd, "end_date")
         return [_end(case, p, cmd["status"], cmd["reason"], cmd["end_date"])]
     if kind == "EndOpenPlacements":
-        # The enrolment ended in intake: its placements end too, unless the case was closed
-        # (a closed case's ongoing placement is the outcome, e.g. the job itself).
-        if case.closed_on:
-            return []
+        # The enrolment ended in intake (or was voided): placements that never started are
+        # annulled; an ongoing one ends too, unless the participant went on to work or education
+        # (it is that outcome, e.g. the job itself, and goes on until a caseworker ends it). The
+        # same rule whether the case was closed first or not, so the order does not matter.
+        went_on = cmd.get("outcome_hint") in WORK_HINTS.values()
         return [_end(case, p, "shortened" if p.state == "ongoing" else "annulled",
                      "participant_ended", max(cmd["end_date"], p.started_on or p.start_date))
-                for p in case.placements.values() if p.state in OPEN_STATES]
+                for p in case.placements.values()
+                if p.state in OPEN_STATES and not (went_on and p.state == "ongoing")]
     if kind == "Close":
         if case.closed_on:
             raise DomainError("case_closed", f"the case was already closed on {case.closed_on}")
@@ -210,12 +215,13 @@ def decide_case(case, cmd):
         if cmd["date"] < enrolment["start_date"]:
             raise DomainError("dates_out_of_order", f"the closing date is before the enrolment "
                                                     f"started ({enrolment['start_date']})")
-        latest = max([p.started_on or p.start_date for p in case.placements.values()],
+        latest = max([p.started_on for p in case.placements.values() if p.started_on],
                      default=None)
         if latest and cmd["date"] < latest:
             raise DomainError("dates_out_of_order", f"the closing date is before {latest}")
+        status = _closing_status(cmd["outcome"], cmd.get("enrolment_status"), enrolment)
         return [("CaseClosed", {**_case_ref(case), "outcome": cmd["outcome"],
-                                "date": cmd["date"]})]
+                                "date": cmd["date"], "enrolment_status": status})]
     if kind == "Observe":
         if not case.closed_on:
             raise DomainError("case_open", "outcomes are observed after the case is closed")
@@ -228,6 +234,28 @@ def decide_case(case, cmd):
         return [("OutcomeObserved", {**_case_ref(case), "months": cmd["months"],
                                      "outcome": cmd["outcome"], "date": cmd["date"]})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
+
+
+def _closing_status(outcome, status, enrolment):
+    """The enrolment's final status with this closure: the one it ended with in intake, if it
+    has; else the one asked for (default completed). Refuses what contradicts intake's end."""
+    _, hint, allowed = CLOSURE_ENDS_ENROLMENT[outcome]
+    if enrolment.get("state") in ENROLMENT_ENDED:
+        ended, ended_hint = enrolment["state"], enrolment.get("outcome_hint")
+        if status not in (None, ended):
+            raise DomainError("contradictory_outcome",
+                              f"the enrolment already ended as {ended}, not {status}")
+        if ended_hint and ended_hint != hint:
+            raise DomainError("contradictory_outcome",
+                              f"the enrolment ended with outcome_hint {ended_hint}; the outcome "
+                              f"{outcome} means {hint}")
+        status = ended
+    status = status or "completed"
+    if status not in allowed:
+        raise DomainError("contradictory_outcome",
+                          f"a case closed as {outcome} ends the enrolment as "
+                          f"{' or '.join(allowed)}, not {status}")
+    return status
 
 
 def _end(case, p, status, reason, end_date):

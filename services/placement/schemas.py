@@ -1,7 +1,8 @@
 """The placement service's HTTP/RPC bodies (strict: unknown fields are refused)."""
+from pathways.fields import day
 from marshmallow import RAISE, Schema, fields, validate
 
-from pathways.contracts.placement import (END_REASONS, END_STATUSES, FOLLOW_UP_KINDS,
+from pathways.contracts.placement import (ENROLMENT_STATUSES, END_REASONS, END_STATUSES, FOLLOW_UP_KINDS,
                                           FOLLOW_UP_WITH, OUTCOMES, PARTIES, PLACEMENT_KINDS)
 
 ID = validate.Length(min=1, max=64)
@@ -20,8 +21,8 @@ class ProposeSchema(Strict):
     wage_subsidy_percent = fields.Integer(load_default=None, allow_none=True, strict=True,
                                           validate=validate.Range(min=1, max=100))
     has_mentor = fields.Boolean(load_default=False)
-    start_date = fields.Date(required=True)
-    planned_end_date = fields.Date(load_default=None, allow_none=True)
+    start_date = day(required=True)
+    planned_end_date = day(load_default=None, allow_none=True)
 
 
 class ApproveSchema(Strict):
@@ -29,11 +30,11 @@ class ApproveSchema(Strict):
 
 
 class StartSchema(Strict):
-    start_date = fields.Date(required=True)
+    start_date = day(required=True)
 
 
 class FollowUpSchema(Strict):
-    date = fields.Date(required=True)
+    date = day(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
     with_whom = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_WITH))
 
@@ -41,15 +42,20 @@ class FollowUpSchema(Strict):
 class EndSchema(Strict):
     status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
-    end_date = fields.Date(required=True)
+    end_date = day(required=True)
 
 
-class CloseSchema(Strict):
+class OutcomeSchema(Strict):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    date = fields.Date(required=True)
+    date = day(required=True)
 
 
-class ObserveSchema(CloseSchema):
+class CloseSchema(OutcomeSchema):
+    enrolment_status = fields.String(load_default=None,
+                                     validate=validate.OneOf(ENROLMENT_STATUSES))
+
+
+class ObserveSchema(OutcomeSchema):
     months = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 3, 6, 12)))
 
 

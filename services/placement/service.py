@@ -117,6 +117,7 @@ class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
     @event_handler("intake", "EnrolmentEnded")
     @event_handler("intake", "ReferralRejected")
     @event_handler("intake", "EnrolmentVoided")
+    @event_handler("intake", "EnrolmentDatesCorrected")
     @event_handler("employer", "OpportunityPosted")
     @event_handler("employer", "OpportunityShared")
     @event_handler("employer", "OpportunityPlaceTaken")

@@ -39,7 +39,11 @@ class LocalViews:
             "ParticipantReferred": referred,
             "ParticipantEnrolled": lambda e: self._enrolment(
                 e, {"state": "participating", "start_date": e["payload"]["start_date"]}),
-            "EnrolmentEnded": lambda e: self._enrolment(e, {"state": e["payload"]["status"]}),
+            "EnrolmentEnded": lambda e: self._enrolment(e, {
+                "state": e["payload"]["status"], "outcome_hint": e["payload"]["outcome_hint"],
+                "end_date": e["payload"]["end_date"]}),
+            "EnrolmentDatesCorrected": lambda e: self._enrolment(e, {
+                k: e["payload"][k] for k in ("start_date", "end_date") if e["payload"][k]}),
             "ReferralRejected": state("not_relevant"),
             "EnrolmentVoided": state("registered_in_error"),
             "OpportunityPosted": posted,

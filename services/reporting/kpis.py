@@ -55,7 +55,10 @@ def _in_period(day, f):
 
 
 def _days(a, b):
-    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+    """Days from ``a`` to ``b``, never negative: a later correction of one date can put a fact
+    recorded in another service before it (a placement started before a corrected enrolment
+    start counts as day 0)."""
+    return max(0, (date.fromisoformat(b) - date.fromisoformat(a)).days)
 
 
 def _spread(values):
@@ -72,8 +75,12 @@ def _share(numerator, denominator):
 
 
 def _work_or_education(e):
-    return (e.get("outcome_hint") in WORK_OR_EDUCATION or
-            e.get("case_outcome") in WORK_OR_EDUCATION)
+    """Precedence: the case outcome, once the case is closed, else intake's outcome
+    hint. Both services refuse an end and a closure that contradict each other; this rule only
+    decides for histories recorded before they did (or a closure racing an end)."""
+    if e.get("case_outcome"):
+        return e["case_outcome"] in WORK_OR_EDUCATION
+    return e.get("outcome_hint") in WORK_OR_EDUCATION
 
 
 def report(rows, filters=None):

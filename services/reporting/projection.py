@@ -69,6 +69,13 @@ def _ended(ev, p, org, get):
         "outcome_hint": p["outcome_hint"]})]
 
 
+def _corrected(ev, p, org, get):
+    # A correction changes the business dates from here on; replays as known before it (recorded
+    # earlier) never see it, so they keep what was believed then.
+    names = {"referred_on": "referred_on", "start_date": "started_on", "end_date": "ended_on"}
+    return [("enrolments", p["enrolment_id"], {row: p[f] for f, row in names.items() if p[f]})]
+
+
 def _employer(ev, p, org, get):
     return [("employers", p["employer_id"], {k: v for k, v in p.items()})]
 
@@ -116,6 +123,7 @@ HANDLERS = {
     "EnrolmentEnded": _ended,
     "ReferralRejected": _enrolment_field(rejected=True, ended_on="$day"),
     "EnrolmentVoided": _enrolment_field(voided=True),
+    "EnrolmentDatesCorrected": _corrected,
     "EmployerRegistered": _employer,
     "EmployerUpdated": _employer,
     "PlacementProposed": _placement_proposed,

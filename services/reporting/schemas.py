@@ -1,22 +1,16 @@
 """Reporting's query parameters (strict: unknown parameters are refused)."""
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from pathways.fields import EARLIEST, LATEST, day
 from pathways.timeutil import iso, parse_iso
 
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 MAX_CAPACITY_DAYS = 1096
 """The longest capacity series one request may ask for (three years of days, per programme)."""
-IN_RANGE = validate.Range(min=EARLIEST, max=LATEST,
-                          error=f"must lie between {EARLIEST} and {LATEST}")
 MOMENT_IN_RANGE = validate.Range(
     min=datetime(1900, 1, 1, tzinfo=timezone.utc), max=datetime(2199, 12, 31, tzinfo=timezone.utc),
     error=f"must lie between {EARLIEST} and {LATEST}")
-
-
-def day(**kw):
-    return fields.Date(validate=IN_RANGE, **kw)
 
 
 class Strict(Schema):

@@ -239,6 +239,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
     @event_handler("intake", "EnrolmentEnded")
     @event_handler("intake", "ReferralRejected")
     @event_handler("intake", "EnrolmentVoided")
+    @event_handler("intake", "EnrolmentDatesCorrected")
     @event_handler("employer", "EmployerRegistered")
     @event_handler("employer", "EmployerUpdated")
     @event_handler("placement", "PlacementProposed")

@@ -116,3 +116,27 @@ def test_bad_input_gets_a_clear_4xx(api):
     resp = co.session.post(co.base + "/employers", data="{", headers={"Content-Type": "application/json"})
     assert resp.status_code == 400 and "malformed JSON" in resp.json()["message"]
     assert co.call("POST", f"{path}/explode", {}, expect=404)["error"] == "not_found"
+
+
+def test_agreements_carry_the_dates_they_were_signed_and_ended_on(api, dbs):
+    co = api["coordinator-a"]
+    firm = co.call("POST", "/employers", FIRM, expect=201)
+    a = co.call("POST", "/agreements", {"employer_id": firm["employer_id"], "kind": "small_jobs",
+                                        "valid_from": "2025-01-01", "signed_on": "2024-12-12"},
+                expect=201)
+    co.call("POST", f"/agreements/{a['agreement_id']}/end", {"status": "ended",
+                                                              "end_date": "2025-06-30"})
+    log = EventStore(dbs["employer"], "employer").read_stream(f"agreement-{a['agreement_id']}")
+    assert [(e["type"], e["occurred_at"][:10]) for e in log] == [
+        ("AgreementSigned", "2024-12-12"), ("AgreementEnded", "2025-06-30")]
+    assert {e["recorded_at"][:10] for e in log} != {"2024-12-12", "2025-06-30"}
+    for body, field in (({"signed_on": "2199-01-01"}, None),
+                        ({"signed_on": "20224-01-01"}, "signed_on"),
+                        ({"valid_from": "0024-01-01"}, "valid_from")):
+        expect = 409 if field is None else 400
+        refused = co.call("POST", "/agreements", {"employer_id": firm["employer_id"],
+                                                  "kind": "small_jobs",
+                                                  "valid_from": "2025-01-01", **body},
+                          expect=expect)
+        assert (refused["error"] == "date_in_future") if field is None else \
+            field in refused["errors"], refused

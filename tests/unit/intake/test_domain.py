@@ -175,3 +175,89 @@ def test_facts_are_dated_when_they_happened_and_implausible_dates_are_refused():
         when(history, {**end, "end_date": "2026-06-02"})     # an end is never ahead
     assert err.value.rule == "date_in_future"
     assert types(when(history, {**end, "end_date": "2025-09-30"}))[0] == "EnrolmentEnded"
+
+
+def started_e1():
+    return given(RUN, *enrol_cmds("e1"))
+
+
+END = {"type": "End", "enrolment_id": "e1", "end_date": "2026-03-01"}
+
+
+@pytest.mark.parametrize("status,reason,hint", [
+    ("left", "got_job", "not_in_work"),       # got a job, yet not in work
+    ("completed", "education", "employed"),
+    ("completed", "other", "employed"),       # employed, yet no job
+    ("left", "sick", "education"),
+    ("aborted", "got_job", "employed"),       # aborted by the provider, yet went on to work
+])
+def test_an_end_that_contradicts_itself_is_refused(status, reason, hint):
+    with pytest.raises(DomainError) as err:
+        when(started_e1(), {**END, "status": status, "reason": reason, "outcome_hint": hint})
+    assert err.value.rule == "contradictory_outcome"
+
+
+@pytest.mark.parametrize("outcome,status,reason,hint", [
+    ("employed_ordinary", "left", "got_job", "employed"),
+    ("education", "completed", "education", "education"),
+    ("not_in_work", "aborted", "other", "not_in_work"),
+    ("other_programme", "completed", "needs_other_support", "other_programme"),
+])
+def test_a_closed_case_ends_the_enrolment_with_the_status_it_was_closed_with(
+        outcome, status, reason, hint):
+    out = when(started_e1(), {"type": "CloseFromCase", "enrolment_id": "e1", "outcome": outcome,
+                              "status": status, "closed_on": "2026-03-01"})
+    assert (out[0][1]["status"], out[0][1]["reason"], out[0][1]["outcome_hint"]) == (
+        status, reason, hint)
+    ended = started_e1() + [{"type": t, "payload": p} for t, p in out]
+    assert when(ended, {"type": "CloseFromCase", "enrolment_id": "e1", "outcome": outcome,
+                        "status": status, "closed_on": "2026-03-01"}) == []   # once
+
+
+def correct(history, **dates):
+    return when(history, {"type": "Correct", "enrolment_id": "e1", **dates})
+
+
+def test_a_correction_is_an_event_and_the_state_follows_it():
+    history = started_e1()
+    out = correct(history, start_date="2026-01-12")
+    assert out == [("EnrolmentDatesCorrected", {"run_id": "r1", "enrolment_id": "e1",
+                                                "participant_id": "p-e1", "referred_on": None,
+                                                "start_date": "2026-01-12", "end_date": None})]
+    history += [{"type": t, "payload": p} for t, p in out]
+    assert fold_run(history).enrolments["e1"].start_date == "2026-01-12"
+    with pytest.raises(DomainError) as err:   # the end is still checked against the new start
+        when(history, {**END, "end_date": "2026-01-08", "status": "completed", "reason": "other",
+                       "outcome_hint": "unknown"})
+    assert err.value.rule == "dates_out_of_order"
+
+
+@pytest.mark.parametrize("dates,rule", [
+    ({"start_date": "2025-12-01"}, "dates_out_of_order"),    # before the referral
+    ({"referred_on": "2026-02-01"}, "dates_out_of_order"),   # after the start
+    ({"referred_on": "2026-07-01"}, "date_in_future"),
+    ({"start_date": "2099-01-01"}, "start_too_far_ahead"),
+    ({"end_date": "2026-03-01"}, "not_ended"),
+    ({"start_date": "2026-01-05"}, "nothing_to_correct"),
+])
+def test_corrections_must_leave_the_dates_in_order(dates, rule):
+    with pytest.raises(DomainError) as err:
+        correct(started_e1(), **dates)
+    assert err.value.rule == rule
+
+
+def test_an_ended_enrolments_end_can_be_corrected_but_not_into_the_future_or_before_the_start():
+    history = started_e1()
+    history += [{"type": t, "payload": p} for t, p in when(history, {
+        **END, "status": "completed", "reason": "got_job", "outcome_hint": "employed"})]
+    assert correct(history, end_date="2026-02-27")[0][1]["end_date"] == "2026-02-27"
+    for dates, rule in (({"end_date": "2026-06-02"}, "date_in_future"),
+                        ({"end_date": "2026-01-04"}, "dates_out_of_order"),
+                        ({"start_date": "2026-03-02"}, "dates_out_of_order")):
+        with pytest.raises(DomainError) as err:
+            correct(history, **dates)
+        assert err.value.rule == rule
+    not_started = given(RUN, *enrol_cmds("e1", start=False))
+    with pytest.raises(DomainError) as err:
+        correct(not_started, start_date="2026-01-05")
+    assert err.value.rule == "not_started"

@@ -93,20 +93,65 @@ def test_a_case_can_close_without_placements():
     out = when([], {"type": "Close", "outcome": "education", "date": "2026-03-01",
                     "enrolment": ENROLMENT})
     assert out == [("CaseClosed", {"participant_id": "p1", "enrolment_id": "e1", "run_id": "r1",
-                                   "outcome": "education", "date": "2026-03-01"})]
+                                   "outcome": "education", "date": "2026-03-01",
+                                   "enrolment_status": "completed"})]
 
 
-def test_an_ended_enrolment_ends_open_placements_unless_the_case_closed():
+def with_second_draft():
     history = started()
-    history += [{"type": t, "payload": p} for t, p in when(history, {
+    return history + [{"type": t, "payload": p} for t, p in when(history, {
         **PROPOSE, "placement_id": "pl2", "opportunity_id": None, "opportunity": None})]
-    ended = when(history, {"type": "EndOpenPlacements", "end_date": "2026-03-01"})
-    assert [(p["placement_id"], p["status"]) for _, p in ended] == [
-        ("pl1", "shortened"), ("pl2", "annulled")]
-    closed = history + [{"type": t, "payload": p} for t, p in when(history, {
-        "type": "Close", "outcome": "employed_small_job", "date": "2026-03-01",
-        "enrolment": ENROLMENT})]
-    assert when(closed, {"type": "EndOpenPlacements", "end_date": "2026-03-02"}) == []
+
+
+@pytest.mark.parametrize("hint,ends", [
+    ("not_in_work", [("pl1", "shortened"), ("pl2", "annulled")]),
+    (None, [("pl1", "shortened"), ("pl2", "annulled")]),        # voided
+    ("employed", [("pl2", "annulled")]),                        # the job goes on
+    ("education", [("pl2", "annulled")]),
+])
+def test_an_ended_enrolment_ends_open_placements_unless_it_went_on_to_work(hint, ends):
+    ended = when(with_second_draft(), {"type": "EndOpenPlacements", "end_date": "2026-03-01",
+                                       "outcome_hint": hint})
+    assert [(p["placement_id"], p["status"]) for _, p in ended] == ends
+
+
+def test_the_same_placements_end_whether_the_case_was_closed_first_or_not():
+    history = with_second_draft()
+    for outcome, hint in (("employed_small_job", "employed"), ("not_in_work", "not_in_work")):
+        closed = history + [{"type": t, "payload": p} for t, p in when(history, {
+            "type": "Close", "outcome": outcome, "date": "2026-03-01", "enrolment": ENROLMENT})]
+        end = {"type": "EndOpenPlacements", "end_date": "2026-03-01", "outcome_hint": hint}
+        assert when(closed, end) == when(history, end)
+
+
+ENDED = {**ENROLMENT, "state": "left", "outcome_hint": "employed", "end_date": "2026-03-01"}
+
+
+@pytest.mark.parametrize("enrolment,change,rule", [
+    # the closure contradicts how the enrolment already ended in intake
+    (ENDED, {"outcome": "not_in_work"}, "contradictory_outcome"),
+    (ENDED, {"enrolment_status": "completed"}, "contradictory_outcome"),
+    # a final status the outcome does not allow
+    (ENROLMENT, {"enrolment_status": "aborted"}, "contradictory_outcome"),
+    ({**ENROLMENT, "start_date": None, "state": "place_allocated"}, {}, "not_started"),
+    (ENROLMENT, {"date": "2026-01-01"}, "dates_out_of_order"),   # before the enrolment started
+    (ENROLMENT, {"date": "2099-01-01"}, "date_in_future"),
+])
+def test_closures_that_break_a_rule_are_refused(enrolment, change, rule):
+    with pytest.raises(DomainError) as err:
+        when([], {"type": "Close", "outcome": "employed_ordinary", "date": "2026-03-01",
+                  "enrolment": enrolment, **change})
+    assert err.value.rule == rule
+
+
+@pytest.mark.parametrize("enrolment,asked,status", [
+    (ENROLMENT, None, "completed"), (ENROLMENT, "left", "left"),
+    (ENDED, None, "left"), (ENDED, "left", "left")])
+def test_a_closure_gives_the_enrolment_the_final_status_asked_for_or_it_ended_with(
+        enrolment, asked, status):
+    out = when([], {"type": "Close", "outcome": "employed_ordinary", "date": "2026-03-01",
+                    "enrolment": enrolment, "enrolment_status": asked})
+    assert out[0][1]["enrolment_status"] == status
 
 
 def test_ending_rules():

@@ -79,3 +79,32 @@ def test_capacity_series():
     series = capacity(sample(), "2026-01-01", "2026-04-30", step_days=30)
     assert [p["active"] for p in series["aft"]] == [0, 2, 3, 1]
     assert {p["places"] for p in series["aft"]} == {3}
+
+
+def test_the_case_outcome_takes_precedence_over_intakes_hint():
+    rows = MemoryRows()
+    enrolment(rows, "x", "2026-01-05", "2026-03-01", "employed", case="not_in_work")
+    enrolment(rows, "y", "2026-01-05", "2026-03-01", "not_in_work", case="employed_ordinary")
+    enrolment(rows, "z", "2026-01-05", "2026-03-01", "employed")          # no case: the hint
+    r = report(rows.rows)
+    assert r["outcomes"]["at_end"] == {"numerator": 2, "denominator": 3, "rate": 0.6667}
+
+
+def test_a_correction_moves_the_business_dates_and_durations_never_go_negative():
+    rows = MemoryRows()
+    enrolment(rows, "x", "2026-01-05", "2026-03-01", "employed", case="employed_ordinary")
+    rows.apply(ev("placement", "PlacementStarted", {
+        "placement_id": "pl", "enrolment_id": "x", "participant_id": "p-x", "employer_id": "NO-1",
+        "opportunity_id": None, "kind": "ordinary_job", "hours_per_week": 37.5,
+        "start_date": "2026-01-20"}))
+    rows.apply(ev("intake", "EnrolmentDatesCorrected", {
+        "run_id": "r1", "enrolment_id": "x", "participant_id": "p-x", "referred_on": None,
+        "start_date": "2026-02-02", "end_date": None}, "2026-06-01"))
+    e = rows.rows["enrolments"]["x"]
+    assert (e["started_on"], e["ended_on"]) == ("2026-02-02", "2026-03-01")
+    assert report(as_effective_on(rows.rows, "2026-01-31"))["started"] == 0
+    assert report(as_effective_on(rows.rows, "2026-02-02"))["started"] == 1
+    r = report(rows.rows)
+    # the placement started before the corrected start: day 0, not -13
+    assert r["days_to_first_placement"] == {"n": 1, "median": 0, "p90": 0}
+    assert r["days_to_outcome"]["median"] == 27
