@@ -55,3 +55,13 @@ def test_consumer_names_what_is_wrong(registry):
         registry.read(stored(counted(1), position="x"))
     with pytest.raises(InvalidEvent, match="must be an object"):
         registry.read(["not", "an", "event"])
+
+
+def test_a_case_closed_before_v2_reads_as_v2_with_the_status_it_always_gave():
+    from pathways.contracts import REGISTRY
+    v1 = new_event("CaseClosed", {"participant_id": "p", "enrolment_id": "e", "run_id": "r",
+                                  "outcome": "education", "date": "2025-05-01"},
+                   org="o", actor=ACTOR, schema_version=1)
+    read = REGISTRY.read(stored(REGISTRY.validate_draft(v1), source="placement"))
+    assert read["schema_version"] == 2 and read["payload"]["enrolment_status"] == "completed"
+    assert REGISTRY.latest_version("CaseClosed") == 2
