@@ -3,7 +3,7 @@
 - verify: recompute the hash chain from the stored commits and name the first bad position;
 - export: the full history as JSON Lines, one commit a line, then the chain head;
 - seal: the chain head signed with HMAC-SHA256 under the auditor's key, to anchor elsewhere;
-- replay: rebuild the reports as known at a time T from the feeds, in memory.
+(Rebuilding the reports from the feeds is reporting's own: ``services.reporting.audit``.)
 """
 import hashlib
 import hmac
@@ -135,26 +135,3 @@ def check_seal(sealed, key):
             return False
     return hmac.compare_digest(hmac.new(key, message, hashlib.sha256).hexdigest(),
                                sealed["hmac_sha256"])
-
-
-def replay(feeds, known_at=None, filters=None):
-    """The reports as known at ``known_at``, rebuilt from ``{feed name: base URL or {"url",
-    "token"}}`` in memory with
-    the reporting service's own projection (the code version is named in the result)."""
-    # Late import: the audit tool runs the reporting code it audits; nothing else in the kernel
-    # knows a service.
-    from pathways.runtime.feeds import HttpFeed
-    from services.reporting import app, kpis
-
-    progress = Progress("[replay]", len(feeds))
-    done = set()
-
-    def step(source, position):
-        done.add(source)
-        progress.update(len(done))
-    rows = app.replay(app.relabelled(HttpFeed(feeds)), list(feeds), known_at=known_at,
-                      progress=step)
-    progress.close()
-    return {**kpis.report(rows.rows, filters),
-            "built_from": {"feed_positions": rows.positions, "code_version": app.code_version(),
-                           "known_at": known_at}}

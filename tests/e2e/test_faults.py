@@ -21,7 +21,7 @@ import requests
 import yaml
 
 from pathways.eventstore import EventStore
-from pathways.seed import valid_fnr
+from ops.seed import valid_fnr
 from services.reporting.app import SOURCES, replay
 from services.reporting.projection import COLLECTIONS
 from tests.e2e.conftest import TOKENS

@@ -8,7 +8,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from pathways.seed import valid_fnr
+from ops.seed import valid_fnr
 from pathways.timeutil import iso, utcnow
 from tests.e2e.flow import PERSON
 from tests.support import wait_until

@@ -1,6 +1,6 @@
 import json
 
-from pathways import cli
+from ops import cli
 from pathways.eventstore import EventStore
 from tests.support import counted, make_registry
 

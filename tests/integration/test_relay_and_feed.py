@@ -110,7 +110,7 @@ def test_broker_outage_delays_events_and_loses_none(runner_factory, config, web_
 
 
 def test_operators_see_and_retry_parked_events_over_rpc(runner_factory, config, dbs, capsys):
-    from pathways import cli
+    from ops import cli
     from pathways.contracts import new_event
     from pathways.eventstore import EventStore
     runner = runner_factory(config, SourceService, CounterService)

@@ -52,7 +52,7 @@ def cmd_dead_letters(args):
 
 
 def cmd_seed(args):
-    from pathways.seed import seed
+    from ops.seed import seed
     with open(args.tokens) as f:
         orgs = json.load(f)
     urls = {"intake": args.intake, "employer": args.employer, "placement": args.placement}
@@ -77,7 +77,8 @@ def cmd_audit(args):
         feeds = {name: {"url": url, "token": args.token}
                  for name, url in (f.split("=", 1) for f in args.feed)}
         filters = {"org": args.org} if args.org else None
-        print(json.dumps(audit.replay(feeds, known_at=args.as_known_at, filters=filters),
+        from services.reporting.audit import replay
+        print(json.dumps(replay(feeds, known_at=args.as_known_at, filters=filters),
                          indent=2, sort_keys=True))
         return 0
     feed = audit.Feed(args.feed[0], token=args.token)
