@@ -5,7 +5,8 @@ a later one first pulls the gap from the source's feed, an earlier one is a dupl
 effect. ``catch_up`` pulls each feed on a timer, so a lost message (or the last one of a source)
 is applied within seconds.
 
-An event whose contract is unknown or broken, or whose handler keeps failing, is parked in the
+Events of a type the consumer has no handler for are skipped. An event it handles whose contract
+is unknown or broken, or whose handler keeps failing, is parked in the
 dead-letter collection with the reason, and its stream is blocked (later events of that stream are
 parked behind it, in order) so that no read model applies a stream with a hole in it. Other streams
 keep flowing. ``retry`` re-applies a stream's parked events once the cause is fixed.
@@ -121,15 +122,17 @@ class Consumer:
     def _apply(self, source, env, last):
         """Apply the next event after checkpoint ``last``; True if the checkpoint moved past it."""
         position = env["position"]
+        type_ = env.get("type")
+        handler = self.handlers.get(type_) if isinstance(type_, str) else None
+        if handler is None and isinstance(type_, str):
+            # Not subscribed: nothing of this consumer depends on it, whatever it is (a producer
+            # may add event types before its consumers are redeployed).
+            return self._advance(source, last, position)
         blocker = self._blocker(source, env.get("stream_id"))
         if blocker is not None:
             self._park(env, f"stream blocked since position {blocker['position']}: "
                             f"{blocker['reason']}", blocked_by=blocker["position"])
             return self._advance(source, last, position)
-        type_ = env.get("type")
-        handler = self.handlers.get(type_)
-        if handler is None and self.registry.knows(type_, env.get("schema_version")):
-            return self._advance(source, last, position)  # a known event this consumer ignores
         try:
             event = self.registry.read(env)
         except ContractError as err:

@@ -21,13 +21,13 @@ def sink(database):
     return database("reporting")
 
 
-def make_consumer(sink, source, totals, registry=None, **kw):
+def make_consumer(sink, source, totals, registry=None, handlers=None, **kw):
     feed_calls = []
 
     def feed(name, after, limit):
         feed_calls.append((name, after))
         return source.feed_page(after, limit)[:2]
-    consumer = Consumer(sink, "reporting", {"Counted": totals.on_counted}, feed,
+    consumer = Consumer(sink, "reporting", {"Counted": totals.on_counted, **(handlers or {})}, feed,
                         sources=["intake"], registry=registry or make_registry(), **kw)
     consumer.feed_calls = feed_calls
     return consumer.ensure_indexes()
@@ -86,7 +86,8 @@ def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(sourc
     source.append("broken", 1, [counted(11)])
     source.append("good", 1, [counted(13)])
     totals = Totals(sink)
-    consumer = make_consumer(sink, source, totals)
+    mysteries = []
+    consumer = make_consumer(sink, source, totals, handlers={"Mystery": mysteries.append})
     consumer.catch_up()
     assert totals.state() == {"good": (18, 2)}               # other streams keep flowing
     assert consumer.checkpoint("intake") == 6                # nothing holds the consumer back
@@ -102,15 +103,30 @@ def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(sourc
     @registry.contract("Mystery", 1)
     class Mystery(Schema):
         x = fields.Integer(required=True)
-    fixed = make_consumer(sink, source, totals, registry=registry)
+    fixed = make_consumer(sink, source, totals, registry=registry,
+                          handlers={"Mystery": mysteries.append})
     assert fixed.retry("intake", "mystery") is True
     assert totals.state()["mystery"] == (7, 1)
+    assert [m["payload"] for m in mysteries] == [{"x": 1}]
     assert fixed.retry("intake", "broken") is False           # still broken: stays parked
     assert [d["position"] for d in fixed.parked()] == [3, 5]
     source.append("broken", 2, [counted(1)])                  # and still blocks its stream
     fixed.catch_up()
     assert "broken" not in totals.state()
     assert [d["position"] for d in fixed.parked()] == [3, 5, 7]
+
+
+def test_types_a_consumer_does_not_handle_are_skipped_even_unknown_ones(source, sink):
+    """A producer may add an event type before its consumers know it: it must not block them."""
+    raw = EventStore(source.db, "intake", validate=False)
+    source.append("p", 0, [counted(5)])
+    raw.append("p", 1, [new_event("ParticipantMoved", {"to": "0301"}, org="o", actor=ACTOR)])
+    source.append("p", 2, [counted(7)])
+    totals = Totals(sink)
+    consumer = make_consumer(sink, source, totals)
+    consumer.catch_up()
+    assert totals.state() == {"p": (12, 2)}
+    assert consumer.parked() == [] and consumer.checkpoint("intake") == 3
 
 
 def test_a_handler_that_keeps_failing_is_parked_after_n_attempts(source, sink):

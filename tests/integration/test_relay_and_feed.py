@@ -115,12 +115,13 @@ def test_operators_see_and_retry_parked_events_over_rpc(runner_factory, config, 
     from pathways.eventstore import EventStore
     runner = runner_factory(config, SourceService, CounterService)
     runner.start()
-    # a producer ahead of this consumer's contracts: a type it has never heard of
+    # a producer that broke the contract of a type this consumer handles
     EventStore(dbs["intake"], "intake", validate=False).append("odd", 0, [new_event(
-        "Mystery", {"x": 1}, org="org-a", actor={"type": "system", "id": "t"})])
+        "Counted", {"amount": "lots", "unit": "places"}, org="org-a", schema_version=2,
+        actor={"type": "system", "id": "t"})])
     with ServiceRpcProxy("reporting", config) as reporting:
         parked = wait_until(reporting.parked, what="the parked event")
-        assert parked[0]["stream_id"] == "odd" and "unknown event type" in parked[0]["reason"]
+        assert parked[0]["stream_id"] == "odd" and "amount" in parked[0]["reason"]
     code = cli.main(["retry", "--service", "reporting", "--source", "intake", "--stream", "odd",
                      "--amqp-uri", config["AMQP_URI"]])
     assert code == 1 and json.loads(capsys.readouterr().out) == {"reporting": False}
