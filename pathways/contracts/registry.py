@@ -35,12 +35,16 @@ class Registry:
         self._schemas = {}    # (type, version) -> Schema class
         self._instances = {}  # (type, version, unknown) -> Schema instance (they are reusable)
         self._upcasters = {}  # (type, from_version) -> fn(payload) -> payload of from_version + 1
+        self._owners = {}     # type -> the service that publishes it
 
     def register(self, type, version, schema_cls):
         key = (type, version)
         if key in self._schemas:
             raise ValueError(f"contract {type} v{version} registered twice")
         self._schemas[key] = schema_cls
+        module = schema_cls.__module__
+        if module.startswith("pathways.contracts."):   # pathways.contracts.<publishing service>
+            self._owners[type] = module.rsplit(".", 1)[1]
         return schema_cls
 
     def contract(self, type, version=1):
@@ -58,6 +62,12 @@ class Registry:
         if not versions:
             raise UnknownEventType(f"unknown event type {type!r}")
         return max(versions)
+
+    def owner(self, type):
+        """The service that publishes events of ``type`` (whose contract module declares it)."""
+        if type not in self._owners:
+            raise UnknownEventType(f"unknown event type {type!r}")
+        return self._owners[type]
 
     def knows(self, type, version=None):
         if version is None:

@@ -90,8 +90,10 @@ class Inbox(DependencyProvider):
     ``handlers_factory(container, db)`` returns ({event type: fn(event)}), db being the service's
     database. Built on first use, so the handlers may use other dependencies of the container."""
 
-    def __init__(self, sources, handlers_factory, name=None, **consumer_options):
+    def __init__(self, sources, handlers_factory, name=None, check_subscriptions=True,
+                 **consumer_options):
         self.sources, self.handlers_factory = tuple(sources), handlers_factory
+        self.check_subscriptions = check_subscriptions
         self.consumer_name, self.consumer_options = name, consumer_options
         self._consumer = None
         self._lock = threading.Lock()
@@ -107,6 +109,31 @@ class Inbox(DependencyProvider):
         def feed(source, after, limit):
             return (self._http if source in http else self._rpc)(source, after, limit)
         self.feed = feed
+
+    def start(self):
+        if self.check_subscriptions:
+            self._check(set(self.handlers_factory(self.container, self.db)))
+
+    def _check(self, handled):
+        """The handler map and the event handler entrypoints name the same types, from sources
+        this inbox reads: a misspelt or forgotten type stops the start, naming it."""
+        from pathways.contracts import REGISTRY
+        from pathways.runtime.entrypoints import subscribed_types
+        subscribed = subscribed_types(self.container)
+        service = self.container.service_name
+        problems = []
+        if handled - subscribed:
+            problems.append(f"handles {sorted(handled - subscribed)} without subscribing")
+        if subscribed - handled:
+            problems.append(f"subscribes to {sorted(subscribed - handled)} without a handler")
+        unread = sorted(t for t in handled & subscribed if REGISTRY.knows(t)
+                        and REGISTRY.owner(t) not in self.sources)
+        if unread:
+            problems.append(f"handles {unread} from a source it does not read "
+                            f"(reads {list(self.sources)})")
+        if problems:
+            raise ValueError(f"{service}: event subscriptions do not match its handlers: "
+                             + "; ".join(problems))
 
     @property
     def consumer(self):

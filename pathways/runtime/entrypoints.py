@@ -50,6 +50,25 @@ class EventHandler(nameko_events.EventHandler):
 event_handler = EventHandler.decorator
 
 
+def on_events(types):
+    """One event handler entrypoint per event type in ``types``, each subscribed at the service
+    that publishes it (the contract module that declares it): a consumer's list of types is its
+    one declaration of what it subscribes to. An unknown type fails at import."""
+    from pathways.contracts import REGISTRY
+
+    def decorate(fn):
+        for type_ in types:
+            fn = event_handler(REGISTRY.owner(type_), type_)(fn)
+        return fn
+    return decorate
+
+
+def subscribed_types(container):
+    """The event types a container's event handler entrypoints subscribe to."""
+    return {e.event_type for e in container.entrypoints
+            if isinstance(e, nameko_events.EventHandler)}
+
+
 class HttpRequestHandler(nameko_http.HttpRequestHandler):
     """nameko's HTTP entrypoint, with its own errors as JSON: a container that is stopping answers
     503 with Retry-After (a supervisor brings it back), anything else nameko catches is a 500

@@ -258,6 +258,8 @@ class Employers:
     def on_placement_ended(self, event):
         self._react(event, "ReleasePlace")
 
+    SUBSCRIBES = ("PlacementStarted", "PlacementEnded")
+
     def handlers(self):
         return {"PlacementStarted": self.on_placement_started,
                 "PlacementEnded": self.on_placement_ended}

@@ -6,7 +6,7 @@ PlacementStarted / PlacementEnded through the kernel's ordered idempotent consum
 
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import event_handler, http, rpc
+from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
@@ -184,12 +184,8 @@ class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
         return {"opportunities": items, "next_offset": next_offset}
 
     # --- events from placement -------------------------------------------------------------------
-    @event_handler("placement", "PlacementStarted")
-    def on_placement_started(self, event):
-        self.inbox.receive(event)
-
-    @event_handler("placement", "PlacementEnded")
-    def on_placement_ended(self, event):
+    @on_events(Employers.SUBSCRIBES)
+    def on_event(self, event):
         self.inbox.receive(event)
 
     @timer(interval=2)

@@ -212,5 +212,7 @@ class Intake:
                               correlation_id=event["correlation_id"],
                               occurred_at=business_time(min(p["date"], today_in(tz)), tz))
 
+    SUBSCRIBES = ("CaseClosed",)
+
     def handlers(self):
         return {"CaseClosed": self.on_case_closed}

@@ -6,7 +6,7 @@ as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER
 
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import event_handler, http, rpc
+from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
@@ -139,8 +139,8 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.intake.erase_participant(self.auth.from_context(), participant_id)
 
     # --- events from placement, and the timer -----------------------------------------------------
-    @event_handler("placement", "CaseClosed")
-    def on_case_closed(self, event):
+    @on_events(Intake.SUBSCRIBES)
+    def on_event(self, event):
         self.inbox.receive(event)
 
     @timer(interval=2)

@@ -144,6 +144,8 @@ class Placements:
                               org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"])
 
+    SUBSCRIBES = LocalViews.EVENTS   # the reactions are to enrolment events the views keep too
+
     def handlers(self):
         handlers = self.local.handlers()
         for kind in ("EnrolmentEnded", "EnrolmentVoided"):

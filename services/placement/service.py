@@ -6,7 +6,7 @@ reacts to an enrolment ending in intake by ending that case's open placements.
 
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import event_handler, http, rpc
+from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
@@ -112,19 +112,7 @@ class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.placements.observe_outcome(self.auth.from_context(), enrolment_id, body)
 
     # --- events from intake and employer (hints; the consumer orders and completes them) --------
-    @event_handler("intake", "ParticipantReferred")
-    @event_handler("intake", "ParticipantEnrolled")
-    @event_handler("intake", "EnrolmentEnded")
-    @event_handler("intake", "ReferralRejected")
-    @event_handler("intake", "EnrolmentVoided")
-    @event_handler("intake", "EnrolmentDatesCorrected")
-    @event_handler("employer", "OpportunityPosted")
-    @event_handler("employer", "OpportunityShared")
-    @event_handler("employer", "OpportunityPlaceTaken")
-    @event_handler("employer", "OpportunityPlaceReleased")
-    @event_handler("employer", "OpportunityFilled")
-    @event_handler("employer", "OpportunityReopened")
-    @event_handler("employer", "OpportunityWithdrawn")
+    @on_events(Placements.SUBSCRIBES)
     def on_event(self, event):
         self.inbox.receive(event)
 

@@ -5,6 +5,11 @@ from pathways.messaging import apply_once
 
 
 class LocalViews:
+    EVENTS = ("ParticipantReferred", "ParticipantEnrolled", "EnrolmentEnded",
+              "EnrolmentDatesCorrected", "ReferralRejected", "EnrolmentVoided",
+              "OpportunityPosted", "OpportunityShared", "OpportunityPlaceTaken",
+              "OpportunityPlaceReleased", "OpportunityFilled", "OpportunityReopened",
+              "OpportunityWithdrawn")
     def __init__(self, db):
         self.enrolments, self.opportunities = db["enrolments_view"], db["opportunities_view"]
 

@@ -14,7 +14,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from pathways.runtime.entrypoints import event_handler, http, rpc
+from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
@@ -23,6 +23,7 @@ from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, load, respo
 from pathways.runtime.openapi import build
 from pathways.errors import BadRequest
 from services.reporting import dashboard, schemas, sessions
+from services.reporting.projection import EVENT_TYPES
 from services.reporting.app import Reporting, load_feeds, relabelled
 
 READERS = ("coordinator", "auditor", "admin")
@@ -101,7 +102,8 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
     name = "reporting"
     event_log = EventLog()          # reporting's own log (empty for now): every service has one
     reporting = ServiceApp(build_reporting)
-    inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {})
+    inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {},
+                  check_subscriptions=False)   # reporting applies events with its own consumer
     auth = Auth()
     signer = DashboardSigner()
 
@@ -229,24 +231,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
         return self.reporting.rebuild()
 
     # --- events ----------------------------------------------------------------------------------
-    @event_handler("intake", "ProgrammeRunCreated")
-    @event_handler("intake", "ParticipantRegistered")
-    @event_handler("intake", "ParticipantDataErased")
-    @event_handler("intake", "ParticipantReferred")
-    @event_handler("intake", "ParticipantWaitlisted")
-    @event_handler("intake", "PlaceAllocated")
-    @event_handler("intake", "ParticipantEnrolled")
-    @event_handler("intake", "EnrolmentEnded")
-    @event_handler("intake", "ReferralRejected")
-    @event_handler("intake", "EnrolmentVoided")
-    @event_handler("intake", "EnrolmentDatesCorrected")
-    @event_handler("employer", "EmployerRegistered")
-    @event_handler("employer", "EmployerUpdated")
-    @event_handler("placement", "PlacementProposed")
-    @event_handler("placement", "PlacementStarted")
-    @event_handler("placement", "PlacementEnded")
-    @event_handler("placement", "CaseClosed")
-    @event_handler("placement", "OutcomeObserved")
+    @on_events(EVENT_TYPES)
     def on_event(self, event):
         self.reporting.receive(event)
 

@@ -12,7 +12,7 @@ import kombu
 import requests
 
 from pathways.eventstore import EventStore
-from pathways.seed import seed
+from ops.seed import seed
 from pathways.timeutil import iso, utcnow
 from tests.e2e.conftest import TOKENS
 from tests.support import wait_until

@@ -38,3 +38,37 @@ def test_an_ack_on_a_socket_the_broker_closed_does_not_kill_the_container():
     with pytest.raises(BrokenPipeError):           # what stock nameko lets through
         QueueConsumer.ack_message(None, message)
     assert handler.handle_result(message, None, "done", None) == ("done", None)
+
+
+def test_a_consumer_whose_handlers_and_subscriptions_differ_does_not_start():
+    from types import SimpleNamespace
+
+    from pathways.runtime.dependencies import Inbox
+    from pathways.runtime.entrypoints import EventHandler
+    inbox = Inbox(["intake"], None)
+    inbox.container = SimpleNamespace(service_name="placement", entrypoints=[
+        EventHandler("intake", "EnrolmentEnded"), EventHandler("intake", "EnrolmentVoided")])
+    inbox._check({"EnrolmentEnded", "EnrolmentVoided"})   # they match: fine
+    with pytest.raises(ValueError) as err:
+        inbox._check({"EnrolmentEnded", "EnrolmentEndet"})  # misspelt, one forgotten
+    assert "handles ['EnrolmentEndet'] without subscribing" in str(err.value)
+    assert "subscribes to ['EnrolmentVoided'] without a handler" in str(err.value)
+    inbox.container.entrypoints.append(EventHandler("placement", "CaseClosed"))
+    with pytest.raises(ValueError, match=r"handles \['CaseClosed'\] from a source it does not"):
+        inbox._check({"EnrolmentEnded", "EnrolmentVoided", "CaseClosed"})
+
+
+def test_on_events_subscribes_each_type_at_the_service_that_publishes_it():
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from pathways.contracts import UnknownEventType
+    from pathways.runtime.entrypoints import on_events
+
+    @on_events(("CaseClosed", "EnrolmentEnded"))
+    def handler(self, event):
+        pass
+    assert sorted((e.source_service, e.event_type)
+                  for e in getattr(handler, ENTRYPOINT_EXTENSIONS_ATTR)) == [
+        ("intake", "EnrolmentEnded"), ("placement", "CaseClosed")]
+    with pytest.raises(UnknownEventType):
+        on_events(("EnrolmentEndet",))(handler)
