@@ -6,6 +6,7 @@ PlacementStarted / PlacementEnded through the kernel's ordered idempotent consum
 
 from nameko.timer import timer
 
+from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
@@ -29,7 +30,7 @@ def placement_handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class EmployerService(FeedEntrypoints, DeadLetterEntrypoints):
+class EmployerService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "employer"
     event_log = EventLog()
     employers = ServiceApp(build_employers)

@@ -6,6 +6,7 @@ as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER
 
 from nameko.timer import timer
 
+from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
@@ -30,7 +31,7 @@ def placement_handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class IntakeService(FeedEntrypoints, DeadLetterEntrypoints):
+class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "intake"
     event_log = EventLog()
     intake = ServiceApp(build_intake)

@@ -6,6 +6,7 @@ reacts to an enrolment ending in intake by ending that case's open placements.
 
 from nameko.timer import timer
 
+from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
@@ -26,7 +27,7 @@ def handlers(container, db):
     return dependency_of(container, ServiceApp).instance().handlers()
 
 
-class PlacementService(FeedEntrypoints, DeadLetterEntrypoints):
+class PlacementService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "placement"
     event_log = EventLog()
     placements = ServiceApp(build_placements)

@@ -14,6 +14,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
+from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
@@ -98,7 +99,7 @@ def openapi_document():
     ])
 
 
-class ReportingService(FeedEntrypoints, DeadLetterEntrypoints):
+class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "reporting"
     event_log = EventLog()          # reporting's own log (empty for now): every service has one
     reporting = ServiceApp(build_reporting)

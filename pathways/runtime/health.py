@@ -1,0 +1,85 @@
+"""``GET /health/live`` and ``GET /health/ready`` for Compose and orchestrators.
+
+Live: the process answers. Ready: it can do its work now — MongoDB answers a ping, RabbitMQ
+accepts a connection, and the outbox relay is no further behind the log than
+``HEALTH_MAX_RELAY_LAG`` events (default 10,000). Each check gives up after
+``CHECK_SECONDS``, so an answer comes within about three of them even with both servers gone.
+The answer names each check's state, never an address or a credential.
+"""
+import kombu
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+
+from pathways.runtime.dependencies import EventLog
+from pathways.runtime.entrypoints import http
+from pathways.runtime.http import respond
+
+CHECK_SECONDS = 1.0
+DEFAULT_MAX_RELAY_LAG = 10_000
+
+
+class Health(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        ms = int(CHECK_SECONDS * 1000)
+        # Its own client, with short timeouts: the service's pool waits longer for a server.
+        self.mongo = MongoClient(config["MONGO_URI"], serverSelectionTimeoutMS=ms,
+                                 connectTimeoutMS=ms, socketTimeoutMS=ms)
+        self.amqp_uri = config["AMQP_URI"]
+        self.max_lag = int(config.get("HEALTH_MAX_RELAY_LAG", DEFAULT_MAX_RELAY_LAG))
+
+    def stop(self):
+        self.mongo.close()
+
+    def _mongodb(self):
+        self.mongo.admin.command("ping")
+        return "ok"
+
+    def _rabbitmq(self):
+        with kombu.Connection(self.amqp_uri, connect_timeout=CHECK_SECONDS) as conn:
+            conn.ensure_connection(max_retries=1, timeout=CHECK_SECONDS)
+        return "ok"
+
+    def _relay(self):
+        log = next((d for d in self.container.dependencies if isinstance(d, EventLog)), None)
+        if log is None or log.relay is None:
+            return "ok"
+        lag = log.relay.pending()
+        if lag > self.max_lag:
+            raise RuntimeError(f"{lag} events not yet published (bound {self.max_lag})")
+        return f"ok ({lag} events to publish)"
+
+    def ready(self):
+        """``(ready, {check: "ok ..." | "failing: why"})``."""
+        checks = {}
+        for name, check in (("mongodb", self._mongodb), ("rabbitmq", self._rabbitmq),
+                            ("relay", self._relay)):
+            if name == "relay" and not checks["mongodb"].startswith("ok"):
+                checks[name] = "unknown: MongoDB is unreachable"
+                continue
+            try:
+                checks[name] = check()
+            except Exception as err:
+                checks[name] = f"failing: {type(err).__name__}"
+                if name == "relay":
+                    checks[name] = f"failing: {err}"
+        return all(v.startswith("ok") for v in checks.values()), checks
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
+class HealthEntrypoints:
+    """Mixin for a service: its liveness and readiness, without a token (they disclose nothing
+    but the checks' states)."""
+
+    health = Health()
+
+    @http("GET", "/health/live")
+    def http_health_live(self, request):
+        return respond(200, {"live": True})
+
+    @http("GET", "/health/ready")
+    def http_health_ready(self, request):
+        ready, checks = self.health.ready()
+        return respond(200 if ready else 503, {"ready": ready, "checks": checks})

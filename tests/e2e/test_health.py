@@ -1,0 +1,108 @@
+"""Liveness and readiness: ready goes false while MongoDB or RabbitMQ is unreachable, and true
+again once it is back; the service itself stays up throughout."""
+import socket
+import threading
+from urllib.parse import urlparse
+
+import requests
+
+from services.intake.service import IntakeService
+from tests.support import free_port, rabbitmqctl, wait_until
+
+
+class TcpProxy:
+    """Forwards a local port to MongoDB, and can cut every connection (a network partition)
+    without touching the server the rest of the suite uses."""
+
+    def __init__(self, target):
+        self.target, self.port = target, free_port()
+        self.conns, self.listener = [], None
+        self.restore()
+
+    def restore(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.listener.close()
+        for s in self.conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.conns = []
+
+
+def readiness(base):
+    resp = requests.get(f"{base}/health/ready", timeout=10)
+    assert resp.status_code in (200, 503), resp.text
+    body = resp.json()
+    assert body["ready"] is (resp.status_code == 200)
+    return body
+
+
+def test_ready_follows_mongodb_and_rabbitmq_and_live_stays_true(container_factory, base_config):
+    mongo = urlparse(base_config["MONGO_URI"])
+    proxy = TcpProxy((mongo.hostname, mongo.port or 27017))
+    port = free_port()
+    container = container_factory(IntakeService, {
+        **base_config, "MONGO_URI": f"mongodb://127.0.0.1:{proxy.port}/",
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+    container.start()
+    base = f"http://127.0.0.1:{port}"
+    assert requests.get(f"{base}/health/live", timeout=5).json() == {"live": True}
+    body = wait_until(lambda: (lambda b: b if b["ready"] else None)(readiness(base)),
+                      what="ready at start")
+    assert body["checks"]["mongodb"] == "ok" and body["checks"]["rabbitmq"] == "ok"
+    assert body["checks"]["relay"].startswith("ok")
+    assert "127.0.0.1" not in str(body) and "guest" not in str(body)
+
+    proxy.cut()
+    down = wait_until(lambda: (lambda b: b if not b["ready"] else None)(readiness(base)),
+                      what="not ready without MongoDB")
+    assert down["checks"]["mongodb"].startswith("failing")
+    assert down["checks"]["rabbitmq"] == "ok"
+    assert requests.get(f"{base}/health/live", timeout=5).status_code == 200
+    proxy.restore()
+    wait_until(lambda: readiness(base)["ready"], timeout=60, what="ready with MongoDB back")
+
+    rabbitmqctl("stop_app")
+    try:
+        down = wait_until(lambda: (lambda b: b if not b["ready"] else None)(readiness(base)),
+                          what="not ready without RabbitMQ")
+        assert down["checks"]["rabbitmq"].startswith("failing")
+        assert down["checks"]["mongodb"] == "ok"
+        assert requests.get(f"{base}/health/live", timeout=5).status_code == 200
+    finally:
+        rabbitmqctl("start_app")
+    wait_until(lambda: readiness(base)["ready"], timeout=60, what="ready with RabbitMQ back")
+    proxy.cut()
