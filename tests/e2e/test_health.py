@@ -42,7 +42,7 @@ class TcpProxy:
         try:
             while data := src.recv(65536):
                 dst.sendall(data)
-        except OSError:
+        except Exception:   # the other side was cut: eventlet may say so in other ways than OSError
             pass
         finally:
             for s in (src, dst):
