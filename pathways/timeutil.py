@@ -32,6 +32,15 @@ def today_in(tz, now=None):
     return (now or utcnow()).astimezone(tz).date().isoformat()
 
 
+def dated(day, tz, now=None):
+    """``(today, occurred_at)`` for a fact of ``day`` (ISO date, or None: today) where the
+    organisation is: today's date for the rules, and the business time its events carry (a day
+    ahead, such as a planned start, is recorded as decided today)."""
+    now = now or utcnow()
+    today = today_in(tz, now)
+    return today, business_time(min(day or today, today), tz, now)
+
+
 def business_time(day, tz, now=None):
     """``occurred_at`` for a fact that happened on ``day`` (ISO date) in time zone ``tz``: the
     moment itself when it happened today (and today is the same date in UTC), else noon UTC of

@@ -2,6 +2,7 @@
 only as a flag, follow-ups without notes."""
 from marshmallow import Schema, fields, validate
 
+from pathways.contracts.intake import END_STATUSES as ENROLMENT_STATUSES  # intake's final ones
 from pathways.contracts.registry import REGISTRY
 
 # Every kind of opportunity an employer posts is a kind of placement too (one vocabulary).
@@ -72,7 +73,6 @@ class CaseRef(Schema):
     run_id = fields.String(required=True, validate=ID)
 
 
-ENROLMENT_STATUSES = ("completed", "left", "aborted")
 # Closing a case ends its enrolment in intake (if it is still running) with the reason and outcome
 # hint of the case's outcome, and with a final status the outcome allows (default: completed).
 # Intake and placement both apply this table; the API documents it.

@@ -10,6 +10,7 @@ import kombu
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 
+from pathways.runtime.app import dependency_of
 from pathways.runtime.dependencies import EventLog
 from pathways.runtime.entrypoints import http
 from pathways.runtime.http import respond
@@ -41,28 +42,25 @@ class Health(DependencyProvider):
         return "ok"
 
     def _relay(self):
-        log = next((d for d in self.container.dependencies if isinstance(d, EventLog)), None)
-        if log is None or log.relay is None:
-            return "ok"
-        lag = log.relay.pending()
+        relay = dependency_of(self.container, EventLog).relay
+        lag = relay.pending() if relay is not None else 0
         if lag > self.max_lag:
-            raise RuntimeError(f"{lag} events not yet published (bound {self.max_lag})")
+            return f"failing: {lag} events not yet published (bound {self.max_lag})"
         return f"ok ({lag} events to publish)"
+
+    @staticmethod
+    def _state(check):
+        try:
+            return check()
+        except Exception as err:   # the error's name only: its text holds addresses
+            return f"failing: {type(err).__name__}"
 
     def ready(self):
         """``(ready, {check: "ok ..." | "failing: why"})``."""
-        checks = {}
-        for name, check in (("mongodb", self._mongodb), ("rabbitmq", self._rabbitmq),
-                            ("relay", self._relay)):
-            if name == "relay" and not checks["mongodb"].startswith("ok"):
-                checks[name] = "unknown: MongoDB is unreachable"
-                continue
-            try:
-                checks[name] = check()
-            except Exception as err:
-                checks[name] = f"failing: {type(err).__name__}"
-                if name == "relay":
-                    checks[name] = f"failing: {err}"
+        checks = {"mongodb": self._state(self._mongodb),
+                  "rabbitmq": self._state(self._rabbitmq)}
+        checks["relay"] = (self._state(self._relay) if checks["mongodb"] == "ok"
+                           else "unknown: MongoDB is unreachable")
         return all(v.startswith("ok") for v in checks.values()), checks
 
     def get_dependency(self, worker_ctx):

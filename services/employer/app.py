@@ -13,7 +13,7 @@ from pathways.runtime.auth import Caller, Forbidden
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotFoundError, load, load_action, load_command
 from pathways.runtime.views import SummaryView, paging
-from pathways.timeutil import business_time, iso, parse_iso, today_in, utcnow, zone
+from pathways.timeutil import dated, iso, parse_iso, utcnow, zone
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
                                       employer_id_for, fold_agreement, fold_employer,
@@ -164,11 +164,8 @@ class Employers:
 
     # --- agreements -----------------------------------------------------------------------------
     def _on(self, caller, day):
-        """Today where the organisation is, and ``occurred_at`` for a fact of ``day`` (an
-        agreement signed, or ended: on that date, or today if it is planned ahead)."""
-        now, tz = self.clock(), self.zone_of(caller.org)
-        today = today_in(tz, now)
-        return today, business_time(min(day or today, today), tz, now)
+        """Today, and ``occurred_at`` for an agreement signed or ended on ``day``."""
+        return dated(day, self.zone_of(caller.org), self.clock())
 
     def sign_agreement(self, caller, body):
         caller.require("coordinator", "admin")

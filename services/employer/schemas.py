@@ -1,7 +1,7 @@
 """The employer service's HTTP/RPC bodies (strict: unknown fields are refused)."""
-from pathways.fields import day
 from marshmallow import RAISE, Schema, fields, validate
 
+from pathways.fields import day
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
 
 ID = validate.Length(min=1, max=64)

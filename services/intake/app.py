@@ -2,6 +2,7 @@
 so HTTP and RPC entrypoints share one implementation."""
 import uuid
 
+from pathways.contracts.intake import END_STATUSES
 from pathways.errors import BadRequest
 from pathways.identifiers import InvalidIdentifier, national_id
 from pathways.runtime.auth import Caller, Forbidden
@@ -9,9 +10,9 @@ from pathways.runtime.commands import Commands
 from pathways.runtime.views import paging
 from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
                                    load_command)
-from pathways.timeutil import business_time, iso, today_in, utcnow, zone
+from pathways.timeutil import dated, iso, utcnow, zone
 from services.intake import schemas
-from services.intake.domain import (ENDED, decide_participant, decide_run, fold_participant,
+from services.intake.domain import (decide_participant, decide_run, fold_participant,
                                     fold_run)
 from services.intake.vault import AlreadyRegistered, Erased
 
@@ -47,13 +48,12 @@ class Intake:
     def _dated(self, caller, cmd):
         """The command with ``today`` (for the rules) and its business date, and the
         ``occurred_at`` its events carry."""
-        now, tz = self.clock(), self.zone_of(caller.org)
-        today = today_in(tz, now)
-        cmd = {**cmd, "today": today}
         field = BUSINESS_DATE.get(cmd["type"], "date")
+        today, occurred_at = dated(cmd.get(field), self.zone_of(caller.org), self.clock())
+        cmd = {**cmd, "today": today}
         if field == "date":
             cmd["date"] = cmd.get("date") or today
-        return cmd, business_time(min(cmd[field], today), tz, now)
+        return cmd, occurred_at
 
     def _load(self, caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)
@@ -90,7 +90,7 @@ class Intake:
                 "participant_id": e.participant_id, "state": e.state, "consent": e.consent,
                 "percent": e.percent, "days_per_week": e.days_per_week,
                 "referred_on": e.referred_on, "start_date": e.start_date,
-                "end_date": e.end_date if e.state in ENDED else None,
+                "end_date": e.end_date if e.state in END_STATUSES else None,
                 "queue_position": (run.waitlist.index(e.enrolment_id) + 1
                                    if e.enrolment_id in run.waitlist else None)}
 
@@ -210,7 +210,7 @@ class Intake:
                                "closed_on": p["date"]},
                               "programme run", org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"],
-                              occurred_at=business_time(min(p["date"], today_in(tz)), tz))
+                              occurred_at=dated(p["date"], tz)[1])
 
     SUBSCRIBES = ("CaseClosed",)
 

@@ -248,9 +248,6 @@ def decide_run(run, cmd):
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-ENDED = ("completed", "left", "aborted")
-
-
 def _correction(run, e, cmd):
     """Corrected dates must hold together with the others as they will stand: referral <= start
     <= end <= today (a start not yet ended may still be planned ahead)."""
@@ -260,12 +257,12 @@ def _correction(run, e, cmd):
     if new["start_date"] and not e.start_date:
         raise DomainError("not_started", "the enrolment has not started: there is no start "
                                          "date to correct")
-    if new["end_date"] and not (e.state in ENDED and e.end_date):
+    if new["end_date"] and not e.end_date:
         raise DomainError("not_ended", "the enrolment has not ended: there is no end date "
                                        "to correct")
     referred = new["referred_on"] or e.referred_on
     start = new["start_date"] or e.start_date
-    end = new["end_date"] or (e.end_date if e.state in ENDED else None)
+    end = new["end_date"] or e.end_date   # only an ended enrolment has one (voided: refused)
     today = cmd["today"]
     if new["referred_on"] and referred > today:
         raise DomainError("date_in_future", f"referred_on {referred} is after today ({today})")

@@ -6,7 +6,7 @@ from pathways.runtime.auth import Caller
 from pathways.runtime.commands import Commands
 from pathways.runtime.http import NotCaughtUp, NotFoundError, load_action, load_command
 from pathways.runtime.views import SummaryView, paging
-from pathways.timeutil import business_time, today_in, utcnow, zone
+from pathways.timeutil import dated, utcnow, zone
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
@@ -73,13 +73,12 @@ class Placements:
     def _execute(self, caller, enrolment_id, cmd):
         """Decide with today's date where the organisation is; the events carry the date the
         fact happened on (a proposal or an approval: today)."""
-        now, tz = self.clock(), self.zone_of(caller.org)
-        today = today_in(tz, now)
         field = BUSINESS_DATE.get(cmd["type"])
-        day = min(cmd.get(field) or today, today) if field else today
+        today, occurred_at = dated(cmd.get(field) if field else None, self.zone_of(caller.org),
+                                   self.clock())
         return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
                                      {**cmd, "today": today}, "case",
-                                     occurred_at=business_time(day, tz, now))
+                                     occurred_at=occurred_at)
 
     # --- commands -------------------------------------------------------------------------------
     def propose(self, caller, enrolment_id, body):

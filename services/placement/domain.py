@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pathways.contracts.intake import WORK_HINTS
-from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
+from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT, ENROLMENT_STATUSES
 from pathways.domain import DomainError, NotFound, fold
 
 PARTIES = ("participant", "employer", "caseworker")
 WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent", "wage_subsidy_job")
 OPEN_STATES = ("draft", "agreed", "ongoing")
-ENROLMENT_ENDED = ("completed", "left", "aborted")
 
 
 @dataclass
@@ -240,7 +239,7 @@ def _closing_status(outcome, status, enrolment):
     """The enrolment's final status with this closure: the one it ended with in intake, if it
     has; else the one asked for (default completed). Refuses what contradicts intake's end."""
     _, hint, allowed = CLOSURE_ENDS_ENROLMENT[outcome]
-    if enrolment.get("state") in ENROLMENT_ENDED:
+    if enrolment.get("state") in ENROLMENT_STATUSES:
         ended, ended_hint = enrolment["state"], enrolment.get("outcome_hint")
         if status not in (None, ended):
             raise DomainError("contradictory_outcome",

@@ -1,9 +1,10 @@
 """The placement service's HTTP/RPC bodies (strict: unknown fields are refused)."""
-from pathways.fields import day
 from marshmallow import RAISE, Schema, fields, validate
 
-from pathways.contracts.placement import (ENROLMENT_STATUSES, END_REASONS, END_STATUSES, FOLLOW_UP_KINDS,
-                                          FOLLOW_UP_WITH, OUTCOMES, PARTIES, PLACEMENT_KINDS)
+from pathways.fields import day
+from pathways.contracts.placement import (ENROLMENT_STATUSES, END_REASONS, END_STATUSES,
+                                          FOLLOW_UP_KINDS, FOLLOW_UP_WITH, OUTCOMES, PARTIES,
+                                          PLACEMENT_KINDS)
 
 ID = validate.Length(min=1, max=64)
 
