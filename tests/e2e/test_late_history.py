@@ -237,6 +237,10 @@ def test_a_corrected_start_changes_as_effective_on_but_not_what_was_known_before
     time.sleep(0.01)
     before = iso(utcnow())
     time.sleep(0.01)
+    # another organisation cannot correct it, nor learn that it exists
+    other = apps["intake"]["caseworker-b"].call("POST", f"{path}/correct",
+                                                {"start_date": "2025-04-14"}, expect=404)
+    assert "2025" not in str(other)
     corrected = rec.intake.call("POST", f"{path}/correct", {"start_date": "2025-04-14"})
     assert corrected["start_date"] == "2025-04-14"
     log = apps["intake"]["auditor"].call("GET", "/events", params={"limit": 500})["events"]
