@@ -16,7 +16,6 @@ the database when it has not seen that head. Only single-document atomic writes 
 transactions, no change streams).
 """
 import threading
-import uuid
 from collections import OrderedDict
 
 from pymongo import ASCENDING, DESCENDING
@@ -24,20 +23,11 @@ from pymongo.errors import BulkWriteError
 
 from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
-from pathways.eventstore.chain import GENESIS, canonical, commit_hash, verify_commits
-from pathways.timeutil import iso, utcnow
+from pathways.eventstore.base import BaseEventStore, ConcurrencyError, envelopes
+from pathways.eventstore.chain import GENESIS, commit_hash
+from pathways.timeutil import utcnow
 
-MAX_EVENTS_PER_COMMIT = 1000
 KNOWN_HEADS = 100_000
-
-
-class ConcurrencyError(PathwaysError):
-    """The stream moved on since the caller read it: reload, decide again, or report a conflict."""
-
-    def __init__(self, stream_id, expected, actual=None):
-        where = f" (it is at {actual})" if actual is not None else ""
-        super().__init__(f"stream {stream_id!r} is not at version {expected}{where}")
-        self.stream_id, self.expected, self.actual = stream_id, expected, actual
 
 
 class _Pending:
@@ -47,34 +37,16 @@ class _Pending:
         self.doc, self.done, self.error = doc, False, None
 
 
-def envelopes(commit, after=0):
-    """The events of a stored commit as full envelopes, skipping positions <= ``after``."""
-    out = []
-    for i, ev in enumerate(commit["events"]):
-        position = commit["_id"] + i
-        if position <= after:
-            continue
-        env = dict(ev)
-        env.update(source=commit["source"], stream_id=commit["stream_id"],
-                   stream_version=commit["stream_version"] + i, position=position,
-                   recorded_at=commit["recorded_at"])
-        out.append(env)
-    return out
-
-
-class EventStore:
+class EventStore(BaseEventStore):
     """The event log of one service (``source``) in one MongoDB database."""
 
     def __init__(self, db, source, *, registry=REGISTRY, clock=utcnow, validate=True):
-        self.db, self.source, self.registry = db, source, registry
-        self.validate, self.clock = validate, clock
-        self.commits = db["commits"]
+        super().__init__(source, registry=registry, clock=clock, validate=validate)
+        self.db, self.commits = db, db["commits"]
         self._queue, self._queue_lock = [], threading.Lock()
         self._write_lock = threading.Lock()
         self._head = None  # (next position, hash of the last commit), cached by the writer
         self._known_heads = OrderedDict()  # stream_id -> a version that was its head
-        self._listeners = []
-        self._local = threading.local()   # green-local under eventlet: one per request
 
     def ensure_indexes(self):
         self.commits.create_index([("stream_id", ASCENDING), ("stream_version", ASCENDING)],
@@ -83,10 +55,6 @@ class EventStore:
         self.commits.create_index([("org", ASCENDING)], name="org")
         return self
 
-    def on_commit(self, fn):
-        """Call ``fn()`` after every successful write by this process (e.g. to wake the relay)."""
-        self._listeners.append(fn)
-
     # --- writing ------------------------------------------------------------------------------
     def append(self, stream_id, expected_version, events):
         """Append ``events`` (drafts from ``contracts.new_event``) to a stream as one commit.
@@ -94,38 +62,12 @@ class EventStore:
         Returns the stored envelopes (with positions). Raises :class:`ConcurrencyError` if the
         stream is not at ``expected_version``, ``ContractError`` if an event breaks its contract.
         """
-        if not isinstance(stream_id, str) or not stream_id or len(stream_id) > 200:
-            raise ValueError("stream_id must be a non-empty string of at most 200 characters")
-        if not isinstance(expected_version, int) or expected_version < 0:
-            raise ValueError("expected_version must be an integer >= 0")
-        if not events or len(events) > MAX_EVENTS_PER_COMMIT:
-            raise ValueError(f"a commit holds 1..{MAX_EVENTS_PER_COMMIT} events")
-        if self.validate:
-            events = [self.registry.validate_draft(e) for e in events]
-        orgs = {e.get("org") for e in events}
-        if len(orgs) != 1:
-            raise ValueError(f"a commit is one organisation's (one command by one caller); "
-                             f"got events of {sorted(map(str, orgs))}")
-        try:
-            # The canonical form is made here, before the commit joins a batch: one caller's input
-            # (e.g. a lone surrogate in a string) must never fail another caller's commit.
-            canonical({"events": events})
-        except (TypeError, ValueError) as err:
-            raise InvalidEvent(f"events of stream {stream_id!r} cannot be stored: {err}") from None
+        commit = self._new_commit(stream_id, expected_version, events)
         if self._known_heads.get(stream_id) != expected_version:
             actual = self.stream_version(stream_id)
             if actual != expected_version:
                 raise ConcurrencyError(stream_id, expected_version, actual)
-        pending = _Pending({
-            "commit_id": str(uuid.uuid4()),
-            "source": self.source,
-            "stream_id": stream_id,
-            "stream_version": expected_version + 1,
-            "recorded_at": iso(self.clock()),
-            "org": next(iter(orgs)),
-            "count": len(events),
-            "events": list(events),
-        })
+        pending = _Pending(commit)
         with self._queue_lock:
             self._queue.append(pending)
         with self._write_lock:
@@ -137,20 +79,8 @@ class EventStore:
             if isinstance(pending.error, ConcurrencyError):
                 self._known_heads.pop(stream_id, None)
             raise pending.error
-        self._remember(stream_id, expected_version + len(events))
-        for fn in self._listeners:
-            fn()
-        stored = envelopes(pending.doc)
-        self._local.last_append = stored[-1]["position"]
-        return stored
-
-    def forget_last_append(self):
-        self._local.last_append = None
-
-    def last_append(self):
-        """The position of the last event this thread (a request's worker) appended, if any:
-        a consistency token for reading one's own writes through another service."""
-        return getattr(self._local, "last_append", None)
+        self._remember(stream_id, expected_version + commit["count"])
+        return self._appended(pending.doc)
 
     def _load_head(self):
         # The explicit range keeps the sort numeric on servers that sort an empty filter as text.
@@ -278,28 +208,6 @@ class EventStore:
                 docs = [inner] + docs[:max(limit - 1, 0)]
         return docs
 
-    def events_after(self, after=0, limit=500, orgs=None):
-        """Up to ``limit`` events with position > ``after``, in position order (the feed); with
-        ``orgs``, only those organisations' events (positions then skip the others')."""
-        out = []
-        for c in self.commits_after(after, limit, orgs):
-            out.extend(envelopes(c, after))
-            if len(out) >= limit:
-                break
-        return out[:limit]
-
-    def feed_page(self, after=0, limit=500, orgs=None):
-        """A page of the feed: ``(events, next_after, head)``. The caller has seen every event
-        visible to it up to ``next_after`` and goes on from there; a page with fewer than
-        ``limit`` events reached the head, so an organisation-filtered reader can skip the
-        positions it may not see without wondering whether it missed one."""
-        head = self.head()   # first: no commit at or below it can appear later
-        events = self.events_after(after, limit, orgs)
-        if len(events) >= limit:
-            return events, events[-1]["position"], head
-        last = events[-1]["position"] if events else after
-        return events, max(last, head["position"]), head
-
     def head(self):
         """The last event position and the chain hash of the last commit (the seal's content)."""
         next_position, last_hash = self._load_head()
@@ -314,10 +222,6 @@ class EventStore:
                 return
             yield from docs
             after = docs[-1]["_id"]
-
-    def verify(self, seal=None):
-        """Recompute the chain over the whole log; names the first bad position, if any."""
-        return verify_commits(self.iter_commits(), seal=seal)
 
 
 __all__ = ["EventStore", "ConcurrencyError", "envelopes"]
