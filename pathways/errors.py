@@ -14,3 +14,36 @@ class BadRequest(PathwaysError):
 
     def to_dict(self):
         return {"error": "bad_request", "message": self.message, "errors": self.errors}
+
+
+class Unauthorized(PathwaysError):
+    """No valid credentials (HTTP 401)."""
+
+
+class Forbidden(PathwaysError):
+    """Valid credentials, but this role may not do this (HTTP 403)."""
+
+
+class NotFoundError(PathwaysError):
+    """HTTP 404."""
+
+
+class Conflict(PathwaysError):
+    """A rule or the current state refuses the command (HTTP 409); ``rule`` names it."""
+
+    def __init__(self, rule, message, **extra):
+        super().__init__(message)
+        self.rule, self.extra = rule, extra
+
+
+class Gone(PathwaysError):
+    """HTTP 410: it existed and was erased."""
+
+
+class NotCaughtUp(PathwaysError):
+    """HTTP 503 with Retry-After: a fact from another service has not arrived yet (or that
+    service does not answer); ``waiting_for`` names each source and the position awaited."""
+
+    def __init__(self, message, waiting_for, applied=None):
+        super().__init__(message)
+        self.waiting_for, self.applied = waiting_for, applied or {}

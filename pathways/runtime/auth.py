@@ -1,70 +1,9 @@
-"""Callers: who is asking, for which organisation, in which role.
-
-A simple per-organisation token scheme: config ``AUTH_TOKENS`` maps a token to
-``{org, role, id}``. HTTP callers send ``Authorization: Bearer <token>``; RPC callers put the same
-header value in nameko's context data (``authorization``). The org and actor of every command come
-from here, never from a request body.
-"""
-from dataclasses import dataclass
-
+"""The Auth dependency: callers from a request's or an RPC call's credentials (``pathways.callers``),
+and which organisations' events each may read from a feed (config ``FEED_GRANTS``)."""
 from nameko.extensions import DependencyProvider
 
+from pathways.callers import caller_from, load_tokens
 from pathways.config import config_mapping
-from pathways.errors import PathwaysError
-
-ROLES = ("caseworker", "coordinator", "auditor", "admin")
-ACTOR_TYPE = {"caseworker": "caseworker", "coordinator": "caseworker", "auditor": "system",
-              "admin": "system"}
-
-
-class Unauthorized(PathwaysError):
-    """No valid credentials (HTTP 401)."""
-
-
-class Forbidden(PathwaysError):
-    """Valid credentials, but this role may not do this (HTTP 403)."""
-
-
-@dataclass(frozen=True)
-class Caller:
-    org: str
-    role: str
-    id: str
-
-    @property
-    def actor(self):
-        return {"type": ACTOR_TYPE[self.role], "id": self.id}
-
-    def require(self, *roles):
-        if self.role not in roles:
-            raise Forbidden(f"role {self.role!r} may not do this (needs one of: {', '.join(roles)})")
-        return self
-
-
-def load_tokens(raw):
-    """Validate the AUTH_TOKENS config; a bad entry is a startup error that names it."""
-    raw = config_mapping(raw, "AUTH_TOKENS", "tokens to {org, role, id}")
-    tokens = {}
-    for token, entry in raw.items():
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry.get(k)
-                                                  for k in ("org", "role", "id")):
-            raise ValueError(f"config error: AUTH_TOKENS entry {str(token)[:4]}… needs org, role, id")
-        if entry["role"] not in ROLES:
-            raise ValueError(f"config error: AUTH_TOKENS role {entry['role']!r} is not one of {ROLES}")
-        if len(str(token)) < 16:
-            raise ValueError(f"config error: AUTH_TOKENS token {str(token)[:4]}… is shorter than 16")
-        tokens[str(token)] = Caller(entry["org"], entry["role"], entry["id"])
-    return tokens
-
-
-def caller_from(header, tokens):
-    if not header or not isinstance(header, str) or not header.startswith("Bearer "):
-        raise Unauthorized("missing credentials: send 'Authorization: Bearer <token>'")
-    caller = tokens.get(header[len("Bearer "):].strip())
-    if caller is None:
-        raise Unauthorized("unknown or revoked token")
-    return caller
-
 
 ALL_ORGS = "*"
 

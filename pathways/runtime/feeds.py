@@ -5,25 +5,9 @@ events after ``after`` in position order, and the position up to which the reade
 everything it may see (an organisation-filtered page skips other organisations' positions)."""
 import threading
 
-import eventlet
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from pathways.runtime.http import NotCaughtUp
-
-
-def bounded(feed, seconds):
-    """The same feed, for use inside a request: a page that does not come within ``seconds``
-    (a source down or slow) is NotCaughtUp (503 with Retry-After, naming the source)."""
-    def pull(source, after, limit):
-        try:
-            with eventlet.Timeout(seconds, TimeoutError):
-                return feed(source, after, limit)
-        except Exception as err:
-            raise NotCaughtUp(f"the feed of {source} did not answer within {seconds:g}s "
-                              f"({type(err).__name__}); try again shortly",
-                              {source: None}) from None
-    return pull
 
 
 class RpcFeed:

@@ -6,10 +6,9 @@ import logging
 import re
 import uuid
 
-from marshmallow import ValidationError
-
-from pathways.errors import BadRequest, PathwaysError
-from pathways.runtime.auth import Forbidden, Unauthorized
+from pathways.timeouts import WAIT_SECONDS
+from pathways.errors import (BadRequest, Conflict, Forbidden, Gone, NotCaughtUp, NotFoundError,
+                             Unauthorized)
 
 log = logging.getLogger(__name__)
 
@@ -31,37 +30,9 @@ class RedactSecrets(logging.Filter):
 logging.getLogger("nameko.web.server").addFilter(RedactSecrets())
 
 
-class NotFoundError(PathwaysError):
-    """HTTP 404."""
-
-
-class Conflict(PathwaysError):
-    """A rule or the current state refuses the command (HTTP 409); ``rule`` names it."""
-
-    def __init__(self, rule, message, **extra):
-        super().__init__(message)
-        self.rule, self.extra = rule, extra
-
-
-class Gone(PathwaysError):
-    """HTTP 410: it existed and was erased."""
-
-
-class NotCaughtUp(PathwaysError):
-    """HTTP 503 with Retry-After: a fact from another service has not arrived yet (or that
-    service does not answer); ``waiting_for`` names each source and the position awaited."""
-
-    def __init__(self, message, waiting_for, applied=None):
-        super().__init__(message)
-        self.waiting_for, self.applied = waiting_for, applied or {}
-
-
 EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone, NotCaughtUp)
 """What an RPC entrypoint declares as ``expected_exceptions``: not a fault of ours."""
 
-WAIT_SECONDS = 3.0
-"""The longest an HTTP request waits for another service's events (read-your-writes or a fact a
-command needs) before it answers 503 with Retry-After; catch-up goes on in the background."""
 POSITION_HEADER = "Pathways-Position"
 """On a command's answer: ``<source>=<position>`` of the last event it wrote."""
 AFTER_HEADER = "Pathways-After"
@@ -199,26 +170,3 @@ def _depth(value):
         level = [v for item in level if isinstance(item, (dict, list))
                  for v in (item.values() if isinstance(item, dict) else item)]
     return depth
-
-
-def load(schema, data, what="request"):
-    """Validate ``data`` with a marshmallow schema instance; BadRequest with field errors."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise BadRequest(f"invalid {what}", err.messages) from None
-
-
-def load_command(schema, data, what="request"):
-    """Like :func:`load`, with dates back as ISO strings: commands and events carry text dates."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in load(schema, data, what).items()}
-
-
-def load_action(actions, action, body):
-    """A command named by the last part of a URL: ``actions`` maps it to (command type, body
-    schema). Returns the command; an unknown action is a 404 that lists the known ones."""
-    if action not in actions:
-        raise NotFoundError(f"unknown action {action!r} (one of: {', '.join(actions)})")
-    kind, schema = actions[action]
-    return {"type": kind, **load_command(schema(), body, action)}

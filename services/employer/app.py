@@ -6,13 +6,13 @@ person, agreements, private opportunities) is its own, visible to and changed by
 import uuid
 from contextlib import contextmanager
 
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, Forbidden, NotFoundError
 from pathways.identifiers import InvalidIdentifier, org_number
 from pathways.privacy import Erased
-from pathways.runtime.auth import Caller, Forbidden
-from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotFoundError, load, load_action, load_command
-from pathways.runtime.views import SummaryView, paging
+from pathways.callers import Caller
+from pathways.commands import Commands
+from pathways.validation import load, load_action, load_command
+from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, iso, parse_iso, utcnow, zone
 from services.employer import schemas
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,

@@ -3,13 +3,12 @@ so HTTP and RPC entrypoints share one implementation."""
 import uuid
 
 from pathways.contracts.intake import END_STATUSES
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, Conflict, Forbidden, Gone, NotFoundError
 from pathways.identifiers import InvalidIdentifier, national_id
-from pathways.runtime.auth import Caller, Forbidden
-from pathways.runtime.commands import Commands
-from pathways.runtime.views import paging
-from pathways.runtime.http import (Conflict, Gone, NotFoundError, load, load_action,
-                                   load_command)
+from pathways.callers import Caller
+from pathways.commands import Commands
+from pathways.views import paging
+from pathways.validation import load, load_action, load_command
 from pathways.timeutil import dated, iso, utcnow, zone
 from services.intake import schemas
 from services.intake.domain import (decide_participant, decide_run, fold_participant,

@@ -1,5 +1,5 @@
 """Intake's own read model: a summary per programme run, for listing runs."""
-from pathways.runtime.views import SummaryView
+from pathways.views import SummaryView
 from services.intake.domain import fold_run
 
 RUN_EVENTS = ("ProgrammeRunCreated", "ParticipantReferred", "ReferralShared", "ConsentRecorded",

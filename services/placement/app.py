@@ -2,10 +2,11 @@
 events, each idempotent and driven by events (never by calls to another service)."""
 import uuid
 
-from pathways.runtime.auth import Caller
-from pathways.runtime.commands import Commands
-from pathways.runtime.http import NotCaughtUp, NotFoundError, load_action, load_command
-from pathways.runtime.views import SummaryView, paging
+from pathways.callers import Caller
+from pathways.commands import Commands
+from pathways.errors import NotCaughtUp, NotFoundError
+from pathways.validation import load_action, load_command
+from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, utcnow, zone
 from services.placement import schemas
 from services.placement.domain import decide_case, fold_case

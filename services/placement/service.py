@@ -13,7 +13,8 @@ from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.config import zones_from
 from pathways.runtime.auth import Auth
-from pathways.runtime.http import EXPECTED, WAIT_SECONDS, json_endpoint, read_json, respond
+from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from pathways.timeouts import WAIT_SECONDS
 from services.placement.app import Placements
 from services.placement.openapi import openapi_document
 

@@ -18,8 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
-from pathways.runtime.feeds import bounded
-from pathways.runtime.http import WAIT_SECONDS
+from pathways.timeouts import WAIT_SECONDS, bounded
 from pathways.errors import BadRequest
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis

@@ -19,8 +19,10 @@ from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.runtime.auth import Auth, caller_from
-from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, load, respond
+from pathways.runtime.auth import Auth
+from pathways.callers import caller_from
+from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, respond
+from pathways.validation import load
 from pathways.runtime.openapi import build
 from pathways.errors import BadRequest
 from services.reporting import dashboard, schemas, sessions

@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from pathways.runtime.auth import Caller
+from pathways.callers import Caller
 
 COOKIE = "pathways_dashboard"
 SESSION_SECONDS = 8 * 3600

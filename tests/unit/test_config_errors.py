@@ -1,7 +1,7 @@
 """A bad configuration stops a service at start with a message that names the key."""
 import pytest
 
-from pathways.runtime.auth import load_tokens
+from pathways.callers import load_tokens
 from services.intake.vault import master_key_from
 from services.reporting.app import load_feeds
 

@@ -69,7 +69,7 @@ def app(database):
 
 
 def test_a_failed_event_leaves_no_contact_and_a_failed_contact_leaves_no_event(app):
-    from pathways.runtime.auth import Caller
+    from pathways.callers import Caller
     employers, store, db = app
     caller = Caller("org-a", "coordinator", "co-a")
     employers.store = employers.commands.store = Failing(store, "append")

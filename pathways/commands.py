@@ -6,7 +6,7 @@ import uuid
 from pathways.contracts import REGISTRY, new_event
 from pathways.domain import DomainError, NotFound
 from pathways.eventstore import ConcurrencyError
-from pathways.runtime.http import Conflict, NotFoundError
+from pathways.errors import Conflict, NotFoundError
 
 MAX_RETRIES = 12
 """Attempts on a contended stream (one programme run, many caseworkers, several instances); each

@@ -4,7 +4,7 @@ it is always rebuildable; each document is the fold of one stream, written with 
 from marshmallow import RAISE, Schema, fields, validate
 
 from pathways.messaging import Consumer, apply_once
-from pathways.runtime.http import load
+from pathways.validation import load
 
 MAX_PAGE_ITEMS = 500
 """The most items one page of a list may hold; ``next_offset`` leads on."""

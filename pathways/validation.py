@@ -1,0 +1,27 @@
+"""Input at a boundary checked by marshmallow: field errors become a BadRequest naming them."""
+from marshmallow import ValidationError
+
+from pathways.errors import BadRequest, NotFoundError
+
+
+def load(schema, data, what="request"):
+    """Validate ``data`` with a marshmallow schema instance; BadRequest with field errors."""
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise BadRequest(f"invalid {what}", err.messages) from None
+
+
+def load_command(schema, data, what="request"):
+    """Like :func:`load`, with dates back as ISO strings: commands and events carry text dates."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in load(schema, data, what).items()}
+
+
+def load_action(actions, action, body):
+    """A command named by the last part of a URL: ``actions`` maps it to (command type, body
+    schema). Returns the command; an unknown action is a 404 that lists the known ones."""
+    if action not in actions:
+        raise NotFoundError(f"unknown action {action!r} (one of: {', '.join(actions)})")
+    kind, schema = actions[action]
+    return {"type": kind, **load_command(schema(), body, action)}
