@@ -3,7 +3,7 @@ import random
 import time
 import uuid
 
-from pathways.contracts import REGISTRY, new_event
+from pathways.contracts import new_event
 from pathways.domain import DomainError, NotFound
 from pathways.eventstore import ConcurrencyError
 from pathways.errors import Conflict, NotFoundError
@@ -32,8 +32,8 @@ class Commands:
                 causation_id=None, correlation_id=None, occurred_at=None):
         """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
         again. Domain errors become 404/409 for the entrypoints. Returns the state after the
-        command (folded here, so that the answer needs no second read of the stream). Events are
-        written in the newest version of their contract."""
+        command (folded here, so that the answer needs no second read of the stream). Each event
+        is written in the version its class declares (deciders build the newest)."""
         for attempt in range(MAX_RETRIES):
             events = self._events(stream, caller.org if org_scoped else None)
             state, version = fold(events), len(events)
@@ -46,11 +46,10 @@ class Commands:
             if not decided:
                 return state
             correlation = correlation_id or str(uuid.uuid4())
-            drafts = [new_event(t, p, org=caller.org, actor=caller.actor,
-                                schema_version=REGISTRY.latest_version(t),
-                                correlation_id=correlation, causation_id=causation_id,
-                                occurred_at=occurred_at)
-                      for t, p in decided]
+            drafts = [new_event(e.type, e.payload, org=caller.org, actor=caller.actor,
+                                schema_version=e.version, correlation_id=correlation,
+                                causation_id=causation_id, occurred_at=occurred_at)
+                      for e in decided]
             try:
                 stored = self.store.append(stream, version, drafts)
             except ConcurrencyError:

@@ -1,4 +1,5 @@
 """What every service's pure domain code shares: the errors a decider raises, and folding."""
+from pathways.contracts import REGISTRY
 
 
 class DomainError(Exception):
@@ -15,7 +16,8 @@ class NotFound(DomainError):
 
 
 def fold(state, evolve, events):
-    """Fold stored events (``{"type", "payload", ...}``) into ``state`` with ``evolve``."""
-    for ev in events:
-        state = evolve(state, ev["type"], ev["payload"])
+    """Fold stored events (envelopes of the service's own log) into ``state``: each is read as
+    its event class, upcast to the newest version, and handed to ``evolve(state, event)``."""
+    for envelope in events:
+        state = evolve(state, REGISTRY.event(envelope))
     return state

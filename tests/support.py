@@ -109,3 +109,11 @@ def rabbitmqctl(*args):
     """This checkout's own RabbitMQ node (deploy/local/servers), never a shared broker."""
     subprocess.run([os.path.join(ROOT, "deploy", "local", "servers"), "rabbitmqctl", *args],
                    check=True, timeout=120, capture_output=True)
+
+
+def envelope(event, occurred_at=None):
+    """A decided event as the log would hold it, for folding in domain tests."""
+    out = {"type": event.type, "schema_version": event.version, "payload": event.payload}
+    if occurred_at:
+        out["occurred_at"] = occurred_at
+    return out

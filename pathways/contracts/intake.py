@@ -1,8 +1,8 @@
 """Event contracts of the intake service (v1). No personal data: a participant is a random id with
 coarse reporting attributes; names, national IDs, contact details and notes stay in the vault."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from pathways.contracts.registry import REGISTRY
+from pathways.contracts.events import Event
 
 PROGRAMMES = ("oppfolging", "aft", "vta", "office_places", "trade_certificate", "small_jobs",
               "youth_network", "other")
@@ -39,17 +39,16 @@ NEEDS_GROUPS = ("standard", "situational", "special", "permanent")  # NAV innsat
 ID = validate.Length(min=1, max=64)
 
 
-class RunRef(Schema):
+class RunRef(Event, abstract=True):
     run_id = fields.String(required=True, validate=ID)
 
 
-class EnrolmentRef(RunRef):
+class EnrolmentRef(RunRef, abstract=True):
     enrolment_id = fields.String(required=True, validate=ID)
     participant_id = fields.String(required=True, validate=ID)
 
 
-@REGISTRY.contract("ProgrammeRunCreated", 1)
-class ProgrammeRunCreatedV1(RunRef):
+class ProgrammeRunCreated(RunRef):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000))
@@ -58,8 +57,7 @@ class ProgrammeRunCreatedV1(RunRef):
     approval_required = fields.Boolean(required=True)
 
 
-@REGISTRY.contract("ParticipantRegistered", 1)
-class ParticipantRegisteredV1(Schema):
+class ParticipantRegistered(Event):
     participant_id = fields.String(required=True, validate=ID)
     birth_year = fields.Integer(required=True, strict=True, validate=validate.Range(1900, 2100))
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
@@ -68,64 +66,54 @@ class ParticipantRegisteredV1(Schema):
     country = fields.String(required=True, validate=validate.OneOf(("NO", "DK", "SE")))
 
 
-@REGISTRY.contract("ParticipantDataErased", 1)
-class ParticipantDataErasedV1(Schema):
+class ParticipantDataErased(Event):
     participant_id = fields.String(required=True, validate=ID)
 
 
-@REGISTRY.contract("ParticipantReferred", 1)
-class ParticipantReferredV1(EnrolmentRef):
+class ParticipantReferred(EnrolmentRef):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     status = fields.String(required=True, validate=validate.OneOf(("draft", "shared")))
 
 
-@REGISTRY.contract("ReferralShared", 1)
-class ReferralSharedV1(EnrolmentRef):
+class ReferralShared(EnrolmentRef):
     pass
 
 
-@REGISTRY.contract("ConsentRecorded", 1)
-class ConsentRecordedV1(EnrolmentRef):
+class ConsentRecorded(EnrolmentRef):
     given_by = fields.String(required=True, validate=validate.OneOf(CONSENT_BY))
     on_behalf_reason = fields.String(required=True, allow_none=True,
                                      validate=validate.OneOf(("participant_unreachable",
                                                               "verbal_consent", "guardian", "other")))
 
 
-@REGISTRY.contract("ParticipantApplied", 1)
-class ParticipantAppliedV1(EnrolmentRef):
+class ParticipantApplied(EnrolmentRef):
     pass
 
 
-@REGISTRY.contract("ParticipantWaitlisted", 1)
-class ParticipantWaitlistedV1(EnrolmentRef):
+class ParticipantWaitlisted(EnrolmentRef):
     queue_position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
-@REGISTRY.contract("PlaceAllocated", 1)
-class PlaceAllocatedV1(EnrolmentRef):
+class PlaceAllocated(EnrolmentRef):
     places_in_use = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
-class ParticipationLevel(EnrolmentRef):
+class ParticipationLevel(EnrolmentRef, abstract=True):
     percent = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
     days_per_week = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=7))
 
 
-@REGISTRY.contract("ParticipantEnrolled", 1)
-class ParticipantEnrolledV1(ParticipationLevel):
+class ParticipantEnrolled(ParticipationLevel):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     start_date = fields.Date(required=True)
 
 
-@REGISTRY.contract("ParticipationChanged", 1)
-class ParticipationChangedV1(ParticipationLevel):
+class ParticipationChanged(ParticipationLevel):
     from_date = fields.Date(required=True)
 
 
-@REGISTRY.contract("EnrolmentEnded", 1)
-class EnrolmentEndedV1(EnrolmentRef):
+class EnrolmentEnded(EnrolmentRef):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
@@ -134,19 +122,16 @@ class EnrolmentEndedV1(EnrolmentRef):
     end_date = fields.Date(required=True)
 
 
-@REGISTRY.contract("ReferralRejected", 1)
-class ReferralRejectedV1(EnrolmentRef):
+class ReferralRejected(EnrolmentRef):
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
     previous_state = fields.String(required=True)
 
 
-@REGISTRY.contract("EnrolmentVoided", 1)
-class EnrolmentVoidedV1(EnrolmentRef):
+class EnrolmentVoided(EnrolmentRef):
     previous_state = fields.String(required=True)
 
 
-@REGISTRY.contract("EnrolmentDatesCorrected", 1)
-class EnrolmentDatesCorrectedV1(EnrolmentRef):
+class EnrolmentDatesCorrected(EnrolmentRef):
     """A correction of dates recorded earlier (null: unchanged). The earlier events stay as they
     were: reports as known before the correction still show what was believed then."""
     referred_on = fields.Date(required=True, allow_none=True)

@@ -1,8 +1,9 @@
 """Event contracts of the placement service (v1). No personal data: participants by id, mentors
 only as a flag, follow-ups without notes."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from pathways.contracts.intake import END_STATUSES as ENROLMENT_STATUSES  # intake's final ones
+from pathways.contracts.events import Event
 from pathways.contracts.registry import REGISTRY
 
 # Every kind of opportunity an employer posts is a kind of placement too (one vocabulary).
@@ -20,7 +21,7 @@ FOLLOW_UP_WITH = ("participant", "employer", "mentor", "participant_and_employer
 ID = validate.Length(min=1, max=64)
 
 
-class PlacementRef(Schema):
+class PlacementRef(Event, abstract=True):
     placement_id = fields.String(required=True, validate=ID)
     participant_id = fields.String(required=True, validate=ID)
     enrolment_id = fields.String(required=True, validate=ID)
@@ -28,8 +29,7 @@ class PlacementRef(Schema):
     opportunity_id = fields.String(required=True, allow_none=True, validate=ID)
 
 
-@REGISTRY.contract("PlacementProposed", 1)
-class PlacementProposedV1(PlacementRef):
+class PlacementProposed(PlacementRef):
     kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
     hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
     wage_subsidy_percent = fields.Integer(required=True, allow_none=True,
@@ -40,34 +40,30 @@ class PlacementProposedV1(PlacementRef):
     run_id = fields.String(required=True, validate=ID)
 
 
-@REGISTRY.contract("PlacementApproved", 1)
-class PlacementApprovedV1(PlacementRef):
+class PlacementApproved(PlacementRef):
     party = fields.String(required=True, validate=validate.OneOf(PARTIES))
     agreed = fields.Boolean(required=True)   # true once all three parties approved
 
 
-@REGISTRY.contract("PlacementStarted", 1)
-class PlacementStartedV1(PlacementRef):
+class PlacementStarted(PlacementRef):
     kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
     hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
     start_date = fields.Date(required=True)
 
 
-@REGISTRY.contract("FollowUpRecorded", 1)
-class FollowUpRecordedV1(PlacementRef):
+class FollowUpRecorded(PlacementRef):
     date = fields.Date(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
     with_whom = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_WITH))
 
 
-@REGISTRY.contract("PlacementEnded", 1)
-class PlacementEndedV1(PlacementRef):
+class PlacementEnded(PlacementRef):
     status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
     end_date = fields.Date(required=True)
 
 
-class CaseRef(Schema):
+class CaseRef(Event, abstract=True):
     participant_id = fields.String(required=True, validate=ID)
     enrolment_id = fields.String(required=True, validate=ID)
     run_id = fields.String(required=True, validate=ID)
@@ -90,14 +86,12 @@ CLOSURE_ENDS_ENROLMENT = {
 }
 
 
-@REGISTRY.contract("CaseClosed", 1)
-class CaseClosedV1(CaseRef):
+class CaseClosedV1(CaseRef, type="CaseClosed", version=1):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     date = fields.Date(required=True)
 
 
-@REGISTRY.contract("CaseClosed", 2)
-class CaseClosedV2(CaseClosedV1):
+class CaseClosed(CaseClosedV1, version=2):
     """v2: the final status the closure gives the enrolment (v1 closures: completed)."""
     enrolment_status = fields.String(required=True,
                                      validate=validate.OneOf(ENROLMENT_STATUSES))
@@ -108,8 +102,7 @@ def _case_closed_v1_to_v2(payload):
     return {**payload, "enrolment_status": "completed"}
 
 
-@REGISTRY.contract("OutcomeObserved", 1)
-class OutcomeObservedV1(CaseRef):
+class OutcomeObserved(CaseRef):
     months = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 3, 6, 12)))
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     date = fields.Date(required=True)

@@ -36,16 +36,46 @@ class Registry:
         self._instances = {}  # (type, version, unknown) -> Schema instance (they are reusable)
         self._upcasters = {}  # (type, from_version) -> fn(payload) -> payload of from_version + 1
         self._owners = {}     # type -> the service that publishes it
+        self._events = {}     # type -> the event class of its newest version
 
-    def register(self, type, version, schema_cls):
+    def register(self, type, version, schema_cls, module=None):
         key = (type, version)
         if key in self._schemas:
             raise ValueError(f"contract {type} v{version} registered twice")
         self._schemas[key] = schema_cls
-        module = schema_cls.__module__
+        module = module or schema_cls.__module__
         if module.startswith("pathways.contracts."):   # pathways.contracts.<publishing service>
             self._owners[type] = module.rsplit(".", 1)[1]
         return schema_cls
+
+    def register_event(self, cls):
+        """An event class (``pathways.contracts.events.Event``): its schema, and the class that
+        events of its type are read as when it is the newest version."""
+        self.register(cls.type, cls.version, cls.Schema, module=cls.__module__)
+        newest = self._events.get(cls.type)
+        if newest is None or newest.version < cls.version:
+            self._events[cls.type] = cls
+        return cls
+
+    def event_class(self, type):
+        if type not in self._events:
+            raise UnknownEventType(f"unknown event type {type!r}")
+        return self._events[type]
+
+    def event(self, envelope):
+        """An envelope from this service's own log (validated when it was written) as an
+        instance of its type's newest event class, upcast on the way; ``.envelope`` keeps the
+        rest (occurred_at, org, position, ...)."""
+        type_, version = envelope["type"], envelope.get("schema_version", 1)
+        cls, payload = self.event_class(type_), envelope["payload"]
+        while version < cls.version:
+            up = self._upcasters.get((type_, version))
+            if up is None:
+                raise UnknownEventType(f"no upcaster for {type_} v{version} -> v{version + 1}")
+            payload, version = up(payload), version + 1
+        event = cls(**payload)
+        event.envelope = envelope
+        return event
 
     def contract(self, type, version=1):
         """Class decorator: ``@registry.contract("ParticipantEnrolled", 1)``."""

@@ -50,15 +50,15 @@ class EventHandler(nameko_events.EventHandler):
 event_handler = EventHandler.decorator
 
 
-def on_events(types):
-    """One event handler entrypoint per event type in ``types``, each subscribed at the service
-    that publishes it (the contract module that declares it): a consumer's list of types is its
-    one declaration of what it subscribes to. An unknown type fails at import."""
+def on_events(event_classes):
+    """One event handler entrypoint per event class (e.g. the keys of a consumer's REACTIONS),
+    each subscribed at the service that publishes it (the contract module that declares it):
+    a consumer's map of reactions is its one declaration of what it subscribes to."""
     from pathways.contracts import REGISTRY
 
     def decorate(fn):
-        for type_ in types:
-            fn = event_handler(REGISTRY.owner(type_), type_)(fn)
+        for cls in event_classes:
+            fn = event_handler(REGISTRY.owner(cls.type), cls.type)(fn)
         return fn
     return decorate
 

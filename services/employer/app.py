@@ -6,12 +6,13 @@ person, agreements, private opportunities) is its own, visible to and changed by
 import uuid
 from contextlib import contextmanager
 
+from pathways.contracts.placement import PlacementEnded, PlacementStarted
 from pathways.errors import BadRequest, Forbidden, NotFoundError
 from pathways.identifiers import InvalidIdentifier, org_number
 from pathways.privacy import Erased
 from pathways.callers import Caller
 from pathways.commands import Commands
-from pathways.validation import load, load_action, load_command
+from pathways.validation import load
 from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, iso, parse_iso, utcnow, zone
 from services.employer import schemas
@@ -68,14 +69,13 @@ class Employers:
             raise NotFoundError(f"employer {employer_id} not found")
         return employer
 
-    def register_employer(self, caller, body):
-        caller.require(*WRITERS)
-        data = load_command(schemas.RegisterEmployerSchema(), body, "employer")
+    def register_employer(self, caller, data):
         try:
             number = org_number(data["country"], data["org_number"])
         except InvalidIdentifier as err:
             raise BadRequest("invalid employer", {"org_number": [str(err)]}) from None
         employer_id = employer_id_for(data["country"], number)
+        data = dict(data)   # the caller's input stays as given
         contact = data.pop("contact", None)
         with self._contact_written(caller, employer_id, contact):
             employer = self.commands.execute(
@@ -84,11 +84,10 @@ class Employers:
                 "employer", org_scoped=False)
         return self._employer_view(caller, employer)
 
-    def update_employer(self, caller, employer_id, body):
+    def update_employer(self, caller, employer_id, data):
         """The registry entry (name, sector, municipality) is changed by the organisation that
         registered the employer (or an admin); the contact person is the caller's own."""
-        caller.require(*WRITERS)
-        data = load_command(schemas.UpdateEmployerSchema(), body, "employer")
+        data = dict(data)   # the caller's input stays as given
         contact = data.pop("contact", False)
         events = self.store.read_stream(f"employer-{employer_id}")
         if not events:
@@ -167,9 +166,7 @@ class Employers:
         """Today, and ``occurred_at`` for an agreement signed or ended on ``day``."""
         return dated(day, self.zone_of(caller.org), self.clock())
 
-    def sign_agreement(self, caller, body):
-        caller.require("coordinator", "admin")
-        data = load_command(schemas.SignAgreementSchema(), body, "agreement")
+    def sign_agreement(self, caller, data):
         self._employer(data["employer_id"])
         agreement_id = str(uuid.uuid4())
         today, occurred_at = self._on(caller, data.get("signed_on"))
@@ -178,9 +175,7 @@ class Employers:
             {"type": "Sign", "agreement_id": agreement_id, "today": today, **data}, "agreement",
             occurred_at=occurred_at).view()
 
-    def end_agreement(self, caller, agreement_id, body):
-        caller.require("coordinator", "admin")
-        data = load_command(schemas.EndAgreementSchema(), body, "agreement")
+    def end_agreement(self, caller, agreement_id, data):
         today, occurred_at = self._on(caller, data["end_date"])
         return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
                                      decide_agreement, {"type": "End", "today": today, **data},
@@ -204,9 +199,7 @@ class Employers:
             raise NotFoundError("opportunity not found")
         return {**o.view(), "org": events[0]["org"]}
 
-    def post_opportunity(self, caller, body):
-        caller.require(*WRITERS)
-        data = load_command(schemas.PostOpportunitySchema(), body, "opportunity")
+    def post_opportunity(self, caller, data):
         self._employer(data["employer_id"])
         opportunity_id = str(uuid.uuid4())
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
@@ -215,14 +208,9 @@ class Employers:
                                   "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
-    def opportunity_action(self, caller, opportunity_id, action, body):
-        caller.require(*WRITERS)
-        actions = {"share": ("Share", schemas.EmptySchema),
-                   "withdraw": ("Withdraw", schemas.WithdrawSchema),
-                   "take": ("TakePlace", schemas.TakePlaceSchema)}
+    def opportunity_action(self, caller, opportunity_id, command):
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                                  decide_opportunity, load_action(actions, action, body),
-                                  "opportunity")
+                                  decide_opportunity, command, "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
     def get_opportunity(self, caller, opportunity_id):
@@ -255,8 +243,4 @@ class Employers:
     def on_placement_ended(self, event):
         self._react(event, "ReleasePlace")
 
-    SUBSCRIBES = ("PlacementStarted", "PlacementEnded")
-
-    def handlers(self):
-        return {"PlacementStarted": self.on_placement_started,
-                "PlacementEnded": self.on_placement_ended}
+    REACTIONS = {PlacementStarted: on_placement_started, PlacementEnded: on_placement_ended}

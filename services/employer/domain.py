@@ -11,6 +11,11 @@
 """
 from dataclasses import dataclass, field
 
+from pathways.contracts.employer import (AgreementEnded, AgreementSigned, EmployerRegistered,
+                                         EmployerUpdated, OpportunityFilled, OpportunityPlaceReleased,
+                                         OpportunityPlaceTaken, OpportunityPosted,
+                                         OpportunityReopened, OpportunityShared,
+                                         OpportunityWithdrawn)
 from pathways.domain import DomainError, NotFound, fold
 
 
@@ -43,7 +48,7 @@ def decide_employer(employer, cmd):
             raise DomainError("already_registered",
                               f"employer {employer.org_number} ({employer.name}) is already "
                               f"registered as {employer.employer_id}")
-        return [("EmployerRegistered", {k: cmd[k] for k in (
+        return [EmployerRegistered(**{k: cmd[k] for k in (
             "employer_id", "country", "org_number", "name", "sector", "municipality")})]
     if not employer.exists:
         raise NotFound("employer")
@@ -52,14 +57,15 @@ def decide_employer(employer, cmd):
                    if k in cmd and cmd[k] != getattr(employer, k)}
         if not changed:
             return []
-        return [("EmployerUpdated", {"employer_id": employer.employer_id, **changed})]
+        return [EmployerUpdated(**{"employer_id": employer.employer_id, **changed})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-def evolve_employer(employer, kind, p):
-    if kind in ("EmployerRegistered", "EmployerUpdated"):
-        for k, v in p.items():
-            setattr(employer, k, v)
+def evolve_employer(employer, event):
+    match event:
+        case EmployerRegistered() | EmployerUpdated():
+            for k, v in event.payload.items():
+                setattr(employer, k, v)
     return employer
 
 
@@ -96,7 +102,7 @@ def decide_agreement(agreement, cmd):
         if cmd.get("signed_on") and cmd["signed_on"] > cmd["today"]:
             raise DomainError("date_in_future", f"signed_on {cmd['signed_on']} is after today "
                                                 f"({cmd['today']})")
-        return [("AgreementSigned", {k: cmd.get(k) for k in (
+        return [AgreementSigned(**{k: cmd.get(k) for k in (
             "agreement_id", "employer_id", "kind", "valid_from", "valid_to")})]
     if not agreement.exists:
         raise NotFound("agreement")
@@ -105,19 +111,20 @@ def decide_agreement(agreement, cmd):
             raise DomainError("illegal_transition", f"the agreement is already {agreement.status}")
         if cmd["end_date"] < agreement.valid_from:
             raise DomainError("dates_out_of_order", "end_date is before valid_from")
-        return [("AgreementEnded", {"agreement_id": agreement.agreement_id,
+        return [AgreementEnded(**{"agreement_id": agreement.agreement_id,
                                     "employer_id": agreement.employer_id,
                                     "status": cmd["status"], "end_date": cmd["end_date"]})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-def evolve_agreement(agreement, kind, p):
-    if kind == "AgreementSigned":
-        for k, v in p.items():
-            setattr(agreement, k, v)
-        agreement.status = "active"
-    elif kind == "AgreementEnded":
-        agreement.status, agreement.end_date = p["status"], p["end_date"]
+def evolve_agreement(agreement, event):
+    match event:
+        case AgreementSigned():
+            for k, v in event.payload.items():
+                setattr(agreement, k, v)
+            agreement.status = "active"
+        case AgreementEnded():
+            agreement.status, agreement.end_date = event.status, event.end_date
     return agreement
 
 
@@ -167,7 +174,7 @@ def decide_opportunity(o, cmd):
             raise DomainError("hours_required", "a small job needs hours_per_week")
         if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
             raise DomainError("dates_out_of_order", "valid_to is before valid_from")
-        return [("OpportunityPosted", {k: cmd.get(k) for k in (
+        return [OpportunityPosted(**{k: cmd.get(k) for k in (
             "opportunity_id", "employer_id", "kind", "title", "places", "hours_per_week",
             "requirements", "valid_from", "valid_to", "shared")})]
     if not o.exists:
@@ -177,7 +184,7 @@ def decide_opportunity(o, cmd):
             raise DomainError("already_shared", "the opportunity is already shared")
         if o.status == "withdrawn":
             raise DomainError("withdrawn", "the opportunity was withdrawn")
-        return [("OpportunityShared", _oref(o))]
+        return [OpportunityShared(**_oref(o))]
     if kind == "TakePlace":
         # ``force``: a placement that already started (a fact from another service) is recorded
         # even on a full or withdrawn opportunity, flagged, never refused.
@@ -190,45 +197,46 @@ def decide_opportunity(o, cmd):
                 raise DomainError("no_free_place",
                                   f"all {o.places} places of the opportunity are filled")
         filled = o.filled + 1
-        events = [("OpportunityPlaceTaken", {**_oref(o), "placement_id": cmd["placement_id"],
+        events = [OpportunityPlaceTaken(**{**_oref(o), "placement_id": cmd["placement_id"],
                                              "filled": filled, "places": o.places,
                                              "over_capacity": filled > o.places})]
         if o.status == "open" and filled >= o.places:
-            events.append(("OpportunityFilled", {**_oref(o), "filled": filled}))
+            events.append(OpportunityFilled(**{**_oref(o), "filled": filled}))
         return events
     if kind == "ReleasePlace":
         if cmd["placement_id"] not in o.taken:
             return []
         filled = o.filled - 1
-        events = [("OpportunityPlaceReleased", {**_oref(o), "placement_id": cmd["placement_id"],
+        events = [OpportunityPlaceReleased(**{**_oref(o), "placement_id": cmd["placement_id"],
                                                 "filled": filled, "places": o.places})]
         if o.status == "filled" and filled < o.places:
-            events.append(("OpportunityReopened", {**_oref(o), "filled": filled}))
+            events.append(OpportunityReopened(**{**_oref(o), "filled": filled}))
         return events
     if kind == "Withdraw":
         if o.status == "withdrawn":
             raise DomainError("illegal_transition", "the opportunity is already withdrawn")
-        return [("OpportunityWithdrawn", {**_oref(o), "reason": cmd["reason"]})]
+        return [OpportunityWithdrawn(**{**_oref(o), "reason": cmd["reason"]})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-def evolve_opportunity(o, kind, p):
-    if kind == "OpportunityPosted":
-        for k, v in p.items():
-            setattr(o, k, v)
-        o.status = "open"
-    elif kind == "OpportunityShared":
-        o.shared = True
-    elif kind == "OpportunityPlaceTaken":
-        o.taken.append(p["placement_id"])
-    elif kind == "OpportunityPlaceReleased":
-        o.taken.remove(p["placement_id"])
-    elif kind == "OpportunityFilled":
-        o.status = "filled"
-    elif kind == "OpportunityReopened":
-        o.status = "open"
-    elif kind == "OpportunityWithdrawn":
-        o.status = "withdrawn"
+def evolve_opportunity(o, event):
+    match event:
+        case OpportunityPosted():
+            for k, v in event.payload.items():
+                setattr(o, k, v)
+            o.status = "open"
+        case OpportunityShared():
+            o.shared = True
+        case OpportunityPlaceTaken():
+            o.taken.append(event.placement_id)
+        case OpportunityPlaceReleased():
+            o.taken.remove(event.placement_id)
+        case OpportunityFilled():
+            o.status = "filled"
+        case OpportunityReopened():
+            o.status = "open"
+        case OpportunityWithdrawn():
+            o.status = "withdrawn"
     return o
 
 

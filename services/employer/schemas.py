@@ -78,3 +78,8 @@ class TakePlaceSchema(Strict):
 
 class EmptySchema(Strict):
     pass
+
+
+# action in the URL -> (command type, body schema)
+OPPORTUNITY_ACTIONS = {"share": ("Share", EmptySchema), "withdraw": ("Withdraw", WithdrawSchema),
+                       "take": ("TakePlace", TakePlaceSchema)}

@@ -5,15 +5,20 @@ Two aggregates:
   so that capacity is decided in one stream and can never be oversubscribed by two caseworkers;
 - a **participant** (stream ``participant-<id>``) is registered and can have its data erased.
 
-``decide_*(state, command) -> [(event type, payload)]`` refuses a broken rule with a
-:class:`DomainError` naming it; ``evolve_*(state, type, payload) -> state`` folds history.
+``decide_*(state, command) -> [event]`` refuses a broken rule with a :class:`DomainError` naming
+it; ``evolve_*(state, event) -> state`` folds history, matching on the event's class.
 Enrolment states follow NAV Komet: draft -> shared -> applied -> waitlisted | place_allocated ->
 participating -> completed | left | aborted, or not_relevant / registered_in_error.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pathways.contracts.intake import end_contradiction
+from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected, EnrolmentEnded,
+                                       EnrolmentVoided, ParticipantApplied, ParticipantDataErased,
+                                       ParticipantEnrolled, ParticipantReferred,
+                                       ParticipantRegistered, ParticipantWaitlisted,
+                                       ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
+                                       ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.domain import DomainError, NotFound, fold
 
@@ -113,7 +118,7 @@ def _require_state(e, allowed, action):
 
 
 def _allocation(run, e, places_in_use):
-    return ("PlaceAllocated", {**_ref(run, e), "places_in_use": places_in_use,
+    return PlaceAllocated(**{**_ref(run, e), "places_in_use": places_in_use,
                                "places": run.places})
 
 
@@ -134,7 +139,7 @@ def decide_run(run, cmd):
             raise DomainError("already_exists", f"programme run {run.run_id} already exists")
         if cmd["start_mode"] == "common" and not cmd.get("start_date"):
             raise DomainError("start_date_required", "a run with a common start needs a start_date")
-        return [("ProgrammeRunCreated", {
+        return [ProgrammeRunCreated(**{
             "run_id": cmd["run_id"], "programme": cmd["programme"], "name": cmd["name"],
             "places": cmd["places"], "start_mode": cmd["start_mode"],
             "start_date": cmd.get("start_date"), "approval_required": cmd["approval_required"]})]
@@ -149,7 +154,7 @@ def decide_run(run, cmd):
                 raise DomainError("already_referred",
                                   f"participant already has an active enrolment "
                                   f"{other.enrolment_id} ({other.state}) in this run")
-        return [("ParticipantReferred", {
+        return [ParticipantReferred(**{
             "run_id": run.run_id, "enrolment_id": cmd["enrolment_id"],
             "participant_id": cmd["participant_id"], "programme": run.programme,
             "status": "shared" if cmd.get("share") else "draft"})]
@@ -159,7 +164,7 @@ def decide_run(run, cmd):
         _check_day(cmd["date"], cmd["today"], e)
     if kind == "Share":
         _require_state(e, ("draft",), "share")
-        return [("ReferralShared", _ref(run, e))]
+        return [ReferralShared(**_ref(run, e))]
     if kind == "RecordConsent":
         _require_state(e, ACTIVE, "record consent for")
         by, reason = cmd["given_by"], cmd.get("on_behalf_reason")
@@ -167,23 +172,22 @@ def decide_run(run, cmd):
             raise DomainError("on_behalf_reason_required",
                               "consent given by a caseworker on the participant's behalf needs "
                               "an on_behalf_reason")
-        return [("ConsentRecorded", {**_ref(run, e), "given_by": by,
+        return [ConsentRecorded(**{**_ref(run, e), "given_by": by,
                                      "on_behalf_reason": reason if by == "caseworker" else None})]
     if kind == "Apply":
         _require_state(e, ("draft", "shared"), "apply for")
         if not e.consent:
             raise DomainError("consent_required", "record the participant's consent before applying")
-        events = [("ParticipantApplied", _ref(run, e))]
+        events = [ParticipantApplied(**_ref(run, e))]
         if not run.approval_required:
             if run.in_use < run.places:
                 events.append(_allocation(run, e, run.in_use + 1))
             else:
-                events.append(("ParticipantWaitlisted",
-                               {**_ref(run, e), "queue_position": len(run.waitlist) + 1}))
+                events.append(ParticipantWaitlisted(**{**_ref(run, e), "queue_position": len(run.waitlist) + 1}))
         return events
     if kind == "Waitlist":
         _require_state(e, ("applied",), "waitlist")
-        return [("ParticipantWaitlisted", {**_ref(run, e), "queue_position": len(run.waitlist) + 1})]
+        return [ParticipantWaitlisted(**{**_ref(run, e), "queue_position": len(run.waitlist) + 1})]
     if kind == "AllocatePlace":
         _require_state(e, ("applied", "waitlisted"), "allocate a place to")
         if run.in_use >= run.places:
@@ -197,7 +201,7 @@ def decide_run(run, cmd):
             raise DomainError("dates_out_of_order",
                               f"start_date {cmd['start_date']} is before the run's common start "
                               f"{run.start_date}")
-        return [("ParticipantEnrolled", {**_ref(run, e), "programme": run.programme,
+        return [ParticipantEnrolled(**{**_ref(run, e), "programme": run.programme,
                                          "start_date": cmd["start_date"], "percent": cmd["percent"],
                                          "days_per_week": cmd["days_per_week"]})]
     if kind == "ChangeParticipation":
@@ -206,7 +210,7 @@ def decide_run(run, cmd):
         if cmd["from_date"] < e.start_date:
             raise DomainError("dates_out_of_order",
                               f"from_date {cmd['from_date']} is before the start {e.start_date}")
-        return [("ParticipationChanged", {**_ref(run, e), "percent": cmd["percent"],
+        return [ParticipationChanged(**{**_ref(run, e), "percent": cmd["percent"],
                                           "days_per_week": cmd["days_per_week"],
                                           "from_date": cmd["from_date"]})]
     if kind == "End":
@@ -218,7 +222,7 @@ def decide_run(run, cmd):
         why = end_contradiction(cmd["status"], cmd["reason"], cmd["outcome_hint"])
         if why:
             raise DomainError("contradictory_outcome", why)
-        return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
+        return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
                                     "status": cmd["status"], "reason": cmd["reason"],
                                     "outcome_hint": cmd["outcome_hint"],
                                     "start_date": e.start_date, "end_date": cmd["end_date"]}),
@@ -227,24 +231,24 @@ def decide_run(run, cmd):
         if e.state != "participating":
             return []   # already ended here, or never started: nothing to end
         reason, hint, _ = CLOSURE_ENDS_ENROLMENT[cmd["outcome"]]
-        return [("EnrolmentEnded", {**_ref(run, e), "programme": run.programme,
+        return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
                                     "status": cmd["status"], "reason": reason,
                                     "outcome_hint": hint, "start_date": e.start_date,
                                     "end_date": max(cmd["closed_on"], e.start_date)}),
                 *_next_in_line(run, e.enrolment_id)]
     if kind == "Correct":
-        return [("EnrolmentDatesCorrected", _correction(run, e, cmd))]
+        return [EnrolmentDatesCorrected(**_correction(run, e, cmd))]
     if kind == "Reject":
         _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
                        "reject")
         freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
-        return [("ReferralRejected", {**_ref(run, e), "reason": cmd["reason"],
+        return [ReferralRejected(**{**_ref(run, e), "reason": cmd["reason"],
                                       "previous_state": e.state}), *freed]
     if kind == "Void":
         if e.state == "registered_in_error":
             raise DomainError("illegal_transition", "the enrolment is already registered in error")
         freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
-        return [("EnrolmentVoided", {**_ref(run, e), "previous_state": e.state}), *freed]
+        return [EnrolmentVoided(**{**_ref(run, e), "previous_state": e.state}), *freed]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
@@ -285,57 +289,57 @@ def _correction(run, e, cmd):
     return {**_ref(run, e), **new}
 
 
-def evolve_run(run, kind, p, on=None):
-    """``on``: the event's business date (``occurred_at``'s date), where the fold knows it."""
-    if kind == "ProgrammeRunCreated":
-        run.run_id, run.programme, run.name = p["run_id"], p["programme"], p["name"]
-        run.places, run.start_mode, run.start_date = p["places"], p["start_mode"], p["start_date"]
-        run.approval_required = p["approval_required"]
-        return run
-    if kind == "ParticipantReferred":
-        run.enrolments[p["enrolment_id"]] = Enrolment(p["enrolment_id"], p["participant_id"],
-                                                      p["status"], referred_on=on)
-        return run
-    e = run.enrolments.get(p.get("enrolment_id"))
+def evolve_run(run, event):
+    match event:
+        case ProgrammeRunCreated():
+            run.run_id, run.programme, run.name = event.run_id, event.programme, event.name
+            run.places, run.start_mode = event.places, event.start_mode
+            run.start_date, run.approval_required = event.start_date, event.approval_required
+            return run
+        case ParticipantReferred():
+            run.enrolments[event.enrolment_id] = Enrolment(
+                event.enrolment_id, event.participant_id, event.status,
+                referred_on=event.occurred_on)
+            return run
+    e = run.enrolments.get(event.enrolment_id)
     if e is None:
         return run
-    if e.enrolment_id in run.waitlist and kind not in ("ConsentRecorded", "ParticipantWaitlisted"):
+    if e.enrolment_id in run.waitlist and not isinstance(event, (ConsentRecorded,
+                                                                 ParticipantWaitlisted)):
         run.waitlist.remove(e.enrolment_id)
-    if kind == "ReferralShared":
-        e.state = "shared"
-    elif kind == "ConsentRecorded":
-        e.consent = True
-    elif kind == "ParticipantApplied":
-        e.state = "applied"
-    elif kind == "ParticipantWaitlisted":
-        e.state = "waitlisted"
-        run.waitlist.append(e.enrolment_id)
-    elif kind == "PlaceAllocated":
-        e.state = "place_allocated"
-    elif kind in ("ParticipantEnrolled", "ParticipationChanged"):
-        e.percent, e.days_per_week = p["percent"], p["days_per_week"]
-        if kind == "ParticipationChanged":
-            e.changed_from = p["from_date"]
-        if kind == "ParticipantEnrolled":
-            e.state, e.start_date = "participating", p["start_date"]
-    elif kind == "EnrolmentEnded":
-        e.state, e.end_date = p["status"], p["end_date"]
-    elif kind == "EnrolmentDatesCorrected":
-        e.referred_on = p["referred_on"] or e.referred_on
-        e.start_date = p["start_date"] or e.start_date
-        e.end_date = p["end_date"] or e.end_date
-    elif kind == "ReferralRejected":
-        e.state = "not_relevant"
-    elif kind == "EnrolmentVoided":
-        e.state = "registered_in_error"
+    match event:
+        case ReferralShared():
+            e.state = "shared"
+        case ConsentRecorded():
+            e.consent = True
+        case ParticipantApplied():
+            e.state = "applied"
+        case ParticipantWaitlisted():
+            e.state = "waitlisted"
+            run.waitlist.append(e.enrolment_id)
+        case PlaceAllocated():
+            e.state = "place_allocated"
+        case ParticipantEnrolled():
+            e.percent, e.days_per_week = event.percent, event.days_per_week
+            e.state, e.start_date = "participating", event.start_date
+        case ParticipationChanged():
+            e.percent, e.days_per_week = event.percent, event.days_per_week
+            e.changed_from = event.from_date
+        case EnrolmentEnded():
+            e.state, e.end_date = event.status, event.end_date
+        case EnrolmentDatesCorrected():
+            e.referred_on = event.referred_on or e.referred_on
+            e.start_date = event.start_date or e.start_date
+            e.end_date = event.end_date or e.end_date
+        case ReferralRejected():
+            e.state = "not_relevant"
+        case EnrolmentVoided():
+            e.state = "registered_in_error"
     return run
 
 
 def fold_run(events):
-    run = Run()
-    for ev in events:
-        run = evolve_run(run, ev["type"], ev["payload"], (ev.get("occurred_at") or "")[:10] or None)
-    return run
+    return fold(Run(), evolve_run, events)
 
 
 # --- participant ---------------------------------------------------------------------------------
@@ -354,22 +358,23 @@ def decide_participant(participant, cmd):
     if kind == "Register":
         if participant.exists:
             raise DomainError("already_exists", "participant already registered")
-        return [("ParticipantRegistered", {k: cmd[k] for k in (
+        return [ParticipantRegistered(**{k: cmd[k] for k in (
             "participant_id", "birth_year", "gender", "municipality", "needs_group", "country")})]
     if not participant.exists:
         raise NotFound("participant")
     if kind == "Erase":
         if participant.erased:
             raise DomainError("already_erased", "the participant's data is already erased")
-        return [("ParticipantDataErased", {"participant_id": participant.participant_id})]
+        return [ParticipantDataErased(**{"participant_id": participant.participant_id})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
 
-def evolve_participant(participant, kind, p):
-    if kind == "ParticipantRegistered":
-        participant.participant_id = p["participant_id"]
-    elif kind == "ParticipantDataErased":
-        participant.erased = True
+def evolve_participant(participant, event):
+    match event:
+        case ParticipantRegistered():
+            participant.participant_id = event.participant_id
+        case ParticipantDataErased():
+            participant.erased = True
     return participant
 
 

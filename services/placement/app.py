@@ -3,16 +3,14 @@ events, each idempotent and driven by events (never by calls to another service)
 import uuid
 
 from pathways.callers import Caller
+from pathways.contracts.intake import EnrolmentEnded, EnrolmentVoided
 from pathways.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
-from pathways.validation import load_action, load_command
 from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, utcnow, zone
-from services.placement import schemas
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
 
-WRITERS = ("caseworker", "coordinator", "admin")
 DEFAULT_ZONE = zone("Europe/Oslo")
 CASE_EVENTS = ("PlacementProposed", "PlacementApproved", "PlacementStarted", "FollowUpRecorded",
                "PlacementEnded", "CaseClosed", "OutcomeObserved")
@@ -82,19 +80,15 @@ class Placements:
                                      occurred_at=occurred_at)
 
     # --- commands -------------------------------------------------------------------------------
-    def propose(self, caller, enrolment_id, body):
-        caller.require(*WRITERS)
-        data = load_command(schemas.ProposeSchema(), body, "placement")
+    def propose(self, caller, enrolment_id, data):
         placement_id = str(uuid.uuid4())
         facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
         case = self._execute(caller, enrolment_id, {"type": "Propose",
                                                     "placement_id": placement_id, **data, **facts})
         return _placement_view(case.view(), enrolment_id, placement_id)
 
-    def placement_action(self, caller, enrolment_id, placement_id, action, body):
-        caller.require(*WRITERS)
-        cmd = {**load_action(schemas.PLACEMENT_ACTIONS, action, body),
-               "placement_id": placement_id}
+    def placement_action(self, caller, enrolment_id, placement_id, command):
+        cmd = {**command, "placement_id": placement_id}
         if cmd["type"] == "Start":
             case = self.get_case(caller, enrolment_id)
             placed = next((p for p in case["placements"] if p["placement_id"] == placement_id),
@@ -104,16 +98,12 @@ class Placements:
         case = self._execute(caller, enrolment_id, cmd)
         return _placement_view(case.view(), enrolment_id, placement_id)
 
-    def close_case(self, caller, enrolment_id, body):
-        caller.require(*WRITERS)
-        data = load_command(schemas.CloseSchema(), body, "closure")
+    def close_case(self, caller, enrolment_id, data):
         facts = self._facts(caller, enrolment_id)
         return self._execute(caller, enrolment_id, {"type": "Close", **data,
                                                     "enrolment": facts["enrolment"]}).view()
 
-    def observe_outcome(self, caller, enrolment_id, body):
-        caller.require(*WRITERS)
-        data = load_command(schemas.ObserveSchema(), body, "outcome")
+    def observe_outcome(self, caller, enrolment_id, data):
         return self._execute(caller, enrolment_id, {"type": "Observe", **data}).view()
 
     # --- queries --------------------------------------------------------------------------------
@@ -144,18 +134,16 @@ class Placements:
                               org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"])
 
-    SUBSCRIBES = LocalViews.EVENTS   # the reactions are to enrolment events the views keep too
+    def keep_in_view(self, event):
+        self.local.apply(event)
 
-    def handlers(self):
-        handlers = self.local.handlers()
-        for kind in ("EnrolmentEnded", "EnrolmentVoided"):
-            update_view = handlers[kind]
+    def enrolment_ended(self, event):
+        """An enrolment ended or voided: kept in the view, then its open placements end."""
+        self.local.apply(event)
+        self.on_enrolment_ended(event)
 
-            def both(event, update_view=update_view):
-                update_view(event)
-                self.on_enrolment_ended(event)
-            handlers[kind] = both
-        return handlers
+    REACTIONS = {**dict.fromkeys(LocalViews.EVENTS, keep_in_view),
+                 EnrolmentEnded: enrolment_ended, EnrolmentVoided: enrolment_ended}
 
 
 def _placement_view(case_view, enrolment_id, placement_id):

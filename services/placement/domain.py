@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pathways.contracts.intake import WORK_HINTS
-from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT, ENROLMENT_STATUSES
+from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STATUSES, CaseClosed,
+                                          FollowUpRecorded, OutcomeObserved, PlacementApproved,
+                                          PlacementEnded, PlacementProposed, PlacementStarted)
 from pathways.domain import DomainError, NotFound, fold
 
 PARTIES = ("participant", "employer", "caseworker")
@@ -147,7 +149,7 @@ def decide_case(case, cmd):
         if enrolment.get("start_date") and cmd["start_date"] < enrolment["start_date"]:
             raise DomainError("dates_out_of_order",
                               f"start_date is before the enrolment started ({enrolment['start_date']})")
-        return [("PlacementProposed", {
+        return [PlacementProposed(**{
             "placement_id": cmd["placement_id"], "participant_id": enrolment["participant_id"],
             "enrolment_id": enrolment["enrolment_id"], "employer_id": cmd["employer_id"],
             "opportunity_id": cmd.get("opportunity_id"), "kind": cmd["kind"],
@@ -164,7 +166,7 @@ def decide_case(case, cmd):
         if cmd["party"] in p.approvals:
             raise DomainError("already_approved", f"the {cmd['party']} already approved")
         agreed = len(set(p.approvals) | {cmd["party"]}) == len(PARTIES)
-        return [("PlacementApproved", {**_ref(case, p), "party": cmd["party"], "agreed": agreed})]
+        return [PlacementApproved(**{**_ref(case, p), "party": cmd["party"], "agreed": agreed})]
     if kind == "Start":
         p = _placement(case, cmd["placement_id"])
         if p.state != "agreed":
@@ -177,7 +179,7 @@ def decide_case(case, cmd):
         if cmd["start_date"] < p.start_date:
             raise DomainError("dates_out_of_order",
                               f"start_date is before the agreed start {p.start_date}")
-        return [("PlacementStarted", {**_ref(case, p), "kind": p.kind,
+        return [PlacementStarted(**{**_ref(case, p), "kind": p.kind,
                                       "hours_per_week": p.hours_per_week,
                                       "start_date": cmd["start_date"]})]
     if kind == "FollowUp":
@@ -187,7 +189,7 @@ def decide_case(case, cmd):
         _not_after_today(cmd["date"], cmd, "date")
         if cmd["date"] < (p.started_on or p.start_date):
             raise DomainError("dates_out_of_order", "the follow-up is before the placement start")
-        return [("FollowUpRecorded", {**_ref(case, p), "date": cmd["date"], "kind": cmd["kind"],
+        return [FollowUpRecorded(**{**_ref(case, p), "date": cmd["date"], "kind": cmd["kind"],
                                       "with_whom": cmd["with_whom"]})]
     if kind == "EndPlacement":
         p = _placement(case, cmd["placement_id"])
@@ -219,7 +221,7 @@ def decide_case(case, cmd):
         if latest and cmd["date"] < latest:
             raise DomainError("dates_out_of_order", f"the closing date is before {latest}")
         status = _closing_status(cmd["outcome"], cmd.get("enrolment_status"), enrolment)
-        return [("CaseClosed", {**_case_ref(case), "outcome": cmd["outcome"],
+        return [CaseClosed(**{**_case_ref(case), "outcome": cmd["outcome"],
                                 "date": cmd["date"], "enrolment_status": status})]
     if kind == "Observe":
         if not case.closed_on:
@@ -230,7 +232,7 @@ def decide_case(case, cmd):
                               f"the {cmd['months']}-month outcome is already recorded")
         if cmd["date"] < case.closed_on:
             raise DomainError("dates_out_of_order", "the observation is before the closure")
-        return [("OutcomeObserved", {**_case_ref(case), "months": cmd["months"],
+        return [OutcomeObserved(**{**_case_ref(case), "months": cmd["months"],
                                      "outcome": cmd["outcome"], "date": cmd["date"]})]
     raise DomainError("unknown_command", f"unknown command {kind!r}")
 
@@ -267,40 +269,36 @@ def _end(case, p, status, reason, end_date):
         raise DomainError("reason_required", f"a {status} placement needs a reason")
     if end_date < (p.started_on or p.start_date) and status != "annulled":
         raise DomainError("dates_out_of_order", "end_date is before the placement started")
-    return ("PlacementEnded", {**_ref(case, p), "status": status, "reason": reason,
+    return PlacementEnded(**{**_ref(case, p), "status": status, "reason": reason,
                                "end_date": end_date})
 
 
-def evolve_case(case, kind, p):
+def evolve_case(case, event):
     if not case.exists:
-        case.enrolment_id, case.participant_id = p["enrolment_id"], p["participant_id"]
-        case.run_id = p["run_id"]
-    if kind == "PlacementProposed":
-        case.placements[p["placement_id"]] = Placement(
-            p["placement_id"], p["employer_id"], p["opportunity_id"], p["kind"],
-            p["hours_per_week"], p["wage_subsidy_percent"], p["has_mentor"], p["start_date"],
-            p["planned_end_date"])
-        return case
-    if kind == "CaseClosed":
-        case.closed_on, case.outcome = p["date"], p["outcome"]
-        return case
-    if kind == "OutcomeObserved":
-        case.observed[p["months"]] = p["outcome"]
-        return case
-    placement = case.placements.get(p.get("placement_id"))
-    if placement is None:
-        return case
-    if kind == "PlacementApproved":
-        placement.approvals.append(p["party"])
-        if p["agreed"]:
-            placement.state = "agreed"
-    elif kind == "PlacementStarted":
-        placement.state, placement.started_on = "ongoing", p["start_date"]
-    elif kind == "FollowUpRecorded":
-        placement.follow_ups += 1
-    elif kind == "PlacementEnded":
-        placement.state = "ended"
-        placement.ended_on, placement.end_status = p["end_date"], p["status"]
+        case.enrolment_id, case.participant_id = event.enrolment_id, event.participant_id
+        case.run_id = event.run_id
+    placement = case.placements.get(getattr(event, "placement_id", None))
+    match event:
+        case PlacementProposed():
+            case.placements[event.placement_id] = Placement(
+                event.placement_id, event.employer_id, event.opportunity_id, event.kind,
+                event.hours_per_week, event.wage_subsidy_percent, event.has_mentor,
+                event.start_date, event.planned_end_date)
+        case CaseClosed():
+            case.closed_on, case.outcome = event.date, event.outcome
+        case OutcomeObserved():
+            case.observed[event.months] = event.outcome
+        case PlacementApproved() if placement:
+            placement.approvals.append(event.party)
+            if event.agreed:
+                placement.state = "agreed"
+        case PlacementStarted() if placement:
+            placement.state, placement.started_on = "ongoing", event.start_date
+        case FollowUpRecorded() if placement:
+            placement.follow_ups += 1
+        case PlacementEnded() if placement:
+            placement.state = "ended"
+            placement.ended_on, placement.end_status = event.end_date, event.status
     return case
 
 

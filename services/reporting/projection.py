@@ -7,6 +7,15 @@ two sources never overwrite each other.
 
 Rows (one dict per id): runs, participants, enrolments, placements, employers.
 """
+from pathways.contracts.employer import EmployerRegistered, EmployerUpdated
+from pathways.contracts.intake import (EnrolmentDatesCorrected, EnrolmentEnded, EnrolmentVoided,
+                                       ParticipantDataErased, ParticipantEnrolled,
+                                       ParticipantReferred, ParticipantRegistered,
+                                       ParticipantWaitlisted, PlaceAllocated, ProgrammeRunCreated,
+                                       ReferralRejected)
+from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
+                                          PlacementProposed, PlacementStarted)
+
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers")
 WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
                      "employed_flexible", "employed_small_job", "self_employed")
@@ -19,7 +28,7 @@ def _day(event):
 def project(event, get):
     """``get(collection, id) -> row | None``. Returns ``[(collection, id, patch)]``."""
     kind, p, org = event["type"], event["payload"], event["org"]
-    handler = HANDLERS.get(kind)
+    handler = _BY_TYPE.get(kind)
     return handler(event, p, org, get) if handler else []
 
 
@@ -113,26 +122,27 @@ def _observed(ev, p, org, get):
 
 
 HANDLERS = {
-    "ProgrammeRunCreated": _run_created,
-    "ParticipantRegistered": _participant,
-    "ParticipantDataErased": _erased,
-    "ParticipantReferred": _referred,
-    "ParticipantWaitlisted": _waitlisted,
-    "PlaceAllocated": _enrolment_field(allocated_on="$day"),
-    "ParticipantEnrolled": _enrolment_field(started_on="start_date"),
-    "EnrolmentEnded": _ended,
-    "ReferralRejected": _enrolment_field(rejected=True, ended_on="$day"),
-    "EnrolmentVoided": _enrolment_field(voided=True),
-    "EnrolmentDatesCorrected": _corrected,
-    "EmployerRegistered": _employer,
-    "EmployerUpdated": _employer,
-    "PlacementProposed": _placement_proposed,
-    "PlacementStarted": _placement_started,
-    "PlacementEnded": _placement_ended,
-    "CaseClosed": _case_closed,
-    "OutcomeObserved": _observed,
+    ProgrammeRunCreated: _run_created,
+    ParticipantRegistered: _participant,
+    ParticipantDataErased: _erased,
+    ParticipantReferred: _referred,
+    ParticipantWaitlisted: _waitlisted,
+    PlaceAllocated: _enrolment_field(allocated_on="$day"),
+    ParticipantEnrolled: _enrolment_field(started_on="start_date"),
+    EnrolmentEnded: _ended,
+    ReferralRejected: _enrolment_field(rejected=True, ended_on="$day"),
+    EnrolmentVoided: _enrolment_field(voided=True),
+    EnrolmentDatesCorrected: _corrected,
+    EmployerRegistered: _employer,
+    EmployerUpdated: _employer,
+    PlacementProposed: _placement_proposed,
+    PlacementStarted: _placement_started,
+    PlacementEnded: _placement_ended,
+    CaseClosed: _case_closed,
+    OutcomeObserved: _observed,
 }
-EVENT_TYPES = tuple(HANDLERS)
+EVENT_TYPES = tuple(cls.type for cls in HANDLERS)
+_BY_TYPE = {cls.type: fn for cls, fn in HANDLERS.items()}
 
 
 class MemoryRows:

@@ -23,10 +23,11 @@ from pathways.runtime.auth import Auth
 from pathways.callers import caller_from
 from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, respond
 from pathways.validation import load
-from pathways.runtime.openapi import build
+from pathways.routes import Route
+from pathways.runtime.api import serves
 from pathways.errors import BadRequest
 from services.reporting import dashboard, schemas, sessions
-from services.reporting.projection import EVENT_TYPES
+from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled
 
 READERS = ("coordinator", "auditor", "admin")
@@ -80,27 +81,30 @@ def csv_response(rows):
     return 200, {**NO_STORE, "Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
 
 
-def openapi_document():
-    return build("Pathways reporting", [
-        ("GET", "/reports/kpis", "Key figures (JSON or CSV; as known at / effective on)",
-         None, "200", ("org", "programme", "run_id", "from", "to", "cohort", "known_at",
-                       "effective_on", "format", "table")),
-        ("GET", "/reports/capacity", "Active participants against places per programme",
-         None, "200", ("org", "programme", "from", "to", "format")),
-        ("POST", "/rebuild", "Rebuild the read model from every feed, then switch (admin)",
-         None, "202", ()),
-        ("GET", "/rebuild", "Progress of the last rebuild", None, "200", ()),
-        ("GET", "/dashboard", "The dashboard (HTML) for a signed-in browser, else the sign-in "
-         "page; ?link= signs in with a signed link", None, "200",
-         ("org", "programme", "run_id", "from", "to", "cohort", "link")),
-        ("POST", "/dashboard/session", "Sign in (form field token): sets a cookie that reads "
-         "reports only, for 8 hours", None, "303", ()),
-        ("POST", "/dashboard/session/end", "Sign out", None, "303", ()),
-        ("POST", "/dashboard/links", "A signed link (5 minutes) that signs a browser in to read "
-         "reports", None, "201", ()),
-    ])
+FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
+ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies); documented here
+    Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
+          query=(*FILTERS, "known_at", "effective_on", "format", "table"), roles=READERS,
+          generated=False),
+    Route("GET", "/reports/capacity", "capacity", "Active participants against places per "
+          "programme", query=("org", "programme", "from", "to", "format"), roles=READERS,
+          generated=False),
+    Route("POST", "/rebuild", "rebuild", "Rebuild the read model from every feed, then switch",
+          status=202, roles=("admin",), generated=False),
+    Route("GET", "/rebuild", "rebuild_status", "Progress of the last rebuild", roles=READERS,
+          generated=False),
+    Route("GET", "/dashboard", "dashboard", "The dashboard (HTML) for a signed-in browser, else "
+          "the sign-in page; ?link= signs in with a signed link", query=(*FILTERS, "link"),
+          generated=False),
+    Route("POST", "/dashboard/session", "sign_in", "Sign in (form field token): sets a cookie "
+          "that reads reports only, for 8 hours", status=303, generated=False),
+    Route("POST", "/dashboard/session/end", "sign_out", "Sign out", status=303, generated=False),
+    Route("POST", "/dashboard/links", "dashboard_link", "A signed link (5 minutes) that signs a "
+          "browser in to read reports", status=201, roles=READERS, generated=False),
+]
 
 
+@serves(ROUTES, "reporting", "Pathways reporting")
 class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "reporting"
     event_log = EventLog()          # reporting's own log (empty for now): every service has one
@@ -112,10 +116,6 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
 
     def consumers(self):
         return [self.reporting.consumer]
-
-    @http("GET", "/openapi.json")
-    def http_openapi(self, request):
-        return respond(200, openapi_document())
 
     @http("GET", "/reports/kpis")
     @json_endpoint
@@ -234,7 +234,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         return self.reporting.rebuild()
 
     # --- events ----------------------------------------------------------------------------------
-    @on_events(EVENT_TYPES)
+    @on_events(HANDLERS)
     def on_event(self, event):
         self.reporting.receive(event)
 

@@ -65,3 +65,23 @@ def test_a_case_closed_before_v2_reads_as_v2_with_the_status_it_always_gave():
     read = REGISTRY.read(stored(REGISTRY.validate_draft(v1), source="placement"))
     assert read["schema_version"] == 2 and read["payload"]["enrolment_status"] == "completed"
     assert REGISTRY.latest_version("CaseClosed") == 2
+
+
+def test_an_event_class_is_its_type_version_and_schema_in_one_declaration():
+    from pathways.contracts import REGISTRY
+    from pathways.contracts.placement import CaseClosed, CaseClosedV1
+
+    assert (CaseClosed.type, CaseClosed.version, CaseClosedV1.version) == ("CaseClosed", 2, 1)
+    assert REGISTRY.event_class("CaseClosed") is CaseClosed and REGISTRY.owner("CaseClosed") == \
+        "placement"
+    with pytest.raises(TypeError, match="no field outcom"):
+        CaseClosed(outcom="unknown")
+    old = {"type": "CaseClosed", "schema_version": 1, "occurred_at": "2026-03-01T10:00:00Z",
+           "payload": {"participant_id": "p", "enrolment_id": "e", "run_id": "r",
+                       "outcome": "education", "date": "2026-03-01"}}
+    event = REGISTRY.event(old)   # a v1 event in the log is read as the newest class
+    assert isinstance(event, CaseClosed) and event.enrolment_status == "completed"
+    assert event.occurred_on == "2026-03-01" and event.envelope is old
+    draft = REGISTRY.validate_draft(new_event(event.type, event.payload, org="o", actor=ACTOR,
+                                              schema_version=event.version))
+    assert draft["schema_version"] == 2

@@ -61,14 +61,19 @@ def test_a_consumer_whose_handlers_and_subscriptions_differ_does_not_start():
 def test_on_events_subscribes_each_type_at_the_service_that_publishes_it():
     from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-    from pathways.contracts import UnknownEventType
+    from pathways.contracts import Registry, UnknownEventType
+    from pathways.contracts.events import Event
+    from pathways.contracts.intake import EnrolmentEnded
+    from pathways.contracts.placement import CaseClosed
     from pathways.runtime.entrypoints import on_events
 
-    @on_events(("CaseClosed", "EnrolmentEnded"))
+    @on_events((CaseClosed, EnrolmentEnded))
     def handler(self, event):
         pass
     assert sorted((e.source_service, e.event_type)
                   for e in getattr(handler, ENTRYPOINT_EXTENSIONS_ATTR)) == [
         ("intake", "EnrolmentEnded"), ("placement", "CaseClosed")]
+    class Stray(Event, registry=Registry()):   # declared by no service's contracts
+        pass
     with pytest.raises(UnknownEventType):
-        on_events(("EnrolmentEndet",))(handler)
+        on_events((Stray,))(handler)

@@ -1,6 +1,8 @@
 """Employer rules on agreements' business dates (no servers)."""
 import pytest
 
+from tests.support import envelope
+
 from pathways.domain import DomainError
 from services.employer.domain import decide_agreement, fold_agreement
 
@@ -20,11 +22,11 @@ def test_an_agreement_is_signed_by_today_and_valid_in_order(change, rule):
 
 def test_an_agreement_signed_in_the_past_and_ended_after_its_start():
     signed = decide_agreement(fold_agreement([]), {**SIGN, "signed_on": "2025-12-15"})
-    history = [{"type": t, "payload": p} for t, p in signed]
+    history = [envelope(e) for e in signed]
     with pytest.raises(DomainError) as err:
         decide_agreement(fold_agreement(history), {"type": "End", "status": "ended",
                                                    "end_date": "2025-12-31"})
     assert err.value.rule == "dates_out_of_order"
     ended = decide_agreement(fold_agreement(history), {"type": "End", "status": "ended",
                                                        "end_date": "2026-05-31"})
-    assert ended[0][1]["end_date"] == "2026-05-31"
+    assert ended[0].end_date == "2026-05-31"

@@ -1,6 +1,9 @@
 """Intake's rules, given past events, when a command, then new events or the broken rule."""
 import pytest
 
+from pathways.contracts.intake import EnrolmentDatesCorrected
+from tests.support import envelope
+
 from services.intake.domain import DomainError, NotFound, decide_participant, decide_run, fold_participant, fold_run
 
 RUN = {"type": "CreateRun", "run_id": "r1", "programme": "office_places", "name": "Office places",
@@ -25,8 +28,8 @@ def given(*commands, run=None):
         cmd = dated(cmd)
         state = fold_run(events)
         on = f"{cmd.get('date', TODAY)}T12:00:00.000000Z"
-        events += [{"type": t, "payload": p, "occurred_at": on}
-                   for t, p in decide_run(state, cmd)]
+        events += [envelope(e, on)
+                   for e in decide_run(state, cmd)]
     return events
 
 
@@ -45,7 +48,7 @@ def enrol_cmds(eid, pid=None, start=True):
 
 
 def types(events):
-    return [t for t, _ in events]
+    return [e.type for e in events]
 
 
 def test_three_places_five_applicants_two_wait_and_an_ending_lets_the_next_in():
@@ -57,8 +60,8 @@ def test_three_places_five_applicants_two_wait_and_an_ending_lets_the_next_in():
                            "reason": "got_job", "outcome_hint": "employed",
                            "end_date": "2026-03-01"})
     assert types(ended) == ["EnrolmentEnded", "PlaceAllocated"]
-    assert ended[1][1]["enrolment_id"] == "e3" and ended[1][1]["places_in_use"] == 3
-    after = fold_run(history + [{"type": t, "payload": p} for t, p in ended])
+    assert ended[1].enrolment_id == "e3" and ended[1].places_in_use == 3
+    after = fold_run(history + [envelope(e) for e in ended])
     assert after.waitlist == ["e4"] and after.enrolments["e3"].state == "place_allocated"
 
 
@@ -85,7 +88,7 @@ def test_applying_needs_consent_and_a_caseworker_needs_a_reason():
     assert err.value.rule == "on_behalf_reason_required"
     ok = when(history, {"type": "RecordConsent", "enrolment_id": "e", "given_by": "caseworker",
                         "on_behalf_reason": "verbal_consent"})
-    assert ok[0][1]["on_behalf_reason"] == "verbal_consent"
+    assert ok[0].on_behalf_reason == "verbal_consent"
 
 
 @pytest.mark.parametrize("cmd", [
@@ -113,7 +116,7 @@ def test_dates_out_of_order_are_refused():
 def test_voiding_a_place_holder_frees_the_place_for_the_waiting_list():
     history = given({**RUN, "places": 1}, *enrol_cmds("a"), *enrol_cmds("b", start=False))
     out = when(history, {"type": "Void", "enrolment_id": "a"})
-    assert types(out) == ["EnrolmentVoided", "PlaceAllocated"] and out[0][1]["previous_state"] == "participating"
+    assert types(out) == ["EnrolmentVoided", "PlaceAllocated"] and out[0].previous_state == "participating"
 
 
 def test_one_active_enrolment_per_participant_and_run():
@@ -133,11 +136,11 @@ def test_unknown_run_and_enrolment_are_not_found():
 def test_participant_is_registered_once_and_erased_once():
     reg = {"type": "Register", "participant_id": "p", "birth_year": 1986, "gender": "F",
            "municipality": "0301", "needs_group": "situational", "country": "NO"}
-    events = [{"type": t, "payload": p} for t, p in decide_participant(fold_participant([]), reg)]
+    events = [envelope(e) for e in decide_participant(fold_participant([]), reg)]
     with pytest.raises(DomainError):
         decide_participant(fold_participant(events), reg)
     erased = decide_participant(fold_participant(events), {"type": "Erase"})
-    events += [{"type": t, "payload": p} for t, p in erased]
+    events += [envelope(e) for e in erased]
     with pytest.raises(DomainError) as err:
         decide_participant(fold_participant(events), {"type": "Erase"})
     assert err.value.rule == "already_erased"
@@ -167,8 +170,8 @@ def test_facts_are_dated_when_they_happened_and_implausible_dates_are_refused():
             when(history, {**start, "start_date": day})
         assert err.value.rule == rule
     assert types(when(history, {**start, "start_date": "2026-09-01"})) == ["ParticipantEnrolled"]
-    history += [{"type": t, "payload": p, "occurred_at": "2025-03-10T12:00:00.000000Z"}
-                for t, p in when(history, {**start, "start_date": "2025-03-10"})]
+    history += [envelope(e, "2025-03-10T12:00:00.000000Z")
+                for e in when(history, {**start, "start_date": "2025-03-10"})]
     end = {"type": "End", "enrolment_id": "e1", "status": "completed", "reason": "got_job",
            "outcome_hint": "employed"}
     with pytest.raises(DomainError) as err:
@@ -207,9 +210,9 @@ def test_a_closed_case_ends_the_enrolment_with_the_status_it_was_closed_with(
         outcome, status, reason, hint):
     out = when(started_e1(), {"type": "CloseFromCase", "enrolment_id": "e1", "outcome": outcome,
                               "status": status, "closed_on": "2026-03-01"})
-    assert (out[0][1]["status"], out[0][1]["reason"], out[0][1]["outcome_hint"]) == (
+    assert (out[0].status, out[0].reason, out[0].outcome_hint) == (
         status, reason, hint)
-    ended = started_e1() + [{"type": t, "payload": p} for t, p in out]
+    ended = started_e1() + [envelope(e) for e in out]
     assert when(ended, {"type": "CloseFromCase", "enrolment_id": "e1", "outcome": outcome,
                         "status": status, "closed_on": "2026-03-01"}) == []   # once
 
@@ -221,10 +224,10 @@ def correct(history, **dates):
 def test_a_correction_is_an_event_and_the_state_follows_it():
     history = started_e1()
     out = correct(history, start_date="2026-01-12")
-    assert out == [("EnrolmentDatesCorrected", {"run_id": "r1", "enrolment_id": "e1",
-                                                "participant_id": "p-e1", "referred_on": None,
-                                                "start_date": "2026-01-12", "end_date": None})]
-    history += [{"type": t, "payload": p} for t, p in out]
+    assert out == [EnrolmentDatesCorrected(run_id="r1", enrolment_id="e1", participant_id="p-e1",
+                                           referred_on=None, start_date="2026-01-12",
+                                           end_date=None)]
+    history += [envelope(e) for e in out]
     assert fold_run(history).enrolments["e1"].start_date == "2026-01-12"
     with pytest.raises(DomainError) as err:   # the end is still checked against the new start
         when(history, {**END, "end_date": "2026-01-08", "status": "completed", "reason": "other",
@@ -248,9 +251,9 @@ def test_corrections_must_leave_the_dates_in_order(dates, rule):
 
 def test_an_ended_enrolments_end_can_be_corrected_but_not_into_the_future_or_before_the_start():
     history = started_e1()
-    history += [{"type": t, "payload": p} for t, p in when(history, {
+    history += [envelope(e) for e in when(history, {
         **END, "status": "completed", "reason": "got_job", "outcome_hint": "employed"})]
-    assert correct(history, end_date="2026-02-27")[0][1]["end_date"] == "2026-02-27"
+    assert correct(history, end_date="2026-02-27")[0].end_date == "2026-02-27"
     for dates, rule in (({"end_date": "2026-06-02"}, "date_in_future"),
                         ({"end_date": "2026-01-04"}, "dates_out_of_order"),
                         ({"start_date": "2026-03-02"}, "dates_out_of_order")):

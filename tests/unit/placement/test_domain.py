@@ -1,6 +1,9 @@
 """Placement rules: given past events, when a command, then new events or the broken rule."""
 import pytest
 
+from pathways.contracts.placement import CaseClosed
+from tests.support import envelope
+
 from pathways.domain import DomainError, NotFound
 from services.placement.domain import decide_case, fold_case
 
@@ -20,8 +23,8 @@ TODAY = "2026-11-23"
 def given(*commands):
     events = []
     for cmd in commands:
-        events += [{"type": t, "payload": p}
-                   for t, p in decide_case(fold_case(events), {"today": TODAY, **cmd})]
+        events += [envelope(e)
+                   for e in decide_case(fold_case(events), {"today": TODAY, **cmd})]
     return events
 
 
@@ -47,7 +50,7 @@ def test_a_placement_starts_once_all_three_parties_approved():
     assert history[-1]["payload"]["agreed"] is True
     out = when(history, {"type": "Start", "placement_id": "pl1", "start_date": "2026-02-01",
                          "opportunity": OPPORTUNITY})
-    assert [t for t, _ in out] == ["PlacementStarted"]
+    assert [e.type for e in out] == ["PlacementStarted"]
 
 
 @pytest.mark.parametrize("change,rule", [
@@ -75,7 +78,7 @@ def test_unknown_enrolment_or_opportunity_is_not_found():
 
 def test_closing_twice_and_observing_outcomes():
     history = given(*[], PROPOSE, *approvals())
-    closed = history + [{"type": t, "payload": p} for t, p in when(history, {
+    closed = history + [envelope(e) for e in when(history, {
         "type": "Close", "outcome": "employed_ordinary", "date": "2026-05-01",
         "enrolment": ENROLMENT})]
     with pytest.raises(DomainError) as err:
@@ -84,7 +87,7 @@ def test_closing_twice_and_observing_outcomes():
     assert err.value.rule == "case_closed"
     obs = when(closed, {"type": "Observe", "months": 3, "outcome": "employed_ordinary",
                         "date": "2026-08-01"})
-    assert obs[0][1]["run_id"] == "r1"
+    assert obs[0].run_id == "r1"
     with pytest.raises(DomainError):
         when(closed, {"type": "Observe", "months": 3, "outcome": "education", "date": "2026-04-01"})
 
@@ -92,14 +95,14 @@ def test_closing_twice_and_observing_outcomes():
 def test_a_case_can_close_without_placements():
     out = when([], {"type": "Close", "outcome": "education", "date": "2026-03-01",
                     "enrolment": ENROLMENT})
-    assert out == [("CaseClosed", {"participant_id": "p1", "enrolment_id": "e1", "run_id": "r1",
-                                   "outcome": "education", "date": "2026-03-01",
-                                   "enrolment_status": "completed"})]
+    assert out == [CaseClosed(participant_id="p1", enrolment_id="e1", run_id="r1",
+                              outcome="education", date="2026-03-01",
+                              enrolment_status="completed")]
 
 
 def with_second_draft():
     history = started()
-    return history + [{"type": t, "payload": p} for t, p in when(history, {
+    return history + [envelope(e) for e in when(history, {
         **PROPOSE, "placement_id": "pl2", "opportunity_id": None, "opportunity": None})]
 
 
@@ -112,13 +115,13 @@ def with_second_draft():
 def test_an_ended_enrolment_ends_open_placements_unless_it_went_on_to_work(hint, ends):
     ended = when(with_second_draft(), {"type": "EndOpenPlacements", "end_date": "2026-03-01",
                                        "outcome_hint": hint})
-    assert [(p["placement_id"], p["status"]) for _, p in ended] == ends
+    assert [(e.placement_id, e.status) for e in ended] == ends
 
 
 def test_the_same_placements_end_whether_the_case_was_closed_first_or_not():
     history = with_second_draft()
     for outcome, hint in (("employed_small_job", "employed"), ("not_in_work", "not_in_work")):
-        closed = history + [{"type": t, "payload": p} for t, p in when(history, {
+        closed = history + [envelope(e) for e in when(history, {
             "type": "Close", "outcome": outcome, "date": "2026-03-01", "enrolment": ENROLMENT})]
         end = {"type": "EndOpenPlacements", "end_date": "2026-03-01", "outcome_hint": hint}
         assert when(closed, end) == when(history, end)
@@ -151,7 +154,7 @@ def test_a_closure_gives_the_enrolment_the_final_status_asked_for_or_it_ended_wi
         enrolment, asked, status):
     out = when([], {"type": "Close", "outcome": "employed_ordinary", "date": "2026-03-01",
                     "enrolment": enrolment, "enrolment_status": asked})
-    assert out[0][1]["enrolment_status"] == status
+    assert out[0].enrolment_status == status
 
 
 def test_ending_rules():
@@ -186,5 +189,5 @@ def test_implausible_dates_are_refused_naming_the_rule():
         with pytest.raises(DomainError) as err:
             when(history, cmd)
         assert err.value.rule == rule
-    assert [t for t, _ in when([], {**PROPOSE, "start_date": "2027-06-01"})] == \
+    assert [e.type for e in when([], {**PROPOSE, "start_date": "2027-06-01"})] == \
         ["PlacementProposed"]                                            # planned ahead: fine

@@ -1,13 +1,12 @@
-"""The OpenAPI document of the placement service's HTTP API."""
-import functools
-
+"""Placement's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
-from pathways.runtime.openapi import build
+from pathways.routes import Route
 from services.placement import schemas
 
+TITLE = "Pathways placement"
 CASE = "/cases/{enrolment_id}"
 PLACEMENT = CASE + "/placements/{placement_id}"
-
+WRITERS = ("caseworker", "coordinator", "admin")
 
 CLOSING = (
     "Closing a case ends its enrolment in intake, if it is still running, on the closing date: "
@@ -27,21 +26,17 @@ CLOSING = (
     "enrolment as work or education by the case outcome once the case is closed, else by "
     "intake's outcome hint.")
 
-
-@functools.lru_cache(maxsize=1)
-def openapi_document():
-    routes = [
-        ("GET", "/cases", "The organisation's cases", None, "200", ("limit", "offset")),
-        ("GET", CASE, "A case: placements, closure, outcomes", None, "200", ()),
-        ("POST", f"{CASE}/placements", "Propose a placement with an employer",
-         schemas.ProposeSchema, "201", ()),
-        ("GET", PLACEMENT, "One placement", None, "200", ()),
-        ("POST", f"{CASE}/close", "Close the case with an outcome", schemas.CloseSchema, "200",
-         (), CLOSING),
-        ("POST", f"{CASE}/outcomes", "Record the outcome at 1, 3, 6 or 12 months",
-         schemas.ObserveSchema, "200", ()),
-    ]
-    for action, (command, schema) in schemas.PLACEMENT_ACTIONS.items():
-        routes.append(("POST", f"{PLACEMENT}/{action}", f"{command} a placement", schema,
-                       "200", ()))
-    return build("Pathways placement", routes)
+ROUTES = [
+    Route("GET", "/cases", "list_cases", "The organisation's cases", query=("limit", "offset"),
+          listing="cases"),
+    Route("GET", CASE, "get_case", "A case: placements, closure, outcomes"),
+    Route("POST", f"{CASE}/placements", "propose", "Propose a placement with an employer",
+          status=201, roles=WRITERS, body=schemas.ProposeSchema, what="placement"),
+    Route("GET", PLACEMENT, "placement", "One placement"),
+    Route("POST", PLACEMENT + "/{action}", "placement_action", "a step of a placement",
+          roles=WRITERS, actions=schemas.PLACEMENT_ACTIONS),
+    Route("POST", f"{CASE}/close", "close_case", "Close the case with an outcome",
+          roles=WRITERS, body=schemas.CloseSchema, what="closure", description=CLOSING),
+    Route("POST", f"{CASE}/outcomes", "observe_outcome", "Record the outcome at 1, 3, 6 or 12 "
+          "months", roles=WRITERS, body=schemas.ObserveSchema, what="outcome"),
+]

@@ -1,0 +1,57 @@
+"""A service's API declared once. Each :class:`Route` names its method and path, the use case that
+serves it, who may call it, the body it takes and the answer it gives; the HTTP and RPC entrypoints
+(``pathways.runtime.api``) and the OpenAPI document (``pathways.runtime.openapi``) are generated
+from the same table. No transport here: :func:`call` runs a route with a caller and plain data."""
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pathways.callers import Caller
+from pathways.validation import load_action, load_command
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str                          # with {params}; a last {action} picks one of ``actions``
+    use_case: str                      # the app's method; also the RPC name
+    summary: str
+    status: int = 200
+    roles: tuple[str, ...] = ()        # checked before the use case; () = the use case checks
+    body: type | None = None           # marshmallow schema of the JSON body, checked here
+    what: str = "request"              # how a 400 names the body ("invalid <what>")
+    actions: Mapping[str, tuple[str, type]] | None = None   # action -> (command, body schema)
+    notes: Mapping[str, str] = field(default_factory=dict)  # action -> description
+    query: tuple[str, ...] = ()        # query parameters, passed on as given (the use case checks)
+    listing: str | None = None         # the use case gives (items, next_offset)
+    description: str | None = None
+    rpc: bool = True
+    generated: bool = True             # False: a hand-written entrypoint serves it (documented)
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def takes_body(self) -> bool:
+        return self.body is not None or self.actions is not None
+
+
+def call(app: Any, route: Route, caller: Caller, params: Mapping[str, str],
+         body: Mapping | None = None, query: Mapping | None = None) -> Any:
+    """Run ``route``'s use case on ``app``: roles first, then the body (400 with field errors),
+    then ``use_case(caller, *path values[, command or body][, query])``."""
+    if route.roles:
+        caller.require(*route.roles)
+    args = [params[p] for p in route.params if not (route.actions and p == "action")]
+    if route.actions is not None:
+        args.append(load_action(route.actions, params["action"], body or {}))
+    elif route.body is not None:
+        args.append(load_command(route.body(), body or {}, route.what))
+    if route.query:
+        args.append(dict(query or {}))
+    result = getattr(app, route.use_case)(caller, *args)
+    if route.listing:
+        items, next_offset = result
+        return {route.listing: items, "next_offset": next_offset}
+    return result

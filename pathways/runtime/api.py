@@ -1,0 +1,68 @@
+"""A service's HTTP and RPC entrypoints, and its ``GET /openapi.json``, generated from its route
+table (``pathways.routes``): each path, role and body schema is written once."""
+import functools
+import inspect
+import re
+
+from pathways.routes import Route, call
+from pathways.runtime import openapi
+from pathways.runtime.entrypoints import http, rpc
+from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+
+P = inspect.Parameter
+
+
+def serves(routes: list[Route], app: str, title: str):
+    """Class decorator: for every route an HTTP entrypoint ``http_<use case>`` and (unless
+    ``rpc=False``) an RPC entrypoint ``<use case>`` over the dependency named ``app``; the
+    service's OpenAPI document at ``/openapi.json``. Callers come from the ``auth`` dependency."""
+    def decorate(cls):
+        for route in routes:
+            if not route.generated:
+                continue
+            setattr(cls, f"http_{route.use_case}", _http(route, app))
+            if route.rpc:
+                setattr(cls, route.use_case, _rpc(route, app))
+        document = functools.cache(lambda: openapi.build(title, routes))
+
+        def http_openapi(self, request):
+            return respond(200, document())
+        cls.http_openapi = http("GET", "/openapi.json")(http_openapi)
+        cls.openapi_document = staticmethod(document)
+        cls.routes = list(routes)
+        return cls
+    return decorate
+
+
+def _http(route, app):
+    def handler(self, request, **params):
+        caller = self.auth.from_request(request)
+        body = read_json(request) if route.takes_body else None
+        query = request.args.to_dict() if route.query else None
+        return respond(route.status, call(getattr(self, app), route, caller, params, body, query))
+    handler.__name__ = handler.__qualname__ = f"http_{route.use_case}"
+    path = re.sub(r"{(\w+)}", r"<string:\1>", route.path)
+    return http(route.method, path)(json_endpoint(handler))
+
+
+def _rpc(route, app):
+    """``use_case(*path values[, body][, query parameters as keywords])``, credentials in the
+    context data (``authorization``), as an HTTP caller's header."""
+    parameters = [P("self", P.POSITIONAL_OR_KEYWORD)]
+    parameters += [P(name, P.POSITIONAL_OR_KEYWORD) for name in route.params]
+    if route.takes_body:
+        parameters.append(P("body", P.POSITIONAL_OR_KEYWORD, default=None))
+    parameters += [P(name, P.POSITIONAL_OR_KEYWORD, default=None) for name in route.query]
+    signature = inspect.Signature(parameters)
+
+    def entry(*args, **kwargs):
+        given = signature.bind(*args, **kwargs).arguments
+        self = given.pop("self")
+        body = given.pop("body", None)
+        query = {k: given.pop(k) for k in route.query if given.get(k) is not None}
+        for k in route.query:
+            given.pop(k, None)
+        return call(getattr(self, app), route, self.auth.from_context(), given, body, query)
+    entry.__signature__ = signature   # nameko checks a call's arguments against it
+    entry.__name__ = entry.__qualname__ = route.use_case
+    return rpc(expected_exceptions=EXPECTED)(entry)

@@ -1,0 +1,43 @@
+"""Employer's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
+from pathways.routes import Route
+from services.employer import schemas
+
+TITLE = "Pathways employer"
+EMPLOYER, AGREEMENT = "/employers/{employer_id}", "/agreements/{agreement_id}"
+OPP = "/opportunities/{opportunity_id}"
+WRITERS = ("caseworker", "coordinator", "admin")
+SIGNERS = ("coordinator", "admin")
+PAGE = ("limit", "offset")
+
+ROUTES = [
+    Route("POST", "/employers", "register_employer", "Register an employer by organisation "
+          "number", status=201, roles=WRITERS, body=schemas.RegisterEmployerSchema,
+          what="employer"),
+    Route("GET", "/employers", "list_employers", "All partner employers", query=PAGE,
+          listing="employers"),
+    Route("GET", EMPLOYER, "get_employer", "One employer (contact_on_file: whether your "
+          "organisation keeps a contact person there)"),
+    Route("GET", f"{EMPLOYER}/contact", "read_contact", "Your organisation's contact person at "
+          "the employer (personal data: a purpose is required and the read is recorded)",
+          query=("purpose",)),
+    Route("PATCH", EMPLOYER, "update_employer", "Change the registry entry (the registering "
+          "organisation) and/or your organisation's contact person (null erases it)",
+          roles=WRITERS, body=schemas.UpdateEmployerSchema, what="employer"),
+    Route("POST", "/agreements", "sign_agreement", "Sign an agreement with an employer",
+          status=201, roles=SIGNERS, body=schemas.SignAgreementSchema, what="agreement"),
+    Route("GET", "/agreements", "list_agreements", "The organisation's agreements (a page)",
+          query=PAGE, listing="agreements"),
+    Route("GET", AGREEMENT, "get_agreement", "One agreement"),
+    Route("POST", f"{AGREEMENT}/end", "end_agreement", "End or abort an agreement",
+          roles=SIGNERS, body=schemas.EndAgreementSchema, what="agreement"),
+    Route("POST", "/opportunities", "post_opportunity", "Post a job opportunity", status=201,
+          roles=WRITERS, body=schemas.PostOpportunitySchema, what="opportunity"),
+    Route("GET", "/opportunities", "list_opportunities", "The organisation's own and all "
+          "shared opportunities", query=PAGE, listing="opportunities"),
+    Route("GET", OPP, "get_opportunity", "One opportunity (own or shared)"),
+    Route("POST", OPP + "/{action}", "opportunity_action", "a step of an opportunity",
+          roles=WRITERS, actions=schemas.OPPORTUNITY_ACTIONS, notes={
+              "share": "Share with all partner organisations.",
+              "withdraw": "Withdraw it.",
+              "take": "Record a place taken outside the platform."}),
+]

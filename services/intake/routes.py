@@ -1,0 +1,50 @@
+"""Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
+from pathways.routes import Route
+from services.intake import schemas
+
+TITLE = "Pathways intake"
+RUN, ENROLMENT = "/runs/{run_id}", "/runs/{run_id}/enrolments/{enrolment_id}"
+COMMANDERS = ("caseworker", "coordinator", "admin")
+PLANNERS = ("coordinator", "admin")
+
+DATED = ("`date`: the business date it happened on (default: today where the organisation "
+         "is); not after today (409 `date_in_future`), not before the referral (409 "
+         "`dates_out_of_order`).")
+ACTION_NOTES = {
+    "start": "`start_date` may be planned up to 366 days ahead (409 `start_too_far_ahead`), "
+             "never before the referral or a common start (409 `dates_out_of_order`).",
+    "participation": "`from_date`: from when the new level holds; not before the start.",
+    "end": "`end_date`: not after today, not before the start. Reason and outcome hint must "
+           "agree: `got_job` means `employed` and `education` means `education`, and no other "
+           "reason gives either; an `aborted` enrolment did not end in work or education "
+           "(409 `contradictory_outcome`).",
+    "correct": "Corrects dates recorded earlier (`referred_on`, `start_date` of a started "
+               "enrolment, `end_date` of an ended one) with an `EnrolmentDatesCorrected` event; "
+               "nothing recorded is rewritten. Reports as known at a time before the correction "
+               "still show what was believed then; reports as effective on a date use the "
+               "corrected dates. The dates must stay in order: referral <= start <= end <= "
+               "today (409 `dates_out_of_order`, `date_in_future`, `start_too_far_ahead`; "
+               "`not_started`, `not_ended`, `nothing_to_correct`).",
+}
+
+ROUTES = [
+    Route("POST", "/runs", "create_run", "Create a programme run", status=201, roles=PLANNERS,
+          body=schemas.CreateRunSchema, what="programme run"),
+    Route("GET", "/runs", "list_runs", "The organisation's programme runs with places in use (a "
+          "page: limit up to 500, offset; next_offset leads on)", query=("limit", "offset"),
+          listing="runs"),
+    Route("GET", RUN, "get_run", "A programme run with its enrolments and waiting list"),
+    Route("POST", f"{RUN}/enrolments", "refer", "Refer a registered participant to the run",
+          status=201, roles=COMMANDERS, body=schemas.ReferSchema, what="referral"),
+    Route("GET", ENROLMENT, "get_enrolment", "One enrolment"),
+    Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
+          roles=COMMANDERS, actions=schemas.ENROLMENT_ACTIONS, notes=ACTION_NOTES,
+          description=DATED),
+    Route("POST", "/participants", "register_participant", "Register a participant; personal "
+          "data goes to the vault only", status=201, roles=COMMANDERS,
+          body=schemas.ParticipantSchema, what="participant"),
+    Route("GET", "/participants/{participant_id}", "read_personal_data", "Read personal data "
+          "(caseworker, coordinator); the read is recorded", query=("purpose",)),
+    Route("POST", "/participants/{participant_id}/erase", "erase_participant", "Erase personal "
+          "data by crypto-shredding", roles=PLANNERS),
+]
