@@ -1,0 +1,84 @@
+"""The use-case tier's world: each service's app over an in-memory event log and in-memory
+collections (mongomock), called through its route table as HTTP would call it (roles, bodies,
+path parameters), and events handed from one service to another as the consumer would."""
+import re
+
+import mongomock
+
+from pathways.callers import Caller
+from pathways.eventstore import MemoryEventStore
+from pathways.reactions import handlers
+from pathways.routes import call
+from services.employer.app import Employers
+from services.employer.routes import ROUTES as EMPLOYER_ROUTES
+from services.intake.app import Intake
+from services.intake.routes import ROUTES as INTAKE_ROUTES
+from services.intake.vault import Vault
+from services.intake.views import RunsView
+from services.placement.app import Placements
+from services.placement.routes import ROUTES as PLACEMENT_ROUTES
+from pathways.privacy import SealedRecords
+
+MASTER_KEY = bytes(range(32))
+CALLERS = {name: Caller(org, role, f"{name}@{org}") for name, org, role in (
+    ("caseworker", "org-a", "caseworker"), ("coordinator", "org-a", "coordinator"),
+    ("auditor", "org-a", "auditor"), ("admin", "org-a", "admin"),
+    ("caseworker-b", "org-b", "caseworker"), ("coordinator-b", "org-b", "coordinator"))}
+
+
+class Api:
+    """``api("POST", "/runs", "coordinator", body)``: the route that serves that path, run."""
+
+    def __init__(self, app, routes):
+        self.app, self.routes = app, routes
+
+    def __call__(self, method, path, who, body=None, **query):
+        for route in self.routes:
+            pattern = re.sub(r"{(\w+)}", r"(?P<\1>[^/]+)", route.path)
+            found = re.fullmatch(pattern, path)
+            if route.method == method and found:
+                return call(self.app, route, CALLERS[who], found.groupdict(), body,
+                            {k: str(v) for k, v in query.items()})
+        raise AssertionError(f"no route serves {method} {path}")
+
+
+class World:
+    """Intake, employer and placement, each with its own log and database, wired by events."""
+
+    def __init__(self):
+        client = mongomock.MongoClient()
+        self.stores = {s: MemoryEventStore(s) for s in ("intake", "employer", "placement")}
+        self.dbs = {s: client[s] for s in self.stores}
+        db = self.dbs["intake"]
+        self.vault = Vault(db, client["intake_keys"], MASTER_KEY)
+        self.intake = Intake(self.stores["intake"], self.vault, db["access_log"],
+                             views=RunsView(db, self.stores["intake"]))
+        db = self.dbs["employer"]
+        contacts = SealedRecords(db["contacts"], client["employer_keys"]["contact_keys"],
+                                 MASTER_KEY)
+        self.employers = Employers(self.stores["employer"], db, contacts, db["access_log"])
+        self.placements = Placements(self.stores["placement"], self.dbs["placement"],
+                                     sync=self.deliver)
+        self.apis = {"intake": Api(self.intake, INTAKE_ROUTES),
+                     "employer": Api(self.employers, EMPLOYER_ROUTES),
+                     "placement": Api(self.placements, PLACEMENT_ROUTES)}
+        self.consumers = {"intake": handlers(self.intake),
+                          "employer": handlers(self.employers),
+                          "placement": handlers(self.placements)}
+        self.delivered = {s: 0 for s in self.stores}
+
+    def deliver(self, sources=None):
+        """Hand every new event to the services that subscribe to it, in position order (what
+        the kernel's consumer does); returns the sources it could not bring up to date (none)."""
+        for source in sources or self.stores:
+            for event in self.stores[source].events_after(self.delivered[source], 10_000):
+                for consumer, reactions in self.consumers.items():
+                    handler = reactions.get(event["type"])
+                    if consumer != source and handler is not None:
+                        handler(self.stores[source].registry.read(event, trusted_envelope=True))
+                self.delivered[source] = event["position"]
+        return set()
+
+    def events(self, source, type_=None):
+        return [e for e in self.stores[source].events_after(0, 10_000)
+                if type_ is None or e["type"] == type_]

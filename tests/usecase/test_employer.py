@@ -1,0 +1,53 @@
+"""Employer's use cases without servers: roles, opportunities shared across organisations or
+kept to one, and places taken by placements, once each."""
+import pytest
+
+from pathways.errors import Conflict, Forbidden, NotFoundError
+from tests.usecase.harness import World
+from tests.usecase.test_placement import FIRM, participating, placed
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def posted(api, employer_id, shared=False, places=1):
+    return api("POST", "/opportunities", "coordinator", {
+        "employer_id": employer_id, "kind": "small_job", "title": "Kantine", "places": places,
+        "hours_per_week": 7, "valid_from": "2026-01-01", "shared": shared})
+
+
+def test_an_unshared_opportunity_is_its_organisations_and_a_shared_one_everyones(world):
+    api = world.apis["employer"]
+    with pytest.raises(Forbidden):
+        api("POST", "/employers", "auditor", FIRM)
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    own = posted(api, employer_id)["opportunity_id"]
+    with pytest.raises(NotFoundError):
+        api("GET", f"/opportunities/{own}", "caseworker-b")
+    with pytest.raises(NotFoundError):
+        api("POST", f"/opportunities/{own}/share", "coordinator-b", {})
+    assert api("GET", "/opportunities", "coordinator-b")["opportunities"] == []
+    api("POST", f"/opportunities/{own}/share", "coordinator", {})
+    assert api("GET", f"/opportunities/{own}", "caseworker-b")["shared"] is True
+    assert [o["opportunity_id"] for o in
+            api("GET", "/opportunities", "coordinator-b")["opportunities"]] == [own]
+    with pytest.raises(Conflict):
+        api("POST", "/employers", "coordinator-b", FIRM)   # one registry entry per org number
+
+
+def test_a_started_placement_takes_its_place_once_and_fills_the_opportunity(world):
+    employer_id = world.apis["employer"]("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    opportunity = posted(world.apis["employer"], employer_id, places=1)
+    _, enrolment_id = participating(world)
+    world.deliver()
+    placed(world, enrolment_id, opportunity_id=opportunity["opportunity_id"])
+    world.deliver()
+    world.delivered["placement"] = 0
+    world.deliver()   # redelivered: no second place taken
+    taken = world.events("employer", "OpportunityPlaceTaken")
+    assert len(taken) == 1
+    now = world.apis["employer"]("GET", f"/opportunities/{opportunity['opportunity_id']}",
+                                 "caseworker")
+    assert (now["status"], now["filled"], now["free"]) == ("filled", 1, 0), now
