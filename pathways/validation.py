@@ -19,9 +19,9 @@ def load_command(schema, data, what="request"):
 
 
 def load_action(actions, action, body):
-    """A command named by the last part of a URL: ``actions`` maps it to (command type, body
-    schema). Returns the command; an unknown action is a 404 that lists the known ones."""
+    """A command named by the last part of a URL: ``actions`` maps it to (command, body schema).
+    Returns (command, checked body); an unknown action is a 404 that lists the known ones."""
     if action not in actions:
         raise NotFoundError(f"unknown action {action!r} (one of: {', '.join(actions)})")
-    kind, schema = actions[action]
-    return {"type": kind, **load_command(schema(), body, action)}
+    command, schema = actions[action]
+    return command, load_command(schema(), body, action)

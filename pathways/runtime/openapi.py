@@ -38,7 +38,8 @@ def _operations(route):
     summary = route.summary + (f" ({', '.join(route.roles)})" if route.roles else "")
     if route.actions is None:
         return [(route.path, summary, route.body, route.description)]
-    return [(route.path.replace("{action}", action), f"{command}: {summary}", schema,
+    return [(route.path.replace("{action}", action),
+             f"{getattr(command, '__name__', command)}: {summary}", schema,
              route.notes.get(action, route.description))
             for action, (command, schema) in route.actions.items()]
 

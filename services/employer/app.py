@@ -15,7 +15,9 @@ from pathways.commands import Commands
 from pathways.validation import load
 from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, iso, parse_iso, utcnow, zone
-from services.employer import schemas
+from services.employer import commands
+from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Sign,
+                                        TakePlace, Update)
 from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
                                       employer_id_for, fold_agreement, fold_employer,
                                       fold_opportunity)
@@ -80,7 +82,7 @@ class Employers:
         with self._contact_written(caller, employer_id, contact):
             employer = self.commands.execute(
                 caller, f"employer-{employer_id}", fold_employer, decide_employer,
-                {"type": "Register", **data, "org_number": number, "employer_id": employer_id},
+                Register(**{**data, "org_number": number, "employer_id": employer_id}),
                 "employer", org_scoped=False)
         return self._employer_view(caller, employer)
 
@@ -98,7 +100,7 @@ class Employers:
                             "may change its registry entry (name, sector, municipality)")
         with self._contact_written(caller, employer_id, contact):
             employer = self.commands.execute(caller, f"employer-{employer_id}", fold_employer,
-                                             decide_employer, {"type": "Update", **data},
+                                             decide_employer, Update(**data),
                                              "employer", org_scoped=False)
         return self._employer_view(caller, employer)
 
@@ -142,7 +144,7 @@ class Employers:
                   "whose": f"contact:{str(employer_id)[:64]}", "when": iso(self.clock())}
         try:
             caller.require(*WRITERS)
-            purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
+            purpose = load(commands.PurposeSchema(), query, "query")["purpose"]
             self._employer(employer_id)
             contact = self.contacts.read(contact_subject(caller.org, employer_id))
         except Erased:
@@ -172,13 +174,13 @@ class Employers:
         today, occurred_at = self._on(caller, data.get("signed_on"))
         return self.commands.execute(
             caller, f"agreement-{agreement_id}", fold_agreement, decide_agreement,
-            {"type": "Sign", "agreement_id": agreement_id, "today": today, **data}, "agreement",
+            Sign(agreement_id=agreement_id, today=today, **data), "agreement",
             occurred_at=occurred_at).view()
 
     def end_agreement(self, caller, agreement_id, data):
         today, occurred_at = self._on(caller, data["end_date"])
         return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
-                                     decide_agreement, {"type": "End", "today": today, **data},
+                                     decide_agreement, EndAgreement(today=today, **data),
                                      "agreement", occurred_at=occurred_at).view()
 
     def get_agreement(self, caller, agreement_id):
@@ -204,13 +206,15 @@ class Employers:
         opportunity_id = str(uuid.uuid4())
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
                                   decide_opportunity,
-                                  {"type": "Post", "opportunity_id": opportunity_id, **data},
+                                  Post(opportunity_id=opportunity_id, **data),
                                   "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
-    def opportunity_action(self, caller, opportunity_id, command):
+    def opportunity_action(self, caller, opportunity_id, action):
+        """``action``: (command class, checked body), as the route's actions table gives it."""
+        command, data = action
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                                  decide_opportunity, command, "opportunity")
+                                  decide_opportunity, command(**data), "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
     def get_opportunity(self, caller, opportunity_id):
@@ -223,24 +227,24 @@ class Employers:
             paging(query))
 
     # --- reactions to the placement service's events ---------------------------------------------
-    def _react(self, event, kind):
+    def _react(self, event, command):
         opportunity_id = event["payload"].get("opportunity_id")
         if not opportunity_id:
             return  # a placement without a posted opportunity: nothing to count
         actor = Caller(event["org"], "admin", "placement-events")
         self.commands.execute(actor, f"opportunity-{opportunity_id}", fold_opportunity,
                               decide_opportunity,
-                              {"type": kind, "placement_id": event["payload"]["placement_id"],
-                               "force": True},
+                              command(placement_id=event["payload"]["placement_id"],
+                                      force=True),
                               "opportunity", org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"],
                               # the place was taken (or freed) when the placement started (ended)
                               occurred_at=parse_iso(event["occurred_at"]))
 
     def on_placement_started(self, event):
-        self._react(event, "TakePlace")
+        self._react(event, TakePlace)
 
     def on_placement_ended(self, event):
-        self._react(event, "ReleasePlace")
+        self._react(event, ReleasePlace)
 
     REACTIONS = {PlacementStarted: on_placement_started, PlacementEnded: on_placement_ended}

@@ -9,7 +9,7 @@
   and may be shared with all. Its filled places are the placements that took one, by placement id,
   so a placement event that arrives twice changes nothing.
 """
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from pathways.contracts.employer import (AgreementEnded, AgreementSigned, EmployerRegistered,
                                          EmployerUpdated, OpportunityFilled, OpportunityPlaceReleased,
@@ -17,6 +17,8 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          OpportunityReopened, OpportunityShared,
                                          OpportunityWithdrawn)
 from pathways.domain import DomainError, NotFound, fold
+from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Share, Sign,
+                                        TakePlace, Update, Withdraw)
 
 
 def employer_id_for(country, org_number):
@@ -42,23 +44,21 @@ class Employer:
 
 
 def decide_employer(employer, cmd):
-    kind = cmd["type"]
-    if kind == "Register":
+    if isinstance(cmd, Register):
         if employer.exists:
             raise DomainError("already_registered",
                               f"employer {employer.org_number} ({employer.name}) is already "
                               f"registered as {employer.employer_id}")
-        return [EmployerRegistered(**{k: cmd[k] for k in (
-            "employer_id", "country", "org_number", "name", "sector", "municipality")})]
+        return [EmployerRegistered(**asdict(cmd))]
     if not employer.exists:
         raise NotFound("employer")
-    if kind == "Update":
-        changed = {k: cmd[k] for k in ("name", "sector", "municipality")
-                   if k in cmd and cmd[k] != getattr(employer, k)}
+    if isinstance(cmd, Update):
+        changed = {k: v for k, v in asdict(cmd).items()
+                   if v is not None and v != getattr(employer, k)}
         if not changed:
             return []
         return [EmployerUpdated(**{"employer_id": employer.employer_id, **changed})]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def evolve_employer(employer, event):
@@ -93,28 +93,27 @@ class Agreement:
 
 
 def decide_agreement(agreement, cmd):
-    kind = cmd["type"]
-    if kind == "Sign":
+    if isinstance(cmd, Sign):
         if agreement.exists:
             raise DomainError("already_exists", "agreement already exists")
-        if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
+        if cmd.valid_to and cmd.valid_to < cmd.valid_from:
             raise DomainError("dates_out_of_order", "valid_to is before valid_from")
-        if cmd.get("signed_on") and cmd["signed_on"] > cmd["today"]:
-            raise DomainError("date_in_future", f"signed_on {cmd['signed_on']} is after today "
-                                                f"({cmd['today']})")
-        return [AgreementSigned(**{k: cmd.get(k) for k in (
-            "agreement_id", "employer_id", "kind", "valid_from", "valid_to")})]
+        if cmd.signed_on and cmd.signed_on > cmd.today:
+            raise DomainError("date_in_future", f"signed_on {cmd.signed_on} is after today "
+                                                f"({cmd.today})")
+        return [AgreementSigned(agreement_id=cmd.agreement_id, employer_id=cmd.employer_id,
+                                kind=cmd.kind, valid_from=cmd.valid_from, valid_to=cmd.valid_to)]
     if not agreement.exists:
         raise NotFound("agreement")
-    if kind == "End":
+    if isinstance(cmd, EndAgreement):
         if agreement.status != "active":
             raise DomainError("illegal_transition", f"the agreement is already {agreement.status}")
-        if cmd["end_date"] < agreement.valid_from:
+        if cmd.end_date < agreement.valid_from:
             raise DomainError("dates_out_of_order", "end_date is before valid_from")
         return [AgreementEnded(**{"agreement_id": agreement.agreement_id,
                                     "employer_id": agreement.employer_id,
-                                    "status": cmd["status"], "end_date": cmd["end_date"]})]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+                                    "status": cmd.status, "end_date": cmd.end_date})]
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def evolve_agreement(agreement, event):
@@ -166,57 +165,54 @@ def _oref(o):
 
 
 def decide_opportunity(o, cmd):
-    kind = cmd["type"]
-    if kind == "Post":
+    if isinstance(cmd, Post):
         if o.exists:
             raise DomainError("already_exists", "opportunity already exists")
-        if cmd["kind"] == "small_job" and not cmd.get("hours_per_week"):
+        if cmd.kind == "small_job" and not cmd.hours_per_week:
             raise DomainError("hours_required", "a small job needs hours_per_week")
-        if cmd.get("valid_to") and cmd["valid_to"] < cmd["valid_from"]:
+        if cmd.valid_to and cmd.valid_to < cmd.valid_from:
             raise DomainError("dates_out_of_order", "valid_to is before valid_from")
-        return [OpportunityPosted(**{k: cmd.get(k) for k in (
-            "opportunity_id", "employer_id", "kind", "title", "places", "hours_per_week",
-            "requirements", "valid_from", "valid_to", "shared")})]
+        return [OpportunityPosted(**asdict(cmd))]
     if not o.exists:
         raise NotFound("opportunity")
-    if kind == "Share":
+    if isinstance(cmd, Share):
         if o.shared:
             raise DomainError("already_shared", "the opportunity is already shared")
         if o.status == "withdrawn":
             raise DomainError("withdrawn", "the opportunity was withdrawn")
         return [OpportunityShared(**_oref(o))]
-    if kind == "TakePlace":
+    if isinstance(cmd, TakePlace):
         # ``force``: a placement that already started (a fact from another service) is recorded
         # even on a full or withdrawn opportunity, flagged, never refused.
-        if cmd["placement_id"] in o.taken:
+        if cmd.placement_id in o.taken:
             return []
-        if not cmd.get("force"):
+        if not cmd.force:
             if o.status == "withdrawn":
                 raise DomainError("withdrawn", "the opportunity was withdrawn")
             if o.filled >= o.places:
                 raise DomainError("no_free_place",
                                   f"all {o.places} places of the opportunity are filled")
         filled = o.filled + 1
-        events = [OpportunityPlaceTaken(**{**_oref(o), "placement_id": cmd["placement_id"],
+        events = [OpportunityPlaceTaken(**{**_oref(o), "placement_id": cmd.placement_id,
                                              "filled": filled, "places": o.places,
                                              "over_capacity": filled > o.places})]
         if o.status == "open" and filled >= o.places:
             events.append(OpportunityFilled(**{**_oref(o), "filled": filled}))
         return events
-    if kind == "ReleasePlace":
-        if cmd["placement_id"] not in o.taken:
+    if isinstance(cmd, ReleasePlace):
+        if cmd.placement_id not in o.taken:
             return []
         filled = o.filled - 1
-        events = [OpportunityPlaceReleased(**{**_oref(o), "placement_id": cmd["placement_id"],
+        events = [OpportunityPlaceReleased(**{**_oref(o), "placement_id": cmd.placement_id,
                                                 "filled": filled, "places": o.places})]
         if o.status == "filled" and filled < o.places:
             events.append(OpportunityReopened(**{**_oref(o), "filled": filled}))
         return events
-    if kind == "Withdraw":
+    if isinstance(cmd, Withdraw):
         if o.status == "withdrawn":
             raise DomainError("illegal_transition", "the opportunity is already withdrawn")
-        return [OpportunityWithdrawn(**{**_oref(o), "reason": cmd["reason"]})]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+        return [OpportunityWithdrawn(**{**_oref(o), "reason": cmd.reason})]
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def evolve_opportunity(o, event):

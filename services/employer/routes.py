@@ -1,6 +1,6 @@
 """Employer's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.routes import Route
-from services.employer import schemas
+from services.employer import commands
 
 TITLE = "Pathways employer"
 EMPLOYER, AGREEMENT = "/employers/{employer_id}", "/agreements/{agreement_id}"
@@ -11,7 +11,7 @@ PAGE = ("limit", "offset")
 
 ROUTES = [
     Route("POST", "/employers", "register_employer", "Register an employer by organisation "
-          "number", status=201, roles=WRITERS, body=schemas.RegisterEmployerSchema,
+          "number", status=201, roles=WRITERS, body=commands.RegisterEmployerSchema,
           what="employer"),
     Route("GET", "/employers", "list_employers", "All partner employers", query=PAGE,
           listing="employers"),
@@ -22,21 +22,21 @@ ROUTES = [
           query=("purpose",)),
     Route("PATCH", EMPLOYER, "update_employer", "Change the registry entry (the registering "
           "organisation) and/or your organisation's contact person (null erases it)",
-          roles=WRITERS, body=schemas.UpdateEmployerSchema, what="employer"),
+          roles=WRITERS, body=commands.UpdateEmployerSchema, what="employer"),
     Route("POST", "/agreements", "sign_agreement", "Sign an agreement with an employer",
-          status=201, roles=SIGNERS, body=schemas.SignAgreementSchema, what="agreement"),
+          status=201, roles=SIGNERS, body=commands.SignAgreementSchema, what="agreement"),
     Route("GET", "/agreements", "list_agreements", "The organisation's agreements (a page)",
           query=PAGE, listing="agreements"),
     Route("GET", AGREEMENT, "get_agreement", "One agreement"),
     Route("POST", f"{AGREEMENT}/end", "end_agreement", "End or abort an agreement",
-          roles=SIGNERS, body=schemas.EndAgreementSchema, what="agreement"),
+          roles=SIGNERS, body=commands.EndAgreementSchema, what="agreement"),
     Route("POST", "/opportunities", "post_opportunity", "Post a job opportunity", status=201,
-          roles=WRITERS, body=schemas.PostOpportunitySchema, what="opportunity"),
+          roles=WRITERS, body=commands.PostOpportunitySchema, what="opportunity"),
     Route("GET", "/opportunities", "list_opportunities", "The organisation's own and all "
           "shared opportunities", query=PAGE, listing="opportunities"),
     Route("GET", OPP, "get_opportunity", "One opportunity (own or shared)"),
     Route("POST", OPP + "/{action}", "opportunity_action", "a step of an opportunity",
-          roles=WRITERS, actions=schemas.OPPORTUNITY_ACTIONS, notes={
+          roles=WRITERS, actions=commands.OPPORTUNITY_ACTIONS, notes={
               "share": "Share with all partner organisations.",
               "withdraw": "Withdraw it.",
               "take": "Record a place taken outside the platform."}),

@@ -12,7 +12,8 @@ from pathways.commands import Commands
 from pathways.views import paging
 from pathways.validation import load
 from pathways.timeutil import dated, iso, utcnow, zone
-from services.intake import schemas
+from services.intake import commands
+from services.intake.commands import CloseFromCase, CreateRun, Erase, Refer, Register
 from services.intake.domain import (decide_participant, decide_run, fold_participant,
                                     fold_run)
 from services.intake.vault import AlreadyRegistered, Erased
@@ -30,11 +31,6 @@ def participant_stream(participant_id):
     return f"participant-{participant_id}"
 
 
-# The business date a command's events happened on, from the command (``today`` if it has none):
-# a planned start or change is recorded as decided today.
-BUSINESS_DATE = {"Start": "start_date", "ChangeParticipation": "from_date", "End": "end_date"}
-
-
 class Intake:
     """``zone_of(org)``: the organisation's time zone, for "today" and business dates."""
 
@@ -44,15 +40,16 @@ class Intake:
         self.views, self.clock, self.zone_of = views, clock, zone_of
         self.commands = Commands(store)
 
-    def _dated(self, caller, cmd):
-        """The command with ``today`` (for the rules) and its business date, and the
-        ``occurred_at`` its events carry."""
-        field = BUSINESS_DATE.get(cmd["type"], "date")
-        today, occurred_at = dated(cmd.get(field), self.zone_of(caller.org), self.clock())
-        cmd = {**cmd, "today": today}
+    def _dated(self, caller, command, data, **ids):
+        """The command with ``today`` where the caller is (for the rules) and its business date
+        (default today), and the ``occurred_at`` its events carry."""
+        field = command.BUSINESS_DATE
+        today, occurred_at = dated(data.get(field) if field else None,
+                                   self.zone_of(caller.org), self.clock())
+        values = {**data, **ids, "today": today}
         if field == "date":
-            cmd["date"] = cmd.get("date") or today
-        return cmd, occurred_at
+            values["date"] = data.get("date") or today
+        return command(**values), occurred_at
 
     def _load(self, caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)
@@ -64,7 +61,7 @@ class Intake:
     def create_run(self, caller, data):
         run_id = str(uuid.uuid4())
         run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                            {"type": "CreateRun", "run_id": run_id, **data}, "programme run")
+                            CreateRun(run_id=run_id, **data), "programme run")
         return self._run_view(run)
 
     def get_run(self, caller, run_id):
@@ -95,14 +92,15 @@ class Intake:
     def refer(self, caller, run_id, data):
         self._participant(caller, data["participant_id"])      # must exist in this org
         enrolment_id = str(uuid.uuid4())
-        cmd, occurred_at = self._dated(caller, {"type": "Refer", "enrolment_id": enrolment_id,
-                                                **data})
+        cmd, occurred_at = self._dated(caller, Refer, data, enrolment_id=enrolment_id)
         run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
                                     "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
 
-    def enrolment_action(self, caller, run_id, enrolment_id, command):
-        cmd, occurred_at = self._dated(caller, {**command, "enrolment_id": enrolment_id})
+    def enrolment_action(self, caller, run_id, enrolment_id, action):
+        """``action``: (command class, checked body), as the route's actions table gives it."""
+        command, data = action
+        cmd, occurred_at = self._dated(caller, command, data, enrolment_id=enrolment_id)
         run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
                                     "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
@@ -143,10 +141,10 @@ class Intake:
             self.vault.store(participant_id, caller.org, {**data, "national_id": nid.number})
             self._execute(caller, participant_stream(participant_id), fold_participant,
                           decide_participant,
-                          {"type": "Register", "participant_id": participant_id,
-                           "birth_year": nid.birth_date.year, "gender": nid.gender,
-                           "municipality": data["municipality"],
-                           "needs_group": data["needs_group"], "country": nid.country},
+                          Register(participant_id=participant_id,
+                                   birth_year=nid.birth_date.year, gender=nid.gender,
+                                   municipality=data["municipality"],
+                                   needs_group=data["needs_group"], country=nid.country),
                           "participant")
         except Exception:
             self.vault.erase(participant_id)   # no personal data without its event
@@ -165,7 +163,7 @@ class Intake:
     def read_personal_data(self, caller, participant_id, query):
         try:
             caller.require(*READERS_OF_PERSONAL_DATA)
-            purpose = load(schemas.PurposeSchema(), query, "query")["purpose"]
+            purpose = load(commands.PurposeSchema(), query, "query")["purpose"]
             participant = self._participant(caller, participant_id)
         except (Forbidden, BadRequest, NotFoundError) as err:
             self._record_access(caller, participant_id, query.get("purpose"),
@@ -185,7 +183,7 @@ class Intake:
             raise Conflict("already_erased", "the participant's data is already erased")
         self.vault.erase(participant_id)   # key first: a retry after a crash finishes the job
         self._execute(caller, participant_stream(participant_id), fold_participant,
-                      decide_participant, {"type": "Erase"}, "participant")
+                      decide_participant, Erase(), "participant")
         return {"participant_id": participant_id, "erased": True}
 
     # --- reactions to the placement service's events ---------------------------------------------
@@ -195,9 +193,9 @@ class Intake:
         actor = Caller(event["org"], "admin", "placement-events")
         tz = self.zone_of(event["org"])
         self.commands.execute(actor, run_stream(p["run_id"]), fold_run, decide_run,
-                              {"type": "CloseFromCase", "enrolment_id": p["enrolment_id"],
-                               "outcome": p["outcome"], "status": p["enrolment_status"],
-                               "closed_on": p["date"]},
+                              CloseFromCase(enrolment_id=p["enrolment_id"],
+                                            outcome=p["outcome"], status=p["enrolment_status"],
+                                            closed_on=p["date"]),
                               "programme run", org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"],
                               occurred_at=dated(p["date"], tz)[1])

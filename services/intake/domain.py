@@ -10,7 +10,7 @@ it; ``evolve_*(state, event) -> state`` folds history, matching on the event's c
 Enrolment states follow NAV Komet: draft -> shared -> applied -> waitlisted | place_allocated ->
 participating -> completed | left | aborted, or not_relevant / registered_in_error.
 """
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected, EnrolmentEnded,
@@ -21,6 +21,9 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.domain import DomainError, NotFound, fold
+from services.intake.commands import (AllocatePlace, Apply, ChangeParticipation, CloseFromCase,
+                                      Correct, CreateRun, Dated, End, Erase, RecordConsent, Refer,
+                                      Register, Reject, Share, Start, Void, Waitlist)
 
 ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
 HOLDS_PLACE = ("place_allocated", "participating")
@@ -133,129 +136,133 @@ def _next_in_line(run, freed_by):
 
 
 def decide_run(run, cmd):
-    kind = cmd["type"]
-    if kind == "CreateRun":
+    if isinstance(cmd, CreateRun):
         if run.exists:
             raise DomainError("already_exists", f"programme run {run.run_id} already exists")
-        if cmd["start_mode"] == "common" and not cmd.get("start_date"):
+        if cmd.start_mode == "common" and not cmd.start_date:
             raise DomainError("start_date_required", "a run with a common start needs a start_date")
         return [ProgrammeRunCreated(**{
-            "run_id": cmd["run_id"], "programme": cmd["programme"], "name": cmd["name"],
-            "places": cmd["places"], "start_mode": cmd["start_mode"],
-            "start_date": cmd.get("start_date"), "approval_required": cmd["approval_required"]})]
+            "run_id": cmd.run_id, "programme": cmd.programme, "name": cmd.name,
+            "places": cmd.places, "start_mode": cmd.start_mode,
+            "start_date": cmd.start_date, "approval_required": cmd.approval_required})]
     if not run.exists:
         raise NotFound("programme run")
-    if kind == "Refer":
-        _check_day(cmd["date"], cmd["today"], what="date")
-        if cmd["enrolment_id"] in run.enrolments:
+    if isinstance(cmd, Refer):
+        _check_day(cmd.date, cmd.today, what="date")
+        if cmd.enrolment_id in run.enrolments:
             raise DomainError("already_exists", "enrolment already exists")
         for other in run.enrolments.values():
-            if other.participant_id == cmd["participant_id"] and other.state in ACTIVE:
+            if other.participant_id == cmd.participant_id and other.state in ACTIVE:
                 raise DomainError("already_referred",
                                   f"participant already has an active enrolment "
                                   f"{other.enrolment_id} ({other.state}) in this run")
         return [ParticipantReferred(**{
-            "run_id": run.run_id, "enrolment_id": cmd["enrolment_id"],
-            "participant_id": cmd["participant_id"], "programme": run.programme,
-            "status": "shared" if cmd.get("share") else "draft"})]
+            "run_id": run.run_id, "enrolment_id": cmd.enrolment_id,
+            "participant_id": cmd.participant_id, "programme": run.programme,
+            "status": "shared" if cmd.share else "draft"})]
 
-    e = _enrolment(run, cmd["enrolment_id"])
-    if "date" in cmd:
-        _check_day(cmd["date"], cmd["today"], e)
-    if kind == "Share":
-        _require_state(e, ("draft",), "share")
-        return [ReferralShared(**_ref(run, e))]
-    if kind == "RecordConsent":
-        _require_state(e, ACTIVE, "record consent for")
-        by, reason = cmd["given_by"], cmd.get("on_behalf_reason")
-        if by == "caseworker" and not reason:
-            raise DomainError("on_behalf_reason_required",
-                              "consent given by a caseworker on the participant's behalf needs "
-                              "an on_behalf_reason")
-        return [ConsentRecorded(**{**_ref(run, e), "given_by": by,
-                                     "on_behalf_reason": reason if by == "caseworker" else None})]
-    if kind == "Apply":
-        _require_state(e, ("draft", "shared"), "apply for")
-        if not e.consent:
-            raise DomainError("consent_required", "record the participant's consent before applying")
-        events = [ParticipantApplied(**_ref(run, e))]
-        if not run.approval_required:
-            if run.in_use < run.places:
-                events.append(_allocation(run, e, run.in_use + 1))
-            else:
-                events.append(ParticipantWaitlisted(**{**_ref(run, e), "queue_position": len(run.waitlist) + 1}))
-        return events
-    if kind == "Waitlist":
-        _require_state(e, ("applied",), "waitlist")
-        return [ParticipantWaitlisted(**{**_ref(run, e), "queue_position": len(run.waitlist) + 1})]
-    if kind == "AllocatePlace":
-        _require_state(e, ("applied", "waitlisted"), "allocate a place to")
-        if run.in_use >= run.places:
-            raise DomainError("no_free_place", f"all {run.places} places are in use; "
-                                               "put the participant on the waiting list")
-        return [_allocation(run, e, run.in_use + 1)]
-    if kind == "Start":
-        _require_state(e, ("place_allocated",), "start")
-        _plausible_start(cmd["start_date"], cmd["today"], e)
-        if run.start_mode == "common" and run.start_date and cmd["start_date"] < run.start_date:
-            raise DomainError("dates_out_of_order",
-                              f"start_date {cmd['start_date']} is before the run's common start "
-                              f"{run.start_date}")
-        return [ParticipantEnrolled(**{**_ref(run, e), "programme": run.programme,
-                                         "start_date": cmd["start_date"], "percent": cmd["percent"],
-                                         "days_per_week": cmd["days_per_week"]})]
-    if kind == "ChangeParticipation":
-        _require_state(e, ("participating",), "change participation of")
-        _plausible_start(cmd["from_date"], cmd["today"], e)
-        if cmd["from_date"] < e.start_date:
-            raise DomainError("dates_out_of_order",
-                              f"from_date {cmd['from_date']} is before the start {e.start_date}")
-        return [ParticipationChanged(**{**_ref(run, e), "percent": cmd["percent"],
-                                          "days_per_week": cmd["days_per_week"],
-                                          "from_date": cmd["from_date"]})]
-    if kind == "End":
-        _require_state(e, ("participating",), "end")
-        _check_day(cmd["end_date"], cmd["today"], e, "end_date")
-        if cmd["end_date"] < e.start_date:
-            raise DomainError("dates_out_of_order",
-                              f"end_date {cmd['end_date']} is before the start {e.start_date}")
-        why = end_contradiction(cmd["status"], cmd["reason"], cmd["outcome_hint"])
-        if why:
-            raise DomainError("contradictory_outcome", why)
-        return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
-                                    "status": cmd["status"], "reason": cmd["reason"],
-                                    "outcome_hint": cmd["outcome_hint"],
-                                    "start_date": e.start_date, "end_date": cmd["end_date"]}),
-                *_next_in_line(run, e.enrolment_id)]
-    if kind == "CloseFromCase":
-        if e.state != "participating":
-            return []   # already ended here, or never started: nothing to end
-        reason, hint, _ = CLOSURE_ENDS_ENROLMENT[cmd["outcome"]]
-        return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
-                                    "status": cmd["status"], "reason": reason,
-                                    "outcome_hint": hint, "start_date": e.start_date,
-                                    "end_date": max(cmd["closed_on"], e.start_date)}),
-                *_next_in_line(run, e.enrolment_id)]
-    if kind == "Correct":
-        return [EnrolmentDatesCorrected(**_correction(run, e, cmd))]
-    if kind == "Reject":
-        _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
-                       "reject")
-        freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
-        return [ReferralRejected(**{**_ref(run, e), "reason": cmd["reason"],
-                                      "previous_state": e.state}), *freed]
-    if kind == "Void":
-        if e.state == "registered_in_error":
-            raise DomainError("illegal_transition", "the enrolment is already registered in error")
-        freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
-        return [EnrolmentVoided(**{**_ref(run, e), "previous_state": e.state}), *freed]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+    e = _enrolment(run, cmd.enrolment_id)
+    if isinstance(cmd, Dated):
+        _check_day(cmd.date, cmd.today, e)
+    match cmd:
+        case Share():
+            _require_state(e, ("draft",), "share")
+            return [ReferralShared(**_ref(run, e))]
+        case RecordConsent():
+            _require_state(e, ACTIVE, "record consent for")
+            by, reason = cmd.given_by, cmd.on_behalf_reason
+            if by == "caseworker" and not reason:
+                raise DomainError("on_behalf_reason_required",
+                                  "consent given by a caseworker on the participant's behalf needs "
+                                  "an on_behalf_reason")
+            return [ConsentRecorded(**_ref(run, e), given_by=by,
+                                    on_behalf_reason=reason if by == "caseworker" else None)]
+        case Apply():
+            _require_state(e, ("draft", "shared"), "apply for")
+            if not e.consent:
+                raise DomainError("consent_required",
+                                  "record the participant's consent before applying")
+            events = [ParticipantApplied(**_ref(run, e))]
+            if not run.approval_required:
+                if run.in_use < run.places:
+                    events.append(_allocation(run, e, run.in_use + 1))
+                else:
+                    events.append(ParticipantWaitlisted(**_ref(run, e),
+                                                        queue_position=len(run.waitlist) + 1))
+            return events
+        case Waitlist():
+            _require_state(e, ("applied",), "waitlist")
+            return [ParticipantWaitlisted(**_ref(run, e), queue_position=len(run.waitlist) + 1)]
+        case AllocatePlace():
+            _require_state(e, ("applied", "waitlisted"), "allocate a place to")
+            if run.in_use >= run.places:
+                raise DomainError("no_free_place", f"all {run.places} places are in use; "
+                                                   "put the participant on the waiting list")
+            return [_allocation(run, e, run.in_use + 1)]
+        case Start():
+            _require_state(e, ("place_allocated",), "start")
+            _plausible_start(cmd.start_date, cmd.today, e)
+            if run.start_mode == "common" and run.start_date and cmd.start_date < run.start_date:
+                raise DomainError("dates_out_of_order",
+                                  f"start_date {cmd.start_date} is before the run's common start "
+                                  f"{run.start_date}")
+            return [ParticipantEnrolled(**{**_ref(run, e), "programme": run.programme,
+                                             "start_date": cmd.start_date, "percent": cmd.percent,
+                                             "days_per_week": cmd.days_per_week})]
+        case ChangeParticipation():
+            _require_state(e, ("participating",), "change participation of")
+            _plausible_start(cmd.from_date, cmd.today, e)
+            if cmd.from_date < e.start_date:
+                raise DomainError("dates_out_of_order",
+                                  f"from_date {cmd.from_date} is before the start {e.start_date}")
+            return [ParticipationChanged(**{**_ref(run, e), "percent": cmd.percent,
+                                              "days_per_week": cmd.days_per_week,
+                                              "from_date": cmd.from_date})]
+        case End():
+            _require_state(e, ("participating",), "end")
+            _check_day(cmd.end_date, cmd.today, e, "end_date")
+            if cmd.end_date < e.start_date:
+                raise DomainError("dates_out_of_order",
+                                  f"end_date {cmd.end_date} is before the start {e.start_date}")
+            why = end_contradiction(cmd.status, cmd.reason, cmd.outcome_hint)
+            if why:
+                raise DomainError("contradictory_outcome", why)
+            return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
+                                        "status": cmd.status, "reason": cmd.reason,
+                                        "outcome_hint": cmd.outcome_hint,
+                                        "start_date": e.start_date, "end_date": cmd.end_date}),
+                    *_next_in_line(run, e.enrolment_id)]
+        case CloseFromCase():
+            if e.state != "participating":
+                return []   # already ended here, or never started: nothing to end
+            reason, hint, _ = CLOSURE_ENDS_ENROLMENT[cmd.outcome]
+            return [EnrolmentEnded(**{**_ref(run, e), "programme": run.programme,
+                                        "status": cmd.status, "reason": reason,
+                                        "outcome_hint": hint, "start_date": e.start_date,
+                                        "end_date": max(cmd.closed_on, e.start_date)}),
+                    *_next_in_line(run, e.enrolment_id)]
+        case Correct():
+            return [EnrolmentDatesCorrected(**_correction(run, e, cmd))]
+        case Reject():
+            _require_state(e, ("draft", "shared", "applied", "waitlisted", "place_allocated"),
+                           "reject")
+            freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
+            return [ReferralRejected(**{**_ref(run, e), "reason": cmd.reason,
+                                          "previous_state": e.state}), *freed]
+        case Void():
+            if e.state == "registered_in_error":
+                raise DomainError("illegal_transition",
+                                  "the enrolment is already registered in error")
+            freed = _next_in_line(run, e.enrolment_id) if e.state in HOLDS_PLACE else []
+            return [EnrolmentVoided(**{**_ref(run, e), "previous_state": e.state}), *freed]
+        case _:
+            raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def _correction(run, e, cmd):
     """Corrected dates must hold together with the others as they will stand: referral <= start
     <= end <= today (a start not yet ended may still be planned ahead)."""
-    new = {f: cmd.get(f) for f in ("referred_on", "start_date", "end_date")}
+    new = {f: getattr(cmd, f) for f in ("referred_on", "start_date", "end_date")}
     if e.state == "registered_in_error":
         raise DomainError("illegal_transition", "the enrolment is registered in error")
     if new["start_date"] and not e.start_date:
@@ -267,7 +274,7 @@ def _correction(run, e, cmd):
     referred = new["referred_on"] or e.referred_on
     start = new["start_date"] or e.start_date
     end = new["end_date"] or e.end_date   # only an ended enrolment has one (voided: refused)
-    today = cmd["today"]
+    today = cmd.today
     if new["referred_on"] and referred > today:
         raise DomainError("date_in_future", f"referred_on {referred} is after today ({today})")
     if end and end > today:
@@ -354,19 +361,17 @@ class Participant:
 
 
 def decide_participant(participant, cmd):
-    kind = cmd["type"]
-    if kind == "Register":
+    if isinstance(cmd, Register):
         if participant.exists:
             raise DomainError("already_exists", "participant already registered")
-        return [ParticipantRegistered(**{k: cmd[k] for k in (
-            "participant_id", "birth_year", "gender", "municipality", "needs_group", "country")})]
+        return [ParticipantRegistered(**asdict(cmd))]
     if not participant.exists:
         raise NotFound("participant")
-    if kind == "Erase":
+    if isinstance(cmd, Erase):
         if participant.erased:
             raise DomainError("already_erased", "the participant's data is already erased")
         return [ParticipantDataErased(**{"participant_id": participant.participant_id})]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def evolve_participant(participant, event):

@@ -1,6 +1,6 @@
 """Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.routes import Route
-from services.intake import schemas
+from services.intake import commands
 
 TITLE = "Pathways intake"
 RUN, ENROLMENT = "/runs/{run_id}", "/runs/{run_id}/enrolments/{enrolment_id}"
@@ -29,20 +29,20 @@ ACTION_NOTES = {
 
 ROUTES = [
     Route("POST", "/runs", "create_run", "Create a programme run", status=201, roles=PLANNERS,
-          body=schemas.CreateRunSchema, what="programme run"),
+          body=commands.CreateRunSchema, what="programme run"),
     Route("GET", "/runs", "list_runs", "The organisation's programme runs with places in use (a "
           "page: limit up to 500, offset; next_offset leads on)", query=("limit", "offset"),
           listing="runs"),
     Route("GET", RUN, "get_run", "A programme run with its enrolments and waiting list"),
     Route("POST", f"{RUN}/enrolments", "refer", "Refer a registered participant to the run",
-          status=201, roles=COMMANDERS, body=schemas.ReferSchema, what="referral"),
+          status=201, roles=COMMANDERS, body=commands.ReferSchema, what="referral"),
     Route("GET", ENROLMENT, "get_enrolment", "One enrolment"),
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
-          roles=COMMANDERS, actions=schemas.ENROLMENT_ACTIONS, notes=ACTION_NOTES,
+          roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES,
           description=DATED),
     Route("POST", "/participants", "register_participant", "Register a participant; personal "
           "data goes to the vault only", status=201, roles=COMMANDERS,
-          body=schemas.ParticipantSchema, what="participant"),
+          body=commands.ParticipantSchema, what="participant"),
     Route("GET", "/participants/{participant_id}", "read_personal_data", "Read personal data "
           "(caseworker, coordinator); the read is recorded", query=("purpose",)),
     Route("POST", "/participants/{participant_id}/erase", "erase_participant", "Erase personal "

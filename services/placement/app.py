@@ -8,6 +8,7 @@ from pathways.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
 from pathways.views import SummaryView, paging
 from pathways.timeutil import dated, utcnow, zone
+from services.placement.commands import Close, EndOpenPlacements, Observe, Propose, Start
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
 
@@ -18,11 +19,6 @@ CASE_EVENTS = ("PlacementProposed", "PlacementApproved", "PlacementStarted", "Fo
 
 def case_stream(enrolment_id):
     return f"case-{enrolment_id}"
-
-
-# The field of a command that says when its fact happened.
-BUSINESS_DATE = {"Start": "start_date", "EndPlacement": "end_date", "FollowUp": "date",
-                 "Close": "date", "Observe": "date"}
 
 
 class Placements:
@@ -69,42 +65,44 @@ class Placements:
         return {"enrolment": enrolment, "opportunity": opportunity,
                 "opportunity_id": opportunity_id}
 
-    def _execute(self, caller, enrolment_id, cmd):
-        """Decide with today's date where the organisation is; the events carry the date the
-        fact happened on (a proposal or an approval: today)."""
-        field = BUSINESS_DATE.get(cmd["type"])
-        today, occurred_at = dated(cmd.get(field) if field else None, self.zone_of(caller.org),
+    def _execute(self, caller, enrolment_id, command, data):
+        """Decide ``command`` (built from ``data``) with today's date where the organisation
+        is; the events carry the date the fact happened on (a proposal or an approval: today)."""
+        field = command.BUSINESS_DATE
+        today, occurred_at = dated(data.get(field) if field else None, self.zone_of(caller.org),
                                    self.clock())
         return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
-                                     {**cmd, "today": today}, "case",
+                                     command(**data, today=today), "case",
                                      occurred_at=occurred_at)
 
     # --- commands -------------------------------------------------------------------------------
     def propose(self, caller, enrolment_id, data):
         placement_id = str(uuid.uuid4())
         facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
-        case = self._execute(caller, enrolment_id, {"type": "Propose",
-                                                    "placement_id": placement_id, **data, **facts})
+        case = self._execute(caller, enrolment_id, Propose,
+                             {"placement_id": placement_id, **data, **facts})
         return _placement_view(case.view(), enrolment_id, placement_id)
 
-    def placement_action(self, caller, enrolment_id, placement_id, command):
-        cmd = {**command, "placement_id": placement_id}
-        if cmd["type"] == "Start":
+    def placement_action(self, caller, enrolment_id, placement_id, action):
+        """``action``: (command class, checked body), as the route's actions table gives it."""
+        command, data = action
+        data = {**data, "placement_id": placement_id}
+        if command is Start:
             case = self.get_case(caller, enrolment_id)
             placed = next((p for p in case["placements"] if p["placement_id"] == placement_id),
                           None)
             if placed and placed["opportunity_id"]:
-                cmd.update(self._facts(caller, enrolment_id, placed["opportunity_id"]))
-        case = self._execute(caller, enrolment_id, cmd)
+                data.update(self._facts(caller, enrolment_id, placed["opportunity_id"]))
+        case = self._execute(caller, enrolment_id, command, data)
         return _placement_view(case.view(), enrolment_id, placement_id)
 
     def close_case(self, caller, enrolment_id, data):
         facts = self._facts(caller, enrolment_id)
-        return self._execute(caller, enrolment_id, {"type": "Close", **data,
-                                                    "enrolment": facts["enrolment"]}).view()
+        return self._execute(caller, enrolment_id, Close,
+                             {**data, "enrolment": facts["enrolment"]}).view()
 
     def observe_outcome(self, caller, enrolment_id, data):
-        return self._execute(caller, enrolment_id, {"type": "Observe", **data}).view()
+        return self._execute(caller, enrolment_id, Observe, data).view()
 
     # --- queries --------------------------------------------------------------------------------
     def get_case(self, caller, enrolment_id):
@@ -129,8 +127,8 @@ class Placements:
         actor = Caller(event["org"], "admin", "intake-events")
         end_date = p.get("end_date") or event["occurred_at"][:10]
         self.commands.execute(actor, case_stream(p["enrolment_id"]), fold_case, decide_case,
-                              {"type": "EndOpenPlacements", "end_date": end_date,
-                               "outcome_hint": p.get("outcome_hint")}, "case",
+                              EndOpenPlacements(end_date=end_date,
+                                                outcome_hint=p.get("outcome_hint")), "case",
                               org_scoped=False, causation_id=event["event_id"],
                               correlation_id=event["correlation_id"])
 

@@ -16,6 +16,8 @@ from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STAT
                                           FollowUpRecorded, OutcomeObserved, PlacementApproved,
                                           PlacementEnded, PlacementProposed, PlacementStarted)
 from pathways.domain import DomainError, NotFound, fold
+from services.placement.commands import (Approve, Close, EndOpenPlacements, EndPlacement,
+                                         FollowUp, Observe, Propose, Start)
 
 PARTIES = ("participant", "employer", "caseworker")
 WAGE_SUBSIDY_KINDS = ("wage_subsidy_temporary", "wage_subsidy_permanent", "wage_subsidy_job")
@@ -81,7 +83,7 @@ def _placement(case, placement_id):
 
 
 def _open_for_placing(case, cmd):
-    enrolment = cmd.get("enrolment")
+    enrolment = cmd.enrolment
     if enrolment is None:
         raise NotFound("enrolment")
     if enrolment["state"] != "participating":
@@ -93,8 +95,8 @@ def _open_for_placing(case, cmd):
 
 
 def _opportunity_open(cmd):
-    opportunity = cmd.get("opportunity")
-    if cmd.get("opportunity_id") is None:
+    opportunity = cmd.opportunity
+    if cmd.opportunity_id is None:
         return
     if opportunity is None:
         raise NotFound("opportunity")
@@ -110,131 +112,130 @@ PLANNED_START_DAYS = 366
 
 
 def _not_after_today(day, cmd, what):
-    if day > cmd["today"]:
-        raise DomainError("date_in_future", f"{what} {day} is after today ({cmd['today']}): "
+    if day > cmd.today:
+        raise DomainError("date_in_future", f"{what} {day} is after today ({cmd.today}): "
                                             "record what has happened")
 
 
 def _plannable(day, cmd, what):
-    latest = (date.fromisoformat(cmd["today"]) + timedelta(days=PLANNED_START_DAYS)).isoformat()
+    latest = (date.fromisoformat(cmd.today) + timedelta(days=PLANNED_START_DAYS)).isoformat()
     if day > latest:
         raise DomainError("start_too_far_ahead",
                           f"{what} {day} is more than {PLANNED_START_DAYS} days ahead ({latest})")
 
 
 def decide_case(case, cmd):
-    kind = cmd["type"]
-    if not case.exists and kind in ("Propose", "Close") and cmd.get("enrolment"):
-        enrolment = cmd["enrolment"]   # the case opens with its first placement or its closure
+    if not case.exists and isinstance(cmd, (Propose, Close)) and cmd.enrolment:
+        enrolment = cmd.enrolment   # the case opens with its first placement or its closure
         case = Case(enrolment["enrolment_id"], enrolment["participant_id"], enrolment["run_id"])
-    if kind == "Propose":
+    if isinstance(cmd, Propose):
         _open_for_placing(case, cmd)
         _opportunity_open(cmd)
-        opportunity = cmd.get("opportunity")
-        if opportunity and opportunity["employer_id"] != cmd["employer_id"]:
+        opportunity = cmd.opportunity
+        if opportunity and opportunity["employer_id"] != cmd.employer_id:
             raise DomainError("employer_mismatch", "the opportunity belongs to another employer")
-        if cmd["placement_id"] in case.placements:
+        if cmd.placement_id in case.placements:
             raise DomainError("already_exists", "placement already exists")
-        subsidised = cmd["kind"] in WAGE_SUBSIDY_KINDS
-        if subsidised and cmd.get("wage_subsidy_percent") is None:
+        subsidised = cmd.kind in WAGE_SUBSIDY_KINDS
+        if subsidised and cmd.wage_subsidy_percent is None:
             raise DomainError("wage_subsidy_percent_required",
                               "a wage-subsidy placement needs wage_subsidy_percent")
-        if not subsidised and cmd.get("wage_subsidy_percent") is not None:
+        if not subsidised and cmd.wage_subsidy_percent is not None:
             raise DomainError("wage_subsidy_percent_not_allowed",
-                              f"a {cmd['kind']} placement has no wage subsidy")
-        _plannable(cmd["start_date"], cmd, "start_date")
-        if cmd.get("planned_end_date") and cmd["planned_end_date"] < cmd["start_date"]:
+                              f"a {cmd.kind} placement has no wage subsidy")
+        _plannable(cmd.start_date, cmd, "start_date")
+        if cmd.planned_end_date and cmd.planned_end_date < cmd.start_date:
             raise DomainError("dates_out_of_order", "planned_end_date is before start_date")
-        enrolment = cmd["enrolment"]
-        if enrolment.get("start_date") and cmd["start_date"] < enrolment["start_date"]:
+        enrolment = cmd.enrolment
+        if enrolment.get("start_date") and cmd.start_date < enrolment["start_date"]:
             raise DomainError("dates_out_of_order",
                               f"start_date is before the enrolment started ({enrolment['start_date']})")
         return [PlacementProposed(**{
-            "placement_id": cmd["placement_id"], "participant_id": enrolment["participant_id"],
-            "enrolment_id": enrolment["enrolment_id"], "employer_id": cmd["employer_id"],
-            "opportunity_id": cmd.get("opportunity_id"), "kind": cmd["kind"],
-            "hours_per_week": cmd["hours_per_week"],
-            "wage_subsidy_percent": cmd.get("wage_subsidy_percent"),
-            "has_mentor": cmd["has_mentor"], "start_date": cmd["start_date"],
-            "planned_end_date": cmd.get("planned_end_date"), "run_id": enrolment["run_id"]})]
+            "placement_id": cmd.placement_id, "participant_id": enrolment["participant_id"],
+            "enrolment_id": enrolment["enrolment_id"], "employer_id": cmd.employer_id,
+            "opportunity_id": cmd.opportunity_id, "kind": cmd.kind,
+            "hours_per_week": cmd.hours_per_week,
+            "wage_subsidy_percent": cmd.wage_subsidy_percent,
+            "has_mentor": cmd.has_mentor, "start_date": cmd.start_date,
+            "planned_end_date": cmd.planned_end_date, "run_id": enrolment["run_id"]})]
     if not case.exists:
         raise NotFound("case")
-    if kind == "Approve":
-        p = _placement(case, cmd["placement_id"])
+    if isinstance(cmd, Approve):
+        p = _placement(case, cmd.placement_id)
         if p.state != "draft":
             raise DomainError("illegal_transition", f"the placement is already {p.state}")
-        if cmd["party"] in p.approvals:
-            raise DomainError("already_approved", f"the {cmd['party']} already approved")
-        agreed = len(set(p.approvals) | {cmd["party"]}) == len(PARTIES)
-        return [PlacementApproved(**{**_ref(case, p), "party": cmd["party"], "agreed": agreed})]
-    if kind == "Start":
-        p = _placement(case, cmd["placement_id"])
+        if cmd.party in p.approvals:
+            raise DomainError("already_approved", f"the {cmd.party} already approved")
+        agreed = len(set(p.approvals) | {cmd.party}) == len(PARTIES)
+        return [PlacementApproved(**{**_ref(case, p), "party": cmd.party, "agreed": agreed})]
+    if isinstance(cmd, Start):
+        p = _placement(case, cmd.placement_id)
         if p.state != "agreed":
             raise DomainError("illegal_transition",
                               f"a placement starts once agreed by all parties (it is {p.state}"
                               + (f", approved by {', '.join(p.approvals)}" if p.approvals else "")
                               + ")")
         _opportunity_open(cmd)
-        _not_after_today(cmd["start_date"], cmd, "start_date")
-        if cmd["start_date"] < p.start_date:
+        _not_after_today(cmd.start_date, cmd, "start_date")
+        if cmd.start_date < p.start_date:
             raise DomainError("dates_out_of_order",
                               f"start_date is before the agreed start {p.start_date}")
         return [PlacementStarted(**{**_ref(case, p), "kind": p.kind,
                                       "hours_per_week": p.hours_per_week,
-                                      "start_date": cmd["start_date"]})]
-    if kind == "FollowUp":
-        p = _placement(case, cmd["placement_id"])
+                                      "start_date": cmd.start_date})]
+    if isinstance(cmd, FollowUp):
+        p = _placement(case, cmd.placement_id)
         if p.state not in ("agreed", "ongoing"):
             raise DomainError("illegal_transition", f"cannot follow up a {p.state} placement")
-        _not_after_today(cmd["date"], cmd, "date")
-        if cmd["date"] < (p.started_on or p.start_date):
+        _not_after_today(cmd.date, cmd, "date")
+        if cmd.date < (p.started_on or p.start_date):
             raise DomainError("dates_out_of_order", "the follow-up is before the placement start")
-        return [FollowUpRecorded(**{**_ref(case, p), "date": cmd["date"], "kind": cmd["kind"],
-                                      "with_whom": cmd["with_whom"]})]
-    if kind == "EndPlacement":
-        p = _placement(case, cmd["placement_id"])
-        _not_after_today(cmd["end_date"], cmd, "end_date")
-        return [_end(case, p, cmd["status"], cmd["reason"], cmd["end_date"])]
-    if kind == "EndOpenPlacements":
+        return [FollowUpRecorded(**{**_ref(case, p), "date": cmd.date, "kind": cmd.kind,
+                                      "with_whom": cmd.with_whom})]
+    if isinstance(cmd, EndPlacement):
+        p = _placement(case, cmd.placement_id)
+        _not_after_today(cmd.end_date, cmd, "end_date")
+        return [_end(case, p, cmd.status, cmd.reason, cmd.end_date)]
+    if isinstance(cmd, EndOpenPlacements):
         # The enrolment ended in intake (or was voided): placements that never started are
         # annulled; an ongoing one ends too, unless the participant went on to work or education
         # (it is that outcome, e.g. the job itself, and goes on until a caseworker ends it). The
         # same rule whether the case was closed first or not, so the order does not matter.
-        went_on = cmd.get("outcome_hint") in WORK_HINTS.values()
+        went_on = cmd.outcome_hint in WORK_HINTS.values()
         return [_end(case, p, "shortened" if p.state == "ongoing" else "annulled",
-                     "participant_ended", max(cmd["end_date"], p.started_on or p.start_date))
+                     "participant_ended", max(cmd.end_date, p.started_on or p.start_date))
                 for p in case.placements.values()
                 if p.state in OPEN_STATES and not (went_on and p.state == "ongoing")]
-    if kind == "Close":
+    if isinstance(cmd, Close):
         if case.closed_on:
             raise DomainError("case_closed", f"the case was already closed on {case.closed_on}")
-        _not_after_today(cmd["date"], cmd, "date")
-        enrolment = cmd.get("enrolment") or {}
+        _not_after_today(cmd.date, cmd, "date")
+        enrolment = cmd.enrolment or {}
         if not enrolment.get("start_date"):
             raise DomainError("not_started", "the enrolment never started: there is no case to "
                                              "close (reject or void the referral in intake)")
-        if cmd["date"] < enrolment["start_date"]:
+        if cmd.date < enrolment["start_date"]:
             raise DomainError("dates_out_of_order", f"the closing date is before the enrolment "
                                                     f"started ({enrolment['start_date']})")
         latest = max([p.started_on for p in case.placements.values() if p.started_on],
                      default=None)
-        if latest and cmd["date"] < latest:
+        if latest and cmd.date < latest:
             raise DomainError("dates_out_of_order", f"the closing date is before {latest}")
-        status = _closing_status(cmd["outcome"], cmd.get("enrolment_status"), enrolment)
-        return [CaseClosed(**{**_case_ref(case), "outcome": cmd["outcome"],
-                                "date": cmd["date"], "enrolment_status": status})]
-    if kind == "Observe":
+        status = _closing_status(cmd.outcome, cmd.enrolment_status, enrolment)
+        return [CaseClosed(**{**_case_ref(case), "outcome": cmd.outcome,
+                                "date": cmd.date, "enrolment_status": status})]
+    if isinstance(cmd, Observe):
         if not case.closed_on:
             raise DomainError("case_open", "outcomes are observed after the case is closed")
-        _not_after_today(cmd["date"], cmd, "date")
-        if cmd["months"] in case.observed:
+        _not_after_today(cmd.date, cmd, "date")
+        if cmd.months in case.observed:
             raise DomainError("already_observed",
-                              f"the {cmd['months']}-month outcome is already recorded")
-        if cmd["date"] < case.closed_on:
+                              f"the {cmd.months}-month outcome is already recorded")
+        if cmd.date < case.closed_on:
             raise DomainError("dates_out_of_order", "the observation is before the closure")
-        return [OutcomeObserved(**{**_case_ref(case), "months": cmd["months"],
-                                     "outcome": cmd["outcome"], "date": cmd["date"]})]
-    raise DomainError("unknown_command", f"unknown command {kind!r}")
+        return [OutcomeObserved(**{**_case_ref(case), "months": cmd.months,
+                                     "outcome": cmd.outcome, "date": cmd.date})]
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
 def _closing_status(outcome, status, enrolment):

@@ -1,7 +1,7 @@
 """Placement's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.routes import Route
-from services.placement import schemas
+from services.placement import commands
 
 TITLE = "Pathways placement"
 CASE = "/cases/{enrolment_id}"
@@ -31,12 +31,12 @@ ROUTES = [
           listing="cases"),
     Route("GET", CASE, "get_case", "A case: placements, closure, outcomes"),
     Route("POST", f"{CASE}/placements", "propose", "Propose a placement with an employer",
-          status=201, roles=WRITERS, body=schemas.ProposeSchema, what="placement"),
+          status=201, roles=WRITERS, body=commands.ProposeSchema, what="placement"),
     Route("GET", PLACEMENT, "placement", "One placement"),
     Route("POST", PLACEMENT + "/{action}", "placement_action", "a step of a placement",
-          roles=WRITERS, actions=schemas.PLACEMENT_ACTIONS),
+          roles=WRITERS, actions=commands.PLACEMENT_ACTIONS),
     Route("POST", f"{CASE}/close", "close_case", "Close the case with an outcome",
-          roles=WRITERS, body=schemas.CloseSchema, what="closure", description=CLOSING),
+          roles=WRITERS, body=commands.CloseSchema, what="closure", description=CLOSING),
     Route("POST", f"{CASE}/outcomes", "observe_outcome", "Record the outcome at 1, 3, 6 or 12 "
-          "months", roles=WRITERS, body=schemas.ObserveSchema, what="outcome"),
+          "months", roles=WRITERS, body=commands.ObserveSchema, what="outcome"),
 ]

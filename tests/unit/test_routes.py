@@ -15,7 +15,8 @@ from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
-from services.intake import schemas
+from services.intake import commands
+from services.intake.commands import Reject
 
 SERVICES = [IntakeService, EmployerService, PlacementService, ReportingService]
 
@@ -41,7 +42,7 @@ def test_every_http_entrypoint_is_a_documented_route_and_every_route_is_served(c
 
 def test_actions_are_documented_one_operation_each_with_their_body():
     paths = IntakeService.openapi_document()["paths"]
-    for action in schemas.ENROLMENT_ACTIONS:
+    for action in commands.ENROLMENT_ACTIONS:
         op = paths[f"/runs/{{run_id}}/enrolments/{{enrolment_id}}/{action}"]["post"]
         assert op["requestBody"] and "(caseworker, coordinator, admin)" in op["summary"]
 
@@ -67,15 +68,15 @@ class App:
     def listing(self, caller, query):
         return [query], 5
 
-    def act(self, caller, thing_id, command):
-        return {"thing_id": thing_id, **command}
+    def act(self, caller, thing_id, action):
+        return {"thing_id": thing_id, "action": action}
 
 
 CREATE = Route("POST", "/things", "create", "Create", roles=("coordinator",),
-               body=schemas.CreateRunSchema, what="thing")
+               body=commands.CreateRunSchema, what="thing")
 LIST = Route("GET", "/things", "listing", "List", query=("limit",), listing="things")
 ACT = Route("POST", "/things/{thing_id}/{action}", "act", "Act",
-            actions={"reject": ("Reject", schemas.RejectSchema)})
+            actions={"reject": (Reject, commands.RejectSchema)})
 COORDINATOR, CASEWORKER = Caller("org-a", "coordinator", "c"), Caller("org-a", "caseworker", "w")
 
 
@@ -96,7 +97,7 @@ def test_call_picks_the_action_and_wraps_a_listing():
     assert call(App(), LIST, CASEWORKER, {}, query={"limit": "3"}) == \
         {"things": [{"limit": "3"}], "next_offset": 5}
     assert call(App(), ACT, CASEWORKER, {"thing_id": "t", "action": "reject"},
-                {"reason": "moved"})["type"] == "Reject"
+                {"reason": "moved"})["action"] == (Reject, {"reason": "moved"})
     with pytest.raises(NotFoundError) as err:
         call(App(), ACT, CASEWORKER, {"thing_id": "t", "action": "explode"}, {})
     assert "reject" in str(err.value)

@@ -1,12 +1,12 @@
 """Employer rules on agreements' business dates (no servers)."""
 import pytest
 
+from pathways.domain import DomainError
+from services.employer.commands import EndAgreement, Sign
+from services.employer.domain import decide_agreement, fold_agreement
 from tests.support import envelope
 
-from pathways.domain import DomainError
-from services.employer.domain import decide_agreement, fold_agreement
-
-SIGN = {"type": "Sign", "agreement_id": "a1", "employer_id": "NO-1", "kind": "inclusion_ia",
+SIGN = {"agreement_id": "a1", "employer_id": "NO-1", "kind": "inclusion_ia",
         "valid_from": "2026-01-01", "valid_to": None, "today": "2026-06-01"}
 
 
@@ -16,17 +16,17 @@ SIGN = {"type": "Sign", "agreement_id": "a1", "employer_id": "NO-1", "kind": "in
 ])
 def test_an_agreement_is_signed_by_today_and_valid_in_order(change, rule):
     with pytest.raises(DomainError) as err:
-        decide_agreement(fold_agreement([]), {**SIGN, **change})
+        decide_agreement(fold_agreement([]), Sign(**{**SIGN, **change}))
     assert err.value.rule == rule
 
 
 def test_an_agreement_signed_in_the_past_and_ended_after_its_start():
-    signed = decide_agreement(fold_agreement([]), {**SIGN, "signed_on": "2025-12-15"})
+    signed = decide_agreement(fold_agreement([]), Sign(**SIGN, signed_on="2025-12-15"))
     history = [envelope(e) for e in signed]
     with pytest.raises(DomainError) as err:
-        decide_agreement(fold_agreement(history), {"type": "End", "status": "ended",
-                                                   "end_date": "2025-12-31"})
+        decide_agreement(fold_agreement(history), EndAgreement(
+            status="ended", end_date="2025-12-31", today="2026-06-01"))
     assert err.value.rule == "dates_out_of_order"
-    ended = decide_agreement(fold_agreement(history), {"type": "End", "status": "ended",
-                                                       "end_date": "2026-05-31"})
+    ended = decide_agreement(fold_agreement(history), EndAgreement(
+        status="ended", end_date="2026-05-31", today="2026-06-01"))
     assert ended[0].end_date == "2026-05-31"

@@ -4,6 +4,7 @@ import pytest
 from pathways.contracts.intake import EnrolmentDatesCorrected
 from tests.support import envelope
 
+from services.intake import commands
 from services.intake.domain import DomainError, NotFound, decide_participant, decide_run, fold_participant, fold_run
 
 RUN = {"type": "CreateRun", "run_id": "r1", "programme": "office_places", "name": "Office places",
@@ -14,11 +15,15 @@ TODAY, REFERRED = "2026-06-01", "2026-01-02"
 
 
 def dated(cmd, today=TODAY):
-    """As the use case sends it: with today's date; referrals made on REFERRED by default."""
-    cmd = {"today": today, **cmd}
-    if cmd["type"] == "Refer":
-        cmd.setdefault("date", REFERRED)
-    return cmd
+    """The command as the use case builds it from a caller's input: with today's date; a fact
+    on today unless it names its date (referrals on REFERRED)."""
+    command = getattr(commands, cmd["type"])
+    values = {k: v for k, v in cmd.items() if k != "type"}
+    if issubclass(command, commands.OnEnrolment):
+        values.setdefault("today", today)
+    if issubclass(command, commands.Dated):
+        values.setdefault("date", REFERRED if command is commands.Refer else today)
+    return command(**values)
 
 
 def given(*commands, run=None):
@@ -27,7 +32,7 @@ def given(*commands, run=None):
     for cmd in commands:
         cmd = dated(cmd)
         state = fold_run(events)
-        on = f"{cmd.get('date', TODAY)}T12:00:00.000000Z"
+        on = f"{getattr(cmd, 'date', TODAY)}T12:00:00.000000Z"
         events += [envelope(e, on)
                    for e in decide_run(state, cmd)]
     return events
@@ -136,13 +141,13 @@ def test_unknown_run_and_enrolment_are_not_found():
 def test_participant_is_registered_once_and_erased_once():
     reg = {"type": "Register", "participant_id": "p", "birth_year": 1986, "gender": "F",
            "municipality": "0301", "needs_group": "situational", "country": "NO"}
-    events = [envelope(e) for e in decide_participant(fold_participant([]), reg)]
+    events = [envelope(e) for e in decide_participant(fold_participant([]), dated(reg))]
     with pytest.raises(DomainError):
-        decide_participant(fold_participant(events), reg)
-    erased = decide_participant(fold_participant(events), {"type": "Erase"})
+        decide_participant(fold_participant(events), dated(reg))
+    erased = decide_participant(fold_participant(events), commands.Erase())
     events += [envelope(e) for e in erased]
     with pytest.raises(DomainError) as err:
-        decide_participant(fold_participant(events), {"type": "Erase"})
+        decide_participant(fold_participant(events), commands.Erase())
     assert err.value.rule == "already_erased"
 
 

@@ -5,6 +5,7 @@ from pathways.contracts.placement import CaseClosed
 from tests.support import envelope
 
 from pathways.domain import DomainError, NotFound
+from services.placement import commands
 from services.placement.domain import decide_case, fold_case
 
 ENROLMENT = {"enrolment_id": "e1", "participant_id": "p1", "run_id": "r1",
@@ -20,16 +21,25 @@ PROPOSE = {"type": "Propose", "placement_id": "pl1", "employer_id": "NO-1",
 TODAY = "2026-11-23"
 
 
-def given(*commands):
+def command(cmd):
+    """The command as the use case builds it from a caller's input, decided on TODAY."""
+    kind = getattr(commands, cmd["type"])
+    values = {k: v for k, v in cmd.items() if k != "type"}
+    if issubclass(kind, commands.CaseCommand):
+        values.setdefault("today", TODAY)
+    return kind(**values)
+
+
+def given(*cmds):
     events = []
-    for cmd in commands:
+    for cmd in cmds:
         events += [envelope(e)
-                   for e in decide_case(fold_case(events), {"today": TODAY, **cmd})]
+                   for e in decide_case(fold_case(events), command(cmd))]
     return events
 
 
 def when(events, cmd):
-    return decide_case(fold_case(events), {"today": TODAY, **cmd})
+    return decide_case(fold_case(events), command(cmd))
 
 
 def approvals(pid="pl1"):

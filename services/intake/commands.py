@@ -1,10 +1,138 @@
-"""Intake's HTTP/RPC bodies as marshmallow schemas (strict: unknown fields are refused)."""
+"""What intake's callers may ask: the commands its deciders take (one frozen dataclass each) and
+the bodies callers send for them (marshmallow, strict: unknown fields are refused), paired in
+``ENROLMENT_ACTIONS``. ``today`` is the date where the caller's organisation is; a command's
+business date (``BUSINESS_DATE``, default ``date``) is when its fact happened, and its events
+carry it."""
+from dataclasses import dataclass
+
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
 from pathways.fields import day
 from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
                                        OUTCOME_HINTS, PROGRAMMES, START_MODES)
 
+
+@dataclass(frozen=True, kw_only=True)
+class CreateRun:
+    run_id: str
+    programme: str
+    name: str
+    places: int
+    start_mode: str = "rolling"
+    start_date: str | None = None
+    approval_required: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnEnrolment:
+    """A step of one enrolment, decided on ``today``."""
+    BUSINESS_DATE = "date"
+    enrolment_id: str
+    today: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dated(OnEnrolment):
+    """A fact that happened on ``date`` (default: today): not after today, not before the
+    referral."""
+    date: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refer(Dated):
+    participant_id: str
+    share: bool = False
+
+
+class Share(Dated):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordConsent(Dated):
+    given_by: str
+    on_behalf_reason: str | None = None
+
+
+class Apply(Dated):
+    pass
+
+
+class Waitlist(Dated):
+    pass
+
+
+class AllocatePlace(Dated):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Start(OnEnrolment):
+    BUSINESS_DATE = "start_date"
+    start_date: str
+    percent: int
+    days_per_week: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeParticipation(OnEnrolment):
+    BUSINESS_DATE = "from_date"
+    from_date: str
+    percent: int
+    days_per_week: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class End(OnEnrolment):
+    BUSINESS_DATE = "end_date"
+    status: str
+    reason: str
+    end_date: str
+    outcome_hint: str = "unknown"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Correct(OnEnrolment):
+    BUSINESS_DATE = None   # a correction is recorded today; the dates it names are the facts
+    referred_on: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reject(Dated):
+    reason: str
+
+
+class Void(Dated):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseFromCase:
+    """Placement closed the enrolment's case (a reaction, not a caller's request)."""
+    enrolment_id: str
+    outcome: str
+    status: str
+    closed_on: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Register:
+    participant_id: str
+    birth_year: int
+    gender: str
+    municipality: str
+    needs_group: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Erase:
+    pass
+
+
+# --- bodies: what a caller sends (strict: unknown fields are refused) ---------------------------
 ID = validate.Length(min=1, max=64)
 
 
@@ -101,17 +229,17 @@ class RejectSchema(DatedSchema):
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
 
 
-# action in the URL -> (command type, body schema)
+# action in the URL -> (command, body schema)
 ENROLMENT_ACTIONS = {
-    "share": ("Share", DatedSchema),
-    "consent": ("RecordConsent", ConsentSchema),
-    "apply": ("Apply", DatedSchema),
-    "waitlist": ("Waitlist", DatedSchema),
-    "allocate": ("AllocatePlace", DatedSchema),
-    "start": ("Start", StartSchema),
-    "participation": ("ChangeParticipation", ChangeParticipationSchema),
-    "end": ("End", EndSchema),
-    "reject": ("Reject", RejectSchema),
-    "void": ("Void", DatedSchema),
-    "correct": ("Correct", CorrectSchema),
+    "share": (Share, DatedSchema),
+    "consent": (RecordConsent, ConsentSchema),
+    "apply": (Apply, DatedSchema),
+    "waitlist": (Waitlist, DatedSchema),
+    "allocate": (AllocatePlace, DatedSchema),
+    "start": (Start, StartSchema),
+    "participation": (ChangeParticipation, ChangeParticipationSchema),
+    "end": (End, EndSchema),
+    "reject": (Reject, RejectSchema),
+    "void": (Void, DatedSchema),
+    "correct": (Correct, CorrectSchema),
 }

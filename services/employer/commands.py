@@ -1,9 +1,88 @@
-"""The employer service's HTTP/RPC bodies (strict: unknown fields are refused)."""
+"""What employer's callers may ask: the commands its deciders take (one frozen dataclass each) and
+the bodies callers send for them (marshmallow, strict), paired in ``OPPORTUNITY_ACTIONS``."""
+from dataclasses import dataclass
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from pathways.fields import day
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
 
+
+@dataclass(frozen=True, kw_only=True)
+class Register:
+    employer_id: str
+    country: str
+    org_number: str
+    name: str
+    sector: str
+    municipality: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Update:
+    """The registry entry's fields to change (None: unchanged)."""
+    name: str | None = None
+    sector: str | None = None
+    municipality: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sign:
+    agreement_id: str
+    employer_id: str
+    kind: str
+    valid_from: str
+    today: str
+    valid_to: str | None = None
+    signed_on: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndAgreement:
+    status: str
+    end_date: str
+    today: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Post:
+    opportunity_id: str
+    employer_id: str
+    kind: str
+    title: str
+    places: int
+    valid_from: str
+    hours_per_week: float | None = None
+    requirements: str = ""
+    valid_to: str | None = None
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class Share:
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class TakePlace:
+    """``force``: a placement that already started (a fact from another service) is recorded
+    even on a full or withdrawn opportunity, never refused."""
+    placement_id: str
+    force: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleasePlace:
+    placement_id: str
+    force: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withdraw:
+    reason: str
+
+
+# --- bodies: what a caller sends (strict: unknown fields are refused) ---------------------------
 ID = validate.Length(min=1, max=64)
 MUNICIPALITY = validate.Regexp(r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number")
 
@@ -80,6 +159,7 @@ class EmptySchema(Strict):
     pass
 
 
-# action in the URL -> (command type, body schema)
-OPPORTUNITY_ACTIONS = {"share": ("Share", EmptySchema), "withdraw": ("Withdraw", WithdrawSchema),
-                       "take": ("TakePlace", TakePlaceSchema)}
+# action in the URL -> (command, body schema)
+OPPORTUNITY_ACTIONS = {"share": (Share, EmptySchema),
+                       "withdraw": (Withdraw, WithdrawSchema),
+                       "take": (TakePlace, TakePlaceSchema)}
