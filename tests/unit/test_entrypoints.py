@@ -77,3 +77,20 @@ def test_on_events_subscribes_each_type_at_the_service_that_publishes_it():
         pass
     with pytest.raises(UnknownEventType):
         on_events((Stray,))(handler)
+
+
+@pytest.mark.parametrize("service, reactions", [
+    ("intake", "Intake"), ("employer", "Employers"), ("placement", "Placements")])
+def test_each_consumer_subscribes_to_exactly_the_events_its_reactions_map_names(service, reactions):
+    import importlib
+
+    from nameko.events import EventHandler
+
+    from pathways.contracts import REGISTRY
+    module = importlib.import_module(f"services.{service}.service")
+    app = getattr(importlib.import_module(f"services.{service}.app"), reactions)
+    cls = next(c for c in vars(module).values() if getattr(c, "name", None) == service)
+    subscribed = {(e.source_service, e.event_type) for e in cls.on_event.nameko_entrypoints
+                  if isinstance(e, EventHandler)}
+    assert subscribed == {(REGISTRY.owner(c.type), c.type) for c in app.REACTIONS}
+    assert all(callable(fn) for fn in app.REACTIONS.values())
