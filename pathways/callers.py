@@ -54,3 +54,22 @@ def caller_from(header, tokens):
     if caller is None:
         raise Unauthorized("unknown or revoked token")
     return caller
+
+
+ALL_ORGS = "*"
+
+
+def load_grants(raw):
+    """Validate ``FEED_GRANTS``: {reader org: [organisations whose events it may read] or "*"}
+    (mapping or JSON). Without a grant an organisation reads its own events only."""
+    raw = config_mapping(raw, "FEED_GRANTS", 'an organisation to a list of organisations or "*"')
+    grants = {}
+    for reader, orgs in raw.items():
+        if orgs == ALL_ORGS:
+            grants[str(reader)] = ALL_ORGS
+        elif isinstance(orgs, list) and all(isinstance(o, str) and o for o in orgs):
+            grants[str(reader)] = frozenset(orgs)
+        else:
+            raise ValueError(f"config error: FEED_GRANTS[{reader!r}] must be a list of "
+                             'organisations or "*"')
+    return grants

@@ -3,7 +3,7 @@ import threading
 
 from nameko.extensions import DependencyProvider
 
-from pathways.runtime.dependencies import EventLog, mongo_database
+from pathways.runtime.dependencies import EventLog, service_database
 
 
 def dependency_of(container, cls):
@@ -29,8 +29,7 @@ class ServiceApp(DependencyProvider):
         with self._lock:
             if self.app is None:
                 container = self.container
-                self.app = self.factory(container,
-                                        mongo_database(container.config, container.service_name),
+                self.app = self.factory(container, service_database(container),
                                         dependency_of(container, EventLog).store)
             return self.app
 

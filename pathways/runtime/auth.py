@@ -2,26 +2,8 @@
 and which organisations' events each may read from a feed (config ``FEED_GRANTS``)."""
 from nameko.extensions import DependencyProvider
 
-from pathways.callers import caller_from, load_tokens
-from pathways.config import config_mapping
-
-ALL_ORGS = "*"
-
-
-def load_grants(raw):
-    """Validate ``FEED_GRANTS``: {reader org: [organisations whose events it may read] or "*"}
-    (mapping or JSON). Without a grant an organisation reads its own events only."""
-    raw = config_mapping(raw, "FEED_GRANTS", 'an organisation to a list of organisations or "*"')
-    grants = {}
-    for reader, orgs in raw.items():
-        if orgs == ALL_ORGS:
-            grants[str(reader)] = ALL_ORGS
-        elif isinstance(orgs, list) and all(isinstance(o, str) and o for o in orgs):
-            grants[str(reader)] = frozenset(orgs)
-        else:
-            raise ValueError(f"config error: FEED_GRANTS[{reader!r}] must be a list of "
-                             'organisations or "*"')
-    return grants
+from pathways.callers import ALL_ORGS, caller_from
+from pathways.settings import settings_of
 
 
 class Authenticator:
@@ -43,8 +25,8 @@ class Authenticator:
 
 class Auth(DependencyProvider):
     def setup(self):
-        self.tokens = load_tokens(self.container.config.get("AUTH_TOKENS") or {})
-        self.grants = load_grants(self.container.config.get("FEED_GRANTS") or {})
+        settings = settings_of(self.container)
+        self.tokens, self.grants = settings.tokens, settings.grants
 
     def get_dependency(self, worker_ctx):
         return Authenticator(self.tokens, worker_ctx, self.grants)

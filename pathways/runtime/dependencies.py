@@ -15,16 +15,15 @@ from pathways.eventstore import EventStore
 from pathways.messaging import ConfirmingPublisher, Consumer, Relay
 from pathways.mongo import mongo_client
 from pathways.runtime.feeds import HttpFeed, RpcFeed
+from pathways.settings import settings_of
 
 log = logging.getLogger(__name__)
 
 
-def mongo_database(config, service_name):
-    uri = config.get("MONGO_URI")
-    if not uri:
-        raise RuntimeError(f"config error: MONGO_URI is not set for service {service_name!r}")
-    name = f"{config.get('MONGO_DB_PREFIX', 'pathways')}_{service_name}"
-    return mongo_client(uri)[name]
+def service_database(container):
+    """The container's own MongoDB database (``Settings.mongo_uri`` / ``mongo_db``)."""
+    settings = settings_of(container)
+    return mongo_client(settings.mongo_uri)[settings.mongo_db]
 
 
 class EventLog(DependencyProvider):
@@ -37,14 +36,14 @@ class EventLog(DependencyProvider):
         self._running = False
 
     def setup(self):
-        config, name = self.container.config, self.container.service_name
-        self.store = EventStore(mongo_database(config, name), name, **self.store_options)
+        settings, name = settings_of(self.container), self.container.service_name
+        self.store = EventStore(service_database(self.container), name, **self.store_options)
         self.store.ensure_indexes()
         if self.relay_enabled:
-            publisher = ConfirmingPublisher(config["AMQP_URI"])
+            publisher = ConfirmingPublisher(settings.amqp_uri)
             self.relay = Relay(self.store, publisher, holder=f"{name}-{uuid.uuid4()}")
             self.store.on_commit(self._poke)
-        self.poll = float(config.get("RELAY_POLL_SECONDS", 0.5))
+        self.poll = settings.relay_poll_seconds
 
     def _poke(self):
         try:
@@ -99,11 +98,10 @@ class Inbox(DependencyProvider):
         self._lock = threading.Lock()
 
     def setup(self):
-        config, service = self.container.config, self.container.service_name
-        self.db = mongo_database(config, service)
-        feeds = config.get("FEEDS") or {}
+        self.db = service_database(self.container)
+        feeds = settings_of(self.container).feeds
         http = {s: url for s, url in feeds.items() if s in self.sources and url != "rpc"}
-        self._rpc = RpcFeed(config) if len(http) < len(self.sources) else None
+        self._rpc = RpcFeed(self.container.config) if len(http) < len(self.sources) else None
         self._http = HttpFeed(http) if http else None
 
         def feed(source, after, limit):
@@ -159,7 +157,7 @@ class ServiceDatabase(DependencyProvider):
     """Gives workers the service's own database (read models, local views)."""
 
     def setup(self):
-        self.db = mongo_database(self.container.config, self.container.service_name)
+        self.db = service_database(self.container)
 
     def get_dependency(self, worker_ctx):
         return self.db

@@ -14,20 +14,19 @@ from pathways.runtime.app import dependency_of
 from pathways.runtime.dependencies import EventLog
 from pathways.runtime.entrypoints import http
 from pathways.runtime.http import respond
+from pathways.settings import settings_of
 
 CHECK_SECONDS = 1.0
-DEFAULT_MAX_RELAY_LAG = 10_000
 
 
 class Health(DependencyProvider):
     def setup(self):
-        config = self.container.config
+        settings = settings_of(self.container)
         ms = int(CHECK_SECONDS * 1000)
         # Its own client, with short timeouts: the service's pool waits longer for a server.
-        self.mongo = MongoClient(config["MONGO_URI"], serverSelectionTimeoutMS=ms,
+        self.mongo = MongoClient(settings.mongo_uri, serverSelectionTimeoutMS=ms,
                                  connectTimeoutMS=ms, socketTimeoutMS=ms)
-        self.amqp_uri = config["AMQP_URI"]
-        self.max_lag = int(config.get("HEALTH_MAX_RELAY_LAG", DEFAULT_MAX_RELAY_LAG))
+        self.amqp_uri, self.max_lag = settings.amqp_uri, settings.health_max_relay_lag
 
     def stop(self):
         self.mongo.close()

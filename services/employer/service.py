@@ -13,9 +13,9 @@ from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
-from pathways.config import zones_from
 from pathways.reactions import handlers
-from pathways.privacy import SealedRecords, master_key_from
+from pathways.settings import VaultSettings, settings_of
+from pathways.privacy import SealedRecords
 from services.employer.app import Employers
 from services.employer.routes import ROUTES, TITLE
 
@@ -23,8 +23,8 @@ from services.employer.routes import ROUTES, TITLE
 def build_employers(container, db, store):
     keys = db.client[f"{db.name}_keys"]
     contacts = SealedRecords(db["contacts"], keys["contact_keys"],
-                             master_key_from(container.config.get("VAULT_MASTER_KEY")))
-    return Employers(store, db, contacts, db["access_log"], zone_of=zones_from(container.config))
+                             settings_of(container).vault_master_key)
+    return Employers(store, db, contacts, db["access_log"], zone_of=settings_of(container).zone_of)
 
 
 def placement_handlers(container, db):
@@ -34,6 +34,7 @@ def placement_handlers(container, db):
 @serves(ROUTES, "employers", TITLE)
 class EmployerService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "employer"
+    settings = VaultSettings
     event_log = EventLog()
     employers = ServiceApp(build_employers)
     inbox = Inbox(["placement"], placement_handlers)

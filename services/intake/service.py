@@ -12,20 +12,20 @@ from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.config import zones_from
 from pathways.reactions import handlers
+from pathways.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
 from services.intake.app import Intake
 from services.intake.routes import ROUTES, TITLE
-from services.intake.vault import Vault, master_key_from
+from services.intake.vault import Vault
 from services.intake.views import RunsView
 
 
 def build_intake(container, db, store):
     keys = db.client[f"{db.name}_keys"]
-    vault = Vault(db, keys, master_key_from(container.config.get("VAULT_MASTER_KEY")))
+    vault = Vault(db, keys, settings_of(container).vault_master_key)
     return Intake(store, vault, db["access_log"], views=RunsView(db, store),
-                  zone_of=zones_from(container.config))
+                  zone_of=settings_of(container).zone_of)
 
 
 def placement_handlers(container, db):
@@ -35,6 +35,7 @@ def placement_handlers(container, db):
 @serves(ROUTES, "intake", TITLE)
 class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "intake"
+    settings = VaultSettings
     event_log = EventLog()
     intake = ServiceApp(build_intake)
     inbox = Inbox(["placement"], placement_handlers)

@@ -12,8 +12,8 @@ from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.config import zones_from
 from pathways.reactions import handlers
+from pathways.settings import settings_of
 from pathways.runtime.auth import Auth
 from pathways.timeouts import WAIT_SECONDS
 from services.placement.app import Placements
@@ -22,7 +22,7 @@ from services.placement.routes import ROUTES, TITLE
 def build_placements(container, db, store):
     def sync(sources):
         return dependency_of(container, Inbox).consumer.catch_up_within(WAIT_SECONDS, sources)
-    return Placements(store, db, sync=sync, zone_of=zones_from(container.config))
+    return Placements(store, db, sync=sync, zone_of=settings_of(container).zone_of)
 
 
 def reactions(container, db):

@@ -8,6 +8,7 @@ organisations' deployments instead, pulling each feed over HTTP.
 """
 import csv
 import io
+from dataclasses import dataclass
 
 import eventlet
 
@@ -26,6 +27,7 @@ from pathways.validation import load
 from pathways.routes import Route
 from pathways.runtime.api import serves
 from pathways.errors import BadRequest
+from pathways.settings import Settings, settings_of
 from services.reporting import dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled
@@ -33,19 +35,28 @@ from services.reporting.app import Reporting, load_feeds, relabelled
 READERS = ("coordinator", "auditor", "admin")
 
 
+@dataclass(frozen=True)
+class ReportingSettings(Settings):
+    dashboard_secret: bytes      # DASHBOARD_SECRET (>= 32 characters; default: random per start)
+    reporting_feeds: dict        # REPORTING_FEEDS: a hub's partner feeds (default: none)
+
+    READERS = {"dashboard_secret": lambda config: sessions.secret_from(
+                   config.get("DASHBOARD_SECRET")),
+               "reporting_feeds": lambda config: load_feeds(config.get("REPORTING_FEEDS"))}
+
+
 class DashboardSigner(DependencyProvider):
     """Signs and checks dashboard sessions and links (``sessions``)."""
 
     def setup(self):
-        self.signer = sessions.Signer(sessions.secret_from(
-            self.container.config.get("DASHBOARD_SECRET")))
+        self.signer = sessions.Signer(settings_of(self.container).dashboard_secret)
 
     def get_dependency(self, worker_ctx):
         return self.signer
 
 
 def build_reporting(container, db, store):
-    hub = load_feeds(container.config.get("REPORTING_FEEDS"))
+    hub = settings_of(container).reporting_feeds
     if hub:   # a hub: pulls other deployments' feeds over HTTP, each feed a source of its own
         return Reporting(db, relabelled(HttpFeed(hub)), sources=list(hub), pull_only=True)
     return Reporting(db, dependency_of(container, Inbox).feed)
@@ -107,6 +118,7 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
 @serves(ROUTES, "reporting", "Pathways reporting")
 class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "reporting"
+    settings = ReportingSettings
     event_log = EventLog()          # reporting's own log (empty for now): every service has one
     reporting = ServiceApp(build_reporting)
     inbox = Inbox(["intake", "employer", "placement"], lambda container, db: {},

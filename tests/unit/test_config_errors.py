@@ -36,7 +36,7 @@ def test_bad_reporting_feeds(raw):
 
 
 def test_feed_grants_are_checked_at_start():
-    from pathways.runtime.auth import ALL_ORGS, load_grants
+    from pathways.callers import ALL_ORGS, load_grants
     assert load_grants('{"hub": ["org-a", "org-b"], "audit": "*"}') == {
         "hub": frozenset({"org-a", "org-b"}), "audit": ALL_ORGS}
     for bad, says in (("{nope", "not valid JSON"), ("[1]", "must map"),
@@ -70,3 +70,25 @@ def test_the_date_of_occurred_at_is_the_business_date_also_just_after_midnight()
     noon = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
     assert business_time("2026-11-24", oslo, noon) == noon         # today: the moment itself
     assert iso(business_time("2024-03-01", oslo, noon)) == "2024-03-01T12:00:00.000000Z"
+
+
+def test_a_services_settings_are_read_in_one_place_and_every_bad_key_is_named_at_once():
+    from pathways.settings import Settings, SettingsError, VaultSettings
+
+    good = {"AMQP_URI": "pyamqp://guest:guest@localhost:5672/", "MONGO_URI": "mongodb://x/"}
+    settings = Settings.from_config(good, "placement")
+    assert (settings.mongo_db, settings.relay_poll_seconds, settings.health_max_relay_lag,
+            dict(settings.tokens), dict(settings.feeds)) == ("pathways_placement", 0.5, 10_000,
+                                                               {}, {})
+    assert str(settings.zone_of("org-a")) == "Europe/Oslo"
+    with pytest.raises(SettingsError) as err:
+        VaultSettings.from_config({"AMQP_URI": "pyamqp://x", "RELAY_POLL_SECONDS": "soon",
+                                   "HEALTH_MAX_RELAY_LAG": -1, "FEEDS": {"intake": "ftp://x"},
+                                   "TIME_ZONE": "Mars/Olympus"}, "intake")
+    said = str(err.value)
+    assert said.startswith("config error in intake: ")
+    for key in ("MONGO_URI is not set", "RELAY_POLL_SECONDS must be a number > 0, not 'soon'",
+                "HEALTH_MAX_RELAY_LAG must be a number >= 0", "FEEDS['intake']",
+                "Mars/Olympus", "VAULT_MASTER_KEY must be 32 random bytes"):
+        assert key in said, (key, said)
+    assert len(err.value.problems) == 6

@@ -1,0 +1,109 @@
+"""A service's configuration, read and checked in one place. Every key a service reads is here
+(or in its own subclass), with its default; a bad or missing value stops the service at start
+with one message that names every bad key, never later, inside a request."""
+from dataclasses import dataclass, fields
+from typing import Any, Callable, ClassVar, Mapping
+
+from pathways.callers import Caller, load_grants, load_tokens
+from pathways.config import config_mapping, zones_from
+from pathways.privacy import master_key_from
+
+DEFAULT_MAX_RELAY_LAG = 10_000
+
+
+class SettingsError(ValueError):
+    """The configuration is wrong; ``problems`` names each key and what is wrong with it."""
+
+    def __init__(self, service, problems):
+        super().__init__(f"config error in {service}: " + "; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    amqp_uri: str
+    mongo_uri: str
+    mongo_db: str                                    # MONGO_DB_PREFIX (pathways) + _service
+    relay_poll_seconds: float                        # RELAY_POLL_SECONDS (0.5)
+    health_max_relay_lag: int                        # HEALTH_MAX_RELAY_LAG (10,000 events)
+    tokens: Mapping[str, Caller]                     # AUTH_TOKENS
+    grants: Mapping[str, Any]                        # FEED_GRANTS
+    feeds: Mapping[str, str]                         # FEEDS: source -> "rpc" or base URL
+    zone_of: Callable[[str], Any]                    # TIME_ZONE, ORG_TIME_ZONES
+
+    READERS: ClassVar[dict[str, Callable]] = {}      # a subclass's own keys: field -> reader
+
+    @classmethod
+    def from_config(cls, config: Mapping, service: str) -> "Settings":
+        """Every key read and checked; SettingsError naming all the bad ones at once."""
+        problems, values = [], {"service": service}
+
+        def read(name, fn):
+            try:
+                values[name] = fn()
+            except (ValueError, TypeError, KeyError) as err:
+                problems.append(str(err).removeprefix("config error: "))
+
+        read("amqp_uri", lambda: _required(config, "AMQP_URI"))
+        read("mongo_uri", lambda: _required(config, "MONGO_URI"))
+        read("mongo_db", lambda: f"{config.get('MONGO_DB_PREFIX') or 'pathways'}_{service}")
+        read("relay_poll_seconds", lambda: _number(config, "RELAY_POLL_SECONDS", 0.5, float))
+        read("health_max_relay_lag",
+             lambda: _number(config, "HEALTH_MAX_RELAY_LAG", DEFAULT_MAX_RELAY_LAG, int,
+                             strictly=False))
+        read("tokens", lambda: load_tokens(config.get("AUTH_TOKENS") or {}))
+        read("grants", lambda: load_grants(config.get("FEED_GRANTS") or {}))
+        read("feeds", lambda: _feeds(config.get("FEEDS") or {}))
+        read("zone_of", lambda: zones_from(config))
+        for name, reader in cls.READERS.items():
+            read(name, lambda reader=reader: reader(config))
+        if problems:
+            raise SettingsError(service, problems)
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+def _required(config, key):
+    value = config.get(key)
+    if not value or not isinstance(value, str):
+        raise ValueError(f"{key} is not set")
+    return value
+
+
+def _number(config, key, default, kind, least=0, strictly=True):
+    raw = config.get(key, default)
+    bound = f"{'>' if strictly else '>='} {least}"
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        value = None
+    if isinstance(raw, bool) or value is None or value < least or (strictly and value == least):
+        raise ValueError(f"{key} must be a number {bound}, not {raw!r}")
+    return value
+
+
+def _feeds(raw):
+    feeds = config_mapping(raw, "FEEDS", 'sources to "rpc" or an http(s) base URL')
+    for source, url in feeds.items():
+        if not isinstance(url, str) or not (url == "rpc" or url.startswith("http")):
+            raise ValueError(f'FEEDS[{source!r}] must be "rpc" or an http(s) URL')
+    return feeds
+
+
+def settings_of(container) -> Settings:
+    """The container's settings, read once (a nameko service may name its own class as
+    ``settings``, a subclass with the service's own keys)."""
+    cached = getattr(container, "_pathways_settings", None)
+    if cached is None:
+        cls = getattr(container.service_cls, "settings", Settings)
+        cached = container._pathways_settings = cls.from_config(container.config,
+                                                                container.service_name)
+    return cached
+
+
+@dataclass(frozen=True)
+class VaultSettings(Settings):
+    """A service that keeps personal data sealed (``pathways.privacy``)."""
+    vault_master_key: bytes                          # VAULT_MASTER_KEY: base64 of 32 bytes
+
+    READERS = {"vault_master_key": lambda config: master_key_from(config.get("VAULT_MASTER_KEY"))}
