@@ -6,6 +6,7 @@ header value in nameko's context data (``authorization``). The org and actor of 
 from here, never from a request body.
 """
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from pathways.config import config_mapping
 from pathways.errors import Forbidden, Unauthorized
@@ -22,16 +23,16 @@ class Caller:
     id: str
 
     @property
-    def actor(self):
+    def actor(self) -> dict:
         return {"type": ACTOR_TYPE[self.role], "id": self.id}
 
-    def require(self, *roles):
+    def require(self, *roles: str) -> "Caller":
         if self.role not in roles:
             raise Forbidden(f"role {self.role!r} may not do this (needs one of: {', '.join(roles)})")
         return self
 
 
-def load_tokens(raw):
+def load_tokens(raw: Any) -> dict[str, Caller]:
     """Validate the AUTH_TOKENS config; a bad entry is a startup error that names it."""
     raw = config_mapping(raw, "AUTH_TOKENS", "tokens to {org, role, id}")
     tokens = {}
@@ -47,7 +48,7 @@ def load_tokens(raw):
     return tokens
 
 
-def caller_from(header, tokens):
+def caller_from(header: str | None, tokens: Mapping[str, Caller]) -> Caller:
     if not header or not isinstance(header, str) or not header.startswith("Bearer "):
         raise Unauthorized("missing credentials: send 'Authorization: Bearer <token>'")
     caller = tokens.get(header[len("Bearer "):].strip())
@@ -59,7 +60,7 @@ def caller_from(header, tokens):
 ALL_ORGS = "*"
 
 
-def load_grants(raw):
+def load_grants(raw: Any) -> dict[str, Any]:
     """Validate ``FEED_GRANTS``: {reader org: [organisations whose events it may read] or "*"}
     (mapping or JSON). Without a grant an organisation reads its own events only."""
     raw = config_mapping(raw, "FEED_GRANTS", 'an organisation to a list of organisations or "*"')

@@ -2,19 +2,23 @@
 import random
 import time
 import uuid
+from typing import Any, Callable, TypeVar
 
 from pathways.contracts import new_event
 from pathways.domain import DomainError, NotFound
-from pathways.eventstore import ConcurrencyError
+from pathways.callers import Caller
+from pathways.contracts.events import Event
+from pathways.eventstore import BaseEventStore, ConcurrencyError
 from pathways.errors import Conflict, NotFoundError
 
+S = TypeVar("S")
 MAX_RETRIES = 12
 """Attempts on a contended stream (one programme run, many caseworkers, several instances); each
 retry first waits a little, at random, so that writers racing for the same stream spread out."""
 
 
 class Commands:
-    def __init__(self, store):
+    def __init__(self, store: BaseEventStore):
         self.store = store
 
     def _events(self, stream, org):
@@ -23,13 +27,16 @@ class Commands:
             return []
         return events
 
-    def load(self, stream, fold, org=None):
+    def load(self, stream: str, fold: Callable[[list[dict]], S],
+             org: str | None = None) -> tuple[S, int]:
         """Fold a stream; with ``org``, another organisation's stream counts as absent."""
         events = self._events(stream, org)
         return fold(events), len(events)
 
-    def execute(self, caller, stream, fold, decide, cmd, what, *, org_scoped=True,
-                causation_id=None, correlation_id=None, occurred_at=None):
+    def execute(self, caller: Caller, stream: str, fold: Callable[[list[dict]], S],
+                decide: Callable[[S, Any], list[Event]], cmd: Any, what: str, *,
+                org_scoped: bool = True, causation_id: str | None = None,
+                correlation_id: str | None = None, occurred_at: str | None = None) -> S:
         """Decide on the freshest state and append as ``caller``; on a concurrent write, decide
         again. Domain errors become 404/409 for the entrypoints. Returns the state after the
         command (folded here, so that the answer needs no second read of the stream). Each event

@@ -1,5 +1,10 @@
 """What every service's pure domain code shares: the errors a decider raises, and folding."""
+from typing import Callable, Iterable, TypeVar
+
 from pathways.contracts import REGISTRY
+from pathways.contracts.events import Event
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -15,7 +20,7 @@ class NotFound(DomainError):
         super().__init__("not_found", f"{what} not found")
 
 
-def fold(state, evolve, events):
+def fold(state: T, evolve: Callable[[T, Event], T], events: Iterable[dict]) -> T:
     """Fold stored events (envelopes of the service's own log) into ``state``: each is read as
     its event class, upcast to the newest version, and handed to ``evolve(state, event)``."""
     for envelope in events:

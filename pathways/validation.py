@@ -1,10 +1,12 @@
 """Input at a boundary checked by marshmallow: field errors become a BadRequest naming them."""
-from marshmallow import ValidationError
+from typing import Any, Mapping
+
+from marshmallow import Schema, ValidationError
 
 from pathways.errors import BadRequest, NotFoundError
 
 
-def load(schema, data, what="request"):
+def load(schema: Schema, data: Any, what: str = "request") -> dict:
     """Validate ``data`` with a marshmallow schema instance; BadRequest with field errors."""
     try:
         return schema.load(data)
@@ -12,13 +14,14 @@ def load(schema, data, what="request"):
         raise BadRequest(f"invalid {what}", err.messages) from None
 
 
-def load_command(schema, data, what="request"):
+def load_command(schema: Schema, data: Any, what: str = "request") -> dict:
     """Like :func:`load`, with dates back as ISO strings: commands and events carry text dates."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in load(schema, data, what).items()}
 
 
-def load_action(actions, action, body):
+def load_action(actions: Mapping[str, tuple[type, type[Schema]]], action: str,
+                body: Any) -> tuple[type, dict]:
     """A command named by the last part of a URL: ``actions`` maps it to (command, body schema).
     Returns (command, checked body); an unknown action is a 404 that lists the known ones."""
     if action not in actions:

@@ -18,7 +18,7 @@ class PageQuerySchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
-def paging(query):
+def paging(query: dict | None) -> dict:
     """``limit`` and ``offset`` from a list's query (400 beyond the bounds, or on anything else)."""
     return load(PageQuerySchema(), query or {}, "query")
 
@@ -46,7 +46,8 @@ class SummaryView:
         return [{k: v for k, v in d.items() if not k.startswith("_")}
                 for d in self.coll.find(query, sort=sort)]
 
-    def page(self, query, sort, page, hide=()):
+    def page(self, query: dict, sort: list, page: dict,
+             hide: tuple[str, ...] = ()) -> tuple[list[dict], int | None]:
         """One page of the documents: ``(items, next_offset or None)``; ``page`` from paging()."""
         self.refresh()
         limit, offset = page["limit"], page["offset"]

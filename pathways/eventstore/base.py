@@ -2,10 +2,11 @@
 feed over commits, verification. Backends (MongoDB, in memory) store and find commits."""
 import threading
 import uuid
+from typing import Callable, Collection
 
 from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
-from pathways.eventstore.chain import canonical, verify_commits
+from pathways.eventstore.chain import Verification, canonical, verify_commits
 from pathways.timeutil import iso, utcnow
 
 MAX_EVENTS_PER_COMMIT = 1000
@@ -20,7 +21,7 @@ class ConcurrencyError(PathwaysError):
         self.stream_id, self.expected, self.actual = stream_id, expected, actual
 
 
-def envelopes(commit, after=0):
+def envelopes(commit: dict, after: int = 0) -> list[dict]:
     """The events of a stored commit as full envelopes, skipping positions <= ``after``."""
     out = []
     for i, ev in enumerate(commit["events"]):
@@ -47,7 +48,7 @@ class BaseEventStore:
     def ensure_indexes(self):
         return self
 
-    def on_commit(self, fn):
+    def on_commit(self, fn: Callable[[], None]) -> None:
         """Call ``fn()`` after every successful write by this process (e.g. to wake the relay)."""
         self._listeners.append(fn)
 
@@ -87,12 +88,13 @@ class BaseEventStore:
     def forget_last_append(self):
         self._local.last_append = None
 
-    def last_append(self):
+    def last_append(self) -> int | None:
         """The position of the last event this thread (a request's worker) appended, if any:
         a consistency token for reading one's own writes through another service."""
         return getattr(self._local, "last_append", None)
 
-    def events_after(self, after=0, limit=500, orgs=None):
+    def events_after(self, after: int = 0, limit: int = 500,
+                     orgs: Collection[str] | None = None) -> list[dict]:
         """Up to ``limit`` events with position > ``after``, in position order (the feed); with
         ``orgs``, only those organisations' events (positions then skip the others')."""
         out = []
@@ -102,7 +104,8 @@ class BaseEventStore:
                 break
         return out[:limit]
 
-    def feed_page(self, after=0, limit=500, orgs=None):
+    def feed_page(self, after: int = 0, limit: int = 500,
+                  orgs: Collection[str] | None = None) -> tuple[list[dict], int, dict]:
         """A page of the feed: ``(events, next_after, head)``. The caller has seen every event
         visible to it up to ``next_after`` and goes on from there; a page with fewer than
         ``limit`` events reached the head, so an organisation-filtered reader can skip the
@@ -114,6 +117,6 @@ class BaseEventStore:
         last = events[-1]["position"] if events else after
         return events, max(last, head["position"]), head
 
-    def verify(self, seal=None):
+    def verify(self, seal: dict | None = None) -> Verification:
         """Recompute the chain over the whole log; names the first bad position, if any."""
         return verify_commits(self.iter_commits(), seal=seal)

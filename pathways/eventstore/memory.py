@@ -1,6 +1,7 @@
 """The event log in memory: the same contract as the MongoDB store (one suite tests both), for
 use-case tests and tools that need no server. One process only; nothing survives it."""
 import threading
+from typing import Collection, Iterator
 
 from pathways.eventstore.base import BaseEventStore, ConcurrencyError, envelopes
 from pathways.eventstore.chain import GENESIS, commit_hash
@@ -13,7 +14,7 @@ class MemoryEventStore(BaseEventStore):
         self._streams = {}    # stream_id -> [commit, ...]
         self._lock = threading.Lock()
 
-    def append(self, stream_id, expected_version, events):
+    def append(self, stream_id: str, expected_version: int, events: list[dict]) -> list[dict]:
         """Append ``events`` to a stream as one commit; see ``EventStore.append``."""
         commit = self._new_commit(stream_id, expected_version, events)
         with self._lock:
@@ -33,16 +34,17 @@ class MemoryEventStore(BaseEventStore):
         last = self._commits[-1]
         return last["_id"] + last["count"], last["hash"]
 
-    def stream_version(self, stream_id):
+    def stream_version(self, stream_id: str) -> int:
         commits = self._streams.get(stream_id)
         return commits[-1]["stream_version"] + commits[-1]["count"] - 1 if commits else 0
 
-    def read_stream(self, stream_id, after_version=0):
+    def read_stream(self, stream_id: str, after_version: int = 0) -> list[dict]:
         """All events of a stream with stream_version > ``after_version``, in order."""
         return [e for c in self._streams.get(stream_id, ()) for e in envelopes(c)
                 if e["stream_version"] > after_version]
 
-    def commits_after(self, after=0, limit=100, orgs=None):
+    def commits_after(self, after: int = 0, limit: int = 100,
+                      orgs: Collection[str] | None = None) -> list[dict]:
         """Stored commits whose last position is > ``after`` (the one holding ``after + 1``
         included), in position order; with ``orgs``, only those organisations'."""
         out = []
@@ -54,9 +56,9 @@ class MemoryEventStore(BaseEventStore):
                 break
         return out
 
-    def head(self):
+    def head(self) -> dict:
         position, last_hash = self._next()
         return {"position": position - 1, "hash": last_hash}
 
-    def iter_commits(self, batch=1000):
+    def iter_commits(self, batch: int = 1000) -> Iterator[dict]:
         yield from list(self._commits)

@@ -17,6 +17,7 @@ transactions, no change streams).
 """
 import threading
 from collections import OrderedDict
+from typing import Collection, Iterator
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
@@ -56,7 +57,7 @@ class EventStore(BaseEventStore):
         return self
 
     # --- writing ------------------------------------------------------------------------------
-    def append(self, stream_id, expected_version, events):
+    def append(self, stream_id: str, expected_version: int, events: list[dict]) -> list[dict]:
         """Append ``events`` (drafts from ``contracts.new_event``) to a stream as one commit.
 
         Returns the stored envelopes (with positions). Raises :class:`ConcurrencyError` if the
@@ -172,7 +173,7 @@ class EventStore(BaseEventStore):
                 heads.popitem(last=False)
 
     # --- reading ------------------------------------------------------------------------------
-    def stream_version(self, stream_id):
+    def stream_version(self, stream_id: str) -> int:
         last = self.commits.find_one({"stream_id": stream_id},
                                      sort=[("stream_version", DESCENDING)],
                                      projection={"stream_version": 1, "count": 1})
@@ -180,7 +181,7 @@ class EventStore(BaseEventStore):
         self._remember(stream_id, version)
         return version
 
-    def read_stream(self, stream_id, after_version=0):
+    def read_stream(self, stream_id: str, after_version: int = 0) -> list[dict]:
         """All events of a stream with stream_version > ``after_version``, in order."""
         out = []
         cursor = self.commits.find({"stream_id": stream_id},
@@ -193,7 +194,8 @@ class EventStore(BaseEventStore):
             self._remember(stream_id, out[-1]["stream_version"] if out else 0)
         return out
 
-    def commits_after(self, after=0, limit=100, orgs=None):
+    def commits_after(self, after: int = 0, limit: int = 100,
+                      orgs: Collection[str] | None = None) -> list[dict]:
         """Stored commits (with hashes) whose last position is > ``after``, in position order;
         with ``orgs``, only those organisations' commits (a commit is one organisation's)."""
         query = {"_id": {"$gt": after}}
@@ -208,12 +210,12 @@ class EventStore(BaseEventStore):
                 docs = [inner] + docs[:max(limit - 1, 0)]
         return docs
 
-    def head(self):
+    def head(self) -> dict:
         """The last event position and the chain hash of the last commit (the seal's content)."""
         next_position, last_hash = self._load_head()
         return {"position": next_position - 1, "hash": last_hash}
 
-    def iter_commits(self, batch=1000):
+    def iter_commits(self, batch: int = 1000) -> Iterator[dict]:
         after = 0
         while True:
             docs = list(self.commits.find({"_id": {"$gt": after}}, sort=[("_id", ASCENDING)],

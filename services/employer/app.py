@@ -71,7 +71,7 @@ class Employers:
             raise NotFoundError(f"employer {employer_id} not found")
         return employer
 
-    def register_employer(self, caller, data):
+    def register_employer(self, caller: Caller, data):
         try:
             number = org_number(data["country"], data["org_number"])
         except InvalidIdentifier as err:
@@ -86,7 +86,7 @@ class Employers:
                 "employer", org_scoped=False)
         return self._employer_view(caller, employer)
 
-    def update_employer(self, caller, employer_id, data):
+    def update_employer(self, caller: Caller, employer_id, data):
         """The registry entry (name, sector, municipality) is changed by the organisation that
         registered the employer (or an admin); the contact person is the caller's own."""
         data = dict(data)   # the caller's input stays as given
@@ -105,7 +105,7 @@ class Employers:
         return self._employer_view(caller, employer)
 
     @contextmanager
-    def _contact_written(self, caller, employer_id, contact):
+    def _contact_written(self, caller: Caller, employer_id, contact):
         """Write (``dict``), erase (``None``) or keep (``False``) the caller's contact person,
         then run the block; if the block fails, put back what was there: no contact without
         its employer, no half-done request."""
@@ -130,14 +130,14 @@ class Employers:
         self.contacts.erase(subject)
         return lambda: self.contacts.store(subject, previous, org=org)
 
-    def get_employer(self, caller, employer_id):
+    def get_employer(self, caller: Caller, employer_id):
         return self._employer_view(caller, self._employer(employer_id))
 
-    def _employer_view(self, caller, employer):
+    def _employer_view(self, caller: Caller, employer):
         return {**employer.view(), "contact_on_file": self.contacts.exists(
             contact_subject(caller.org, employer.employer_id))}
 
-    def read_contact(self, caller, employer_id, query):
+    def read_contact(self, caller: Caller, employer_id, query):
         """The caller's organisation's contact person at an employer (personal data): needs a
         purpose, and every read or attempt is recorded."""
         record = {"who": caller.id, "role": caller.role, "org": caller.org,
@@ -158,17 +158,17 @@ class Employers:
         self.access_log.insert_one({**record, "why": purpose})
         return {"employer_id": employer_id, **contact}
 
-    def list_employers(self, caller, query=None):
+    def list_employers(self, caller: Caller, query=None):
         """A page of the shared registry: ``(employers, next_offset)``."""
         return self.views["employers"].page({"employer_id": {"$gt": ""}}, [("name", 1)],
                                             paging(query))
 
     # --- agreements -----------------------------------------------------------------------------
-    def _on(self, caller, day):
+    def _on(self, caller: Caller, day):
         """Today, and ``occurred_at`` for an agreement signed or ended on ``day``."""
         return dated(day, self.zone_of(caller.org), self.clock())
 
-    def sign_agreement(self, caller, data):
+    def sign_agreement(self, caller: Caller, data):
         self._employer(data["employer_id"])
         agreement_id = str(uuid.uuid4())
         today, occurred_at = self._on(caller, data.get("signed_on"))
@@ -177,31 +177,31 @@ class Employers:
             Sign(agreement_id=agreement_id, today=today, **data), "agreement",
             occurred_at=occurred_at).view()
 
-    def end_agreement(self, caller, agreement_id, data):
+    def end_agreement(self, caller: Caller, agreement_id, data):
         today, occurred_at = self._on(caller, data["end_date"])
         return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
                                      decide_agreement, EndAgreement(today=today, **data),
                                      "agreement", occurred_at=occurred_at).view()
 
-    def get_agreement(self, caller, agreement_id):
+    def get_agreement(self, caller: Caller, agreement_id):
         agreement, _ = self.commands.load(f"agreement-{agreement_id}", fold_agreement, caller.org)
         if not agreement.exists:
             raise NotFoundError("agreement not found")
         return agreement.view()
 
-    def list_agreements(self, caller, query=None):
+    def list_agreements(self, caller: Caller, query=None):
         return self.views["agreements"].page({"org": caller.org}, [("valid_from", 1)],
                                              paging(query), hide=("org",))
 
     # --- opportunities --------------------------------------------------------------------------
-    def _visible_opportunity(self, caller, opportunity_id):
+    def _visible_opportunity(self, caller: Caller, opportunity_id):
         events = self.store.read_stream(f"opportunity-{opportunity_id}")
         o = fold_opportunity(events)
         if not o.exists or (events[0]["org"] != caller.org and not o.shared):
             raise NotFoundError("opportunity not found")
         return {**o.view(), "org": events[0]["org"]}
 
-    def post_opportunity(self, caller, data):
+    def post_opportunity(self, caller: Caller, data):
         self._employer(data["employer_id"])
         opportunity_id = str(uuid.uuid4())
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
@@ -210,17 +210,17 @@ class Employers:
                                   "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
-    def opportunity_action(self, caller, opportunity_id, action):
+    def opportunity_action(self, caller: Caller, opportunity_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
         o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
                                   decide_opportunity, command(**data), "opportunity")
         return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
 
-    def get_opportunity(self, caller, opportunity_id):
+    def get_opportunity(self, caller: Caller, opportunity_id):
         return self._visible_opportunity(caller, opportunity_id)
 
-    def list_opportunities(self, caller, query=None):
+    def list_opportunities(self, caller: Caller, query=None):
         """The organisation's own opportunities and everyone's shared ones, a page at a time."""
         return self.views["opportunities"].page(
             {"$or": [{"org": caller.org}, {"shared": True}]}, [("valid_from", 1)],
@@ -241,10 +241,10 @@ class Employers:
                               # the place was taken (or freed) when the placement started (ended)
                               occurred_at=parse_iso(event["occurred_at"]))
 
-    def on_placement_started(self, event):
+    def on_placement_started(self, event: dict) -> None:
         self._react(event, TakePlace)
 
-    def on_placement_ended(self, event):
+    def on_placement_ended(self, event: dict) -> None:
         self._react(event, ReleasePlace)
 
     REACTIONS = {PlacementStarted: on_placement_started, PlacementEnded: on_placement_ended}

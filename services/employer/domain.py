@@ -16,6 +16,7 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          OpportunityPlaceTaken, OpportunityPosted,
                                          OpportunityReopened, OpportunityShared,
                                          OpportunityWithdrawn)
+from pathways.contracts.events import Event
 from pathways.domain import DomainError, NotFound, fold
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Share, Sign,
                                         TakePlace, Update, Withdraw)
@@ -43,7 +44,7 @@ class Employer:
         return dict(self.__dict__)
 
 
-def decide_employer(employer, cmd):
+def decide_employer(employer: Employer, cmd: object) -> list[Event]:
     if isinstance(cmd, Register):
         if employer.exists:
             raise DomainError("already_registered",
@@ -61,7 +62,7 @@ def decide_employer(employer, cmd):
     raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
-def evolve_employer(employer, event):
+def evolve_employer(employer: Employer, event: Event) -> Employer:
     match event:
         case EmployerRegistered() | EmployerUpdated():
             for k, v in event.payload.items():
@@ -69,7 +70,7 @@ def evolve_employer(employer, event):
     return employer
 
 
-def fold_employer(events):
+def fold_employer(events: list[dict]) -> Employer:
     return fold(Employer(), evolve_employer, events)
 
 
@@ -92,7 +93,7 @@ class Agreement:
         return dict(self.__dict__)
 
 
-def decide_agreement(agreement, cmd):
+def decide_agreement(agreement: Agreement, cmd: object) -> list[Event]:
     if isinstance(cmd, Sign):
         if agreement.exists:
             raise DomainError("already_exists", "agreement already exists")
@@ -116,7 +117,7 @@ def decide_agreement(agreement, cmd):
     raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
-def evolve_agreement(agreement, event):
+def evolve_agreement(agreement: Agreement, event: Event) -> Agreement:
     match event:
         case AgreementSigned():
             for k, v in event.payload.items():
@@ -127,7 +128,7 @@ def evolve_agreement(agreement, event):
     return agreement
 
 
-def fold_agreement(events):
+def fold_agreement(events: list[dict]) -> Agreement:
     return fold(Agreement(), evolve_agreement, events)
 
 
@@ -164,7 +165,7 @@ def _oref(o):
     return {"opportunity_id": o.opportunity_id, "employer_id": o.employer_id}
 
 
-def decide_opportunity(o, cmd):
+def decide_opportunity(o: Opportunity, cmd: object) -> list[Event]:
     if isinstance(cmd, Post):
         if o.exists:
             raise DomainError("already_exists", "opportunity already exists")
@@ -215,7 +216,7 @@ def decide_opportunity(o, cmd):
     raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
-def evolve_opportunity(o, event):
+def evolve_opportunity(o: Opportunity, event: Event) -> Opportunity:
     match event:
         case OpportunityPosted():
             for k, v in event.payload.items():
@@ -236,5 +237,5 @@ def evolve_opportunity(o, event):
     return o
 
 
-def fold_opportunity(events):
+def fold_opportunity(events: list[dict]) -> Opportunity:
     return fold(Opportunity(), evolve_opportunity, events)

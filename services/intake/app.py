@@ -40,7 +40,7 @@ class Intake:
         self.views, self.clock, self.zone_of = views, clock, zone_of
         self.commands = Commands(store)
 
-    def _dated(self, caller, command, data, **ids):
+    def _dated(self, caller: Caller, command, data, **ids):
         """The command with ``today`` where the caller is (for the rules) and its business date
         (default today), and the ``occurred_at`` its events carry."""
         field = command.BUSINESS_DATE
@@ -51,20 +51,20 @@ class Intake:
             values["date"] = data.get("date") or today
         return command(**values), occurred_at
 
-    def _load(self, caller, stream, fold):
+    def _load(self, caller: Caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)
 
-    def _execute(self, caller, stream, fold, decide, cmd, what):
+    def _execute(self, caller: Caller, stream, fold, decide, cmd, what):
         return self.commands.execute(caller, stream, fold, decide, cmd, what)
 
     # --- programme runs ---------------------------------------------------------------------------
-    def create_run(self, caller, data):
+    def create_run(self, caller: Caller, data):
         run_id = str(uuid.uuid4())
         run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
                             CreateRun(run_id=run_id, **data), "programme run")
         return self._run_view(run)
 
-    def get_run(self, caller, run_id):
+    def get_run(self, caller: Caller, run_id):
         run, _ = self._load(caller, run_stream(run_id), fold_run)
         if not run.exists:
             raise NotFoundError("programme run not found")
@@ -74,7 +74,7 @@ class Intake:
         return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
                                                 for e in run.enrolments.values()]}
 
-    def list_runs(self, caller, query=None):
+    def list_runs(self, caller: Caller, query=None):
         """A page of the organisation's runs: ``(runs, next_offset)``."""
         return self.views.list_runs(caller.org, paging(query))
 
@@ -89,7 +89,7 @@ class Intake:
                                    if e.enrolment_id in run.waitlist else None)}
 
     # --- enrolments -------------------------------------------------------------------------------
-    def refer(self, caller, run_id, data):
+    def refer(self, caller: Caller, run_id, data):
         self._participant(caller, data["participant_id"])      # must exist in this org
         enrolment_id = str(uuid.uuid4())
         cmd, occurred_at = self._dated(caller, Refer, data, enrolment_id=enrolment_id)
@@ -97,7 +97,7 @@ class Intake:
                                     "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
 
-    def enrolment_action(self, caller, run_id, enrolment_id, action):
+    def enrolment_action(self, caller: Caller, run_id, enrolment_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
         cmd, occurred_at = self._dated(caller, command, data, enrolment_id=enrolment_id)
@@ -105,7 +105,7 @@ class Intake:
                                     "programme run", occurred_at=occurred_at)
         return self._enrolment_view(run, run.enrolments[enrolment_id])
 
-    def get_enrolment(self, caller, run_id, enrolment_id):
+    def get_enrolment(self, caller: Caller, run_id, enrolment_id):
         run, _ = self._load(caller, run_stream(run_id), fold_run)
         e = run.enrolments.get(enrolment_id) if run.exists else None
         if e is None:
@@ -113,13 +113,13 @@ class Intake:
         return self._enrolment_view(run, e)
 
     # --- participants and personal data ----------------------------------------------------------
-    def _participant(self, caller, participant_id):
+    def _participant(self, caller: Caller, participant_id):
         participant, _ = self._load(caller, participant_stream(participant_id), fold_participant)
         if not participant.exists:
             raise NotFoundError("participant not found")
         return participant
 
-    def register_participant(self, caller, data):
+    def register_participant(self, caller: Caller, data):
         try:
             nid = national_id(data["country"], data["national_id"])
         except InvalidIdentifier as err:
@@ -153,14 +153,14 @@ class Intake:
                 "gender": nid.gender, "municipality": data["municipality"],
                 "needs_group": data["needs_group"], "country": nid.country}
 
-    def _record_access(self, caller, whose, why, **outcome):
+    def _record_access(self, caller: Caller, whose, why, **outcome):
         """Who read (or tried to read) whose personal data, when and why."""
         self.access_log.insert_one({
             "who": caller.id, "role": caller.role, "org": caller.org, "whose": str(whose)[:100],
             "when": iso(self.clock()), "why": str(why)[:500] if why is not None else None,
             **outcome})
 
-    def read_personal_data(self, caller, participant_id, query):
+    def read_personal_data(self, caller: Caller, participant_id, query):
         try:
             caller.require(*READERS_OF_PERSONAL_DATA)
             purpose = load(commands.PurposeSchema(), query, "query")["purpose"]
@@ -177,7 +177,7 @@ class Intake:
         except Erased:
             raise Gone("the participant's personal data was erased") from None
 
-    def erase_participant(self, caller, participant_id):
+    def erase_participant(self, caller: Caller, participant_id):
         participant = self._participant(caller, participant_id)
         if participant.erased:
             raise Conflict("already_erased", "the participant's data is already erased")
@@ -187,7 +187,7 @@ class Intake:
         return {"participant_id": participant_id, "erased": True}
 
     # --- reactions to the placement service's events ---------------------------------------------
-    def on_case_closed(self, event):
+    def on_case_closed(self, event: dict) -> None:
         """A case closed in placement ends its enrolment here (once: a repeat finds it ended)."""
         p = event["payload"]
         actor = Caller(event["org"], "admin", "placement-events")

@@ -20,6 +20,7 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
+from pathways.contracts.events import Event
 from pathways.domain import DomainError, NotFound, fold
 from services.intake.commands import (AllocatePlace, Apply, ChangeParticipation, CloseFromCase,
                                       Correct, CreateRun, Dated, End, Erase, RecordConsent, Refer,
@@ -135,7 +136,7 @@ def _next_in_line(run, freed_by):
     return [_allocation(run, run.enrolments[waiting[0]], run.in_use)]
 
 
-def decide_run(run, cmd):
+def decide_run(run: Run, cmd: object) -> list[Event]:
     if isinstance(cmd, CreateRun):
         if run.exists:
             raise DomainError("already_exists", f"programme run {run.run_id} already exists")
@@ -296,7 +297,7 @@ def _correction(run, e, cmd):
     return {**_ref(run, e), **new}
 
 
-def evolve_run(run, event):
+def evolve_run(run: Run, event: Event) -> Run:
     match event:
         case ProgrammeRunCreated():
             run.run_id, run.programme, run.name = event.run_id, event.programme, event.name
@@ -345,7 +346,7 @@ def evolve_run(run, event):
     return run
 
 
-def fold_run(events):
+def fold_run(events: list[dict]) -> Run:
     return fold(Run(), evolve_run, events)
 
 
@@ -360,7 +361,7 @@ class Participant:
         return self.participant_id is not None
 
 
-def decide_participant(participant, cmd):
+def decide_participant(participant: Participant, cmd: object) -> list[Event]:
     if isinstance(cmd, Register):
         if participant.exists:
             raise DomainError("already_exists", "participant already registered")
@@ -374,7 +375,7 @@ def decide_participant(participant, cmd):
     raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
 
 
-def evolve_participant(participant, event):
+def evolve_participant(participant: Participant, event: Event) -> Participant:
     match event:
         case ParticipantRegistered():
             participant.participant_id = event.participant_id
@@ -383,5 +384,5 @@ def evolve_participant(participant, event):
     return participant
 
 
-def fold_participant(events):
+def fold_participant(events: list[dict]) -> Participant:
     return fold(Participant(), evolve_participant, events)

@@ -33,7 +33,7 @@ class Placements:
         self.commands = Commands(store)
 
     # --- facts from the local views ---------------------------------------------------------------
-    def _facts(self, caller, enrolment_id, opportunity_id=None):
+    def _facts(self, caller: Caller, enrolment_id, opportunity_id=None):
         """The enrolment and opportunity as placement knows them. If one is missing or the
         enrolment is not (yet) participating, pull those sources' feeds once, for a bounded
         time (it may have changed a moment ago), before deciding on what the views say; if a
@@ -65,7 +65,7 @@ class Placements:
         return {"enrolment": enrolment, "opportunity": opportunity,
                 "opportunity_id": opportunity_id}
 
-    def _execute(self, caller, enrolment_id, command, data):
+    def _execute(self, caller: Caller, enrolment_id, command, data):
         """Decide ``command`` (built from ``data``) with today's date where the organisation
         is; the events carry the date the fact happened on (a proposal or an approval: today)."""
         field = command.BUSINESS_DATE
@@ -76,14 +76,14 @@ class Placements:
                                      occurred_at=occurred_at)
 
     # --- commands -------------------------------------------------------------------------------
-    def propose(self, caller, enrolment_id, data):
+    def propose(self, caller: Caller, enrolment_id, data):
         placement_id = str(uuid.uuid4())
         facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
         case = self._execute(caller, enrolment_id, Propose,
                              {"placement_id": placement_id, **data, **facts})
         return _placement_view(case.view(), enrolment_id, placement_id)
 
-    def placement_action(self, caller, enrolment_id, placement_id, action):
+    def placement_action(self, caller: Caller, enrolment_id, placement_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
         data = {**data, "placement_id": placement_id}
@@ -96,31 +96,31 @@ class Placements:
         case = self._execute(caller, enrolment_id, command, data)
         return _placement_view(case.view(), enrolment_id, placement_id)
 
-    def close_case(self, caller, enrolment_id, data):
+    def close_case(self, caller: Caller, enrolment_id, data):
         facts = self._facts(caller, enrolment_id)
         return self._execute(caller, enrolment_id, Close,
                              {**data, "enrolment": facts["enrolment"]}).view()
 
-    def observe_outcome(self, caller, enrolment_id, data):
+    def observe_outcome(self, caller: Caller, enrolment_id, data):
         return self._execute(caller, enrolment_id, Observe, data).view()
 
     # --- queries --------------------------------------------------------------------------------
-    def get_case(self, caller, enrolment_id):
+    def get_case(self, caller: Caller, enrolment_id):
         case, _ = self.commands.load(case_stream(enrolment_id), fold_case, caller.org)
         if not case.exists:
             raise NotFoundError("case not found")
         return case.view()
 
-    def placement(self, caller, enrolment_id, placement_id):
+    def placement(self, caller: Caller, enrolment_id, placement_id):
         return _placement_view(self.get_case(caller, enrolment_id), enrolment_id, placement_id)
 
-    def list_cases(self, caller, query=None):
+    def list_cases(self, caller: Caller, query=None):
         """A page of the organisation's cases: ``(cases, next_offset)``."""
         return self.cases.page({"org": caller.org}, [("enrolment_id", 1)], paging(query),
                                hide=("org",))
 
     # --- process manager: reactions to intake's and employer's events ----------------------------
-    def on_enrolment_ended(self, event):
+    def on_enrolment_ended(self, event: dict) -> None:
         p = event["payload"]
         if not self.store.stream_version(case_stream(p["enrolment_id"])):
             return  # no case, no placements to end

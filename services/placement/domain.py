@@ -15,6 +15,7 @@ from pathways.contracts.intake import WORK_HINTS
 from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STATUSES, CaseClosed,
                                           FollowUpRecorded, OutcomeObserved, PlacementApproved,
                                           PlacementEnded, PlacementProposed, PlacementStarted)
+from pathways.contracts.events import Event
 from pathways.domain import DomainError, NotFound, fold
 from services.placement.commands import (Approve, Close, EndOpenPlacements, EndPlacement,
                                          FollowUp, Observe, Propose, Start)
@@ -124,7 +125,7 @@ def _plannable(day, cmd, what):
                           f"{what} {day} is more than {PLANNED_START_DAYS} days ahead ({latest})")
 
 
-def decide_case(case, cmd):
+def decide_case(case: Case, cmd: object) -> list[Event]:
     if not case.exists and isinstance(cmd, (Propose, Close)) and cmd.enrolment:
         enrolment = cmd.enrolment   # the case opens with its first placement or its closure
         case = Case(enrolment["enrolment_id"], enrolment["participant_id"], enrolment["run_id"])
@@ -274,7 +275,7 @@ def _end(case, p, status, reason, end_date):
                                "end_date": end_date})
 
 
-def evolve_case(case, event):
+def evolve_case(case: Case, event: Event) -> Case:
     if not case.exists:
         case.enrolment_id, case.participant_id = event.enrolment_id, event.participant_id
         case.run_id = event.run_id
@@ -303,5 +304,5 @@ def evolve_case(case, event):
     return case
 
 
-def fold_case(events):
+def fold_case(events: list[dict]) -> Case:
     return fold(Case(), evolve_case, events)
