@@ -9,6 +9,7 @@ from pathways.domain import DomainError, NotFound
 from pathways.callers import Caller
 from pathways.contracts.events import Event
 from pathways.eventstore import BaseEventStore, ConcurrencyError
+from pathways.metrics import COMMANDS
 from pathways.errors import Conflict, NotFoundError
 
 S = TypeVar("S")
@@ -47,10 +48,13 @@ class Commands:
             try:
                 decided = decide(state, cmd)
             except NotFound as err:
+                self._count(cmd, "not_found")
                 raise NotFoundError(str(err)) from None
             except DomainError as err:
+                self._count(cmd, err.rule)
                 raise Conflict(err.rule, str(err)) from None
             if not decided:
+                self._count(cmd, "unchanged")
                 return state
             correlation = correlation_id or str(uuid.uuid4())
             drafts = [new_event(e.type, e.payload, org=caller.org, actor=caller.actor,
@@ -62,5 +66,10 @@ class Commands:
             except ConcurrencyError:
                 time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
                 continue
+            self._count(cmd, "accepted")
             return fold(events + stored)
+        self._count(cmd, "concurrent_update")
         raise Conflict("concurrent_update", f"{what} is being changed by someone else; try again")
+
+    def _count(self, cmd, outcome):
+        COMMANDS.labels(self.store.source, type(cmd).__name__, outcome).inc()

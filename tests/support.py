@@ -2,6 +2,7 @@
 import os
 import socket
 import subprocess
+import threading
 import time
 from collections import Counter, defaultdict
 
@@ -117,3 +118,54 @@ def envelope(event, occurred_at=None):
     if occurred_at:
         out["occurred_at"] = occurred_at
     return out
+
+
+class TcpProxy:
+    """Forwards a local port to a server, and can cut every connection (a network partition)."""
+
+    def __init__(self, target):
+        self.target, self.port = target, free_port()
+        self.conns, self.listener = [], None
+        self.restore()
+
+    def restore(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except Exception:   # the other side was cut: eventlet may say so in other ways than OSError
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.listener.close()
+        for s in self.conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.conns = []

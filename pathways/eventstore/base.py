@@ -1,15 +1,18 @@
 """What every event log backend shares: the checks before an append, the commit document, the
 feed over commits, verification. Backends (MongoDB, in memory) store and find commits."""
+import logging
 import threading
 import uuid
 from typing import Callable, Collection
 
 from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
+from pathways.metrics import EVENTS_APPENDED
 from pathways.eventstore.chain import Verification, canonical, verify_commits
 from pathways.timeutil import iso, utcnow
 
 MAX_EVENTS_PER_COMMIT = 1000
+log = logging.getLogger("pathways.events")
 
 
 class ConcurrencyError(PathwaysError):
@@ -78,10 +81,18 @@ class BaseEventStore:
                 "org": next(iter(orgs)), "count": len(events), "events": list(events)}
 
     def _appended(self, commit):
-        """After a commit is stored: tell the listeners, remember the position for the caller."""
+        """After a commit is stored: count and log each event (one line each), tell the
+        listeners, remember the position for the caller."""
         for fn in self._listeners:
             fn()
         stored = envelopes(commit)
+        for env in stored:
+            EVENTS_APPENDED.labels(self.source, env["type"]).inc()
+            log.info("appended %s at %s", env["type"], env["position"], extra={
+                "service": self.source, "org": env.get("org"), "event_type": env["type"],
+                "position": env["position"], "stream_id": env["stream_id"],
+                "correlation_id": env.get("correlation_id"),
+                "causation_id": env.get("causation_id")})
         self._local.last_append = stored[-1]["position"]
         return stored
 

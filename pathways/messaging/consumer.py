@@ -48,6 +48,7 @@ class Consumer:
         self.blocked = db["blocked_streams"]
         self._locks = defaultdict(threading.Lock)
         self._failing = set()
+        self._heads = {}   # source -> the highest position seen from it (a message or a page)
 
     def ensure_indexes(self):
         self.dead_letters.create_index([("consumer", ASCENDING), ("source", ASCENDING),
@@ -180,6 +181,7 @@ class Consumer:
                 if not self._apply(source, env, last):   # moves the checkpoint last -> position
                     return False
                 last = position
+            self._seen(source, next_after)
             if next_after > last:   # positions the feed vouched for but did not show
                 if not self._advance(source, last, next_after):
                     return False
@@ -198,6 +200,7 @@ class Consumer:
                        f"malformed message: source {source!r} / position {position!r} "
                        f"(expected one of {list(self.sources)} and an integer)", block=False)
             return PARKED
+        self._seen(source, position)
         with self._locks[source]:
             last = self.checkpoint(source)
             if position <= last:
@@ -236,6 +239,17 @@ class Consumer:
             return self._pull(source, until=until, deadline=deadline)
         finally:
             lock.release()
+
+    def _seen(self, source, position):
+        if position > self._heads.get(source, 0):
+            self._heads[source] = position
+
+    def lag(self):
+        """Per source: events seen (delivered or in a page) but not yet applied."""
+        return {s: max(self._heads.get(s, 0) - self.checkpoint(s), 0) for s in self.sources}
+
+    def parked_count(self):
+        return self.dead_letters.count_documents({"consumer": self.name, "status": "parked"})
 
     # --- dead letters ---------------------------------------------------------------------------
     def parked(self, source=None, stream_id=None):

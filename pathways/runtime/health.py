@@ -7,6 +7,7 @@ accepts a connection, and the outbox relay is no further behind the log than
 The answer names each check's state, never an address or a credential.
 """
 import kombu
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 
@@ -14,6 +15,7 @@ from pathways.runtime.app import dependency_of
 from pathways.runtime.dependencies import EventLog
 from pathways.runtime.entrypoints import http
 from pathways.runtime.http import respond
+from pathways.metrics import CONSUMER_LAG, DEAD_LETTERS, RELAY_LAG
 from pathways.settings import settings_of
 
 CHECK_SECONDS = 1.0
@@ -41,8 +43,7 @@ class Health(DependencyProvider):
         return "ok"
 
     def _relay(self):
-        relay = dependency_of(self.container, EventLog).relay
-        lag = relay.pending() if relay is not None else 0
+        lag = self.relay_lag()
         if lag > self.max_lag:
             return f"failing: {lag} events not yet published (bound {self.max_lag})"
         return f"ok ({lag} events to publish)"
@@ -62,13 +63,18 @@ class Health(DependencyProvider):
                            else "unknown: MongoDB is unreachable")
         return all(v.startswith("ok") for v in checks.values()), checks
 
+    def relay_lag(self):
+        relay = dependency_of(self.container, EventLog).relay
+        return relay.pending() if relay is not None else 0
+
     def get_dependency(self, worker_ctx):
         return self
 
 
 class HealthEntrypoints:
-    """Mixin for a service: its liveness and readiness, without a token (they disclose nothing
-    but the checks' states)."""
+    """Mixin for a service: its liveness, readiness and metrics, without a token, for an
+    operator's tools (they disclose the checks' states and counts, never an organisation or a
+    person; keep them on the operator's network)."""
 
     health = Health()
 
@@ -80,3 +86,15 @@ class HealthEntrypoints:
     def http_health_ready(self, request):
         ready, checks = self.health.ready()
         return respond(200 if ready else 503, {"ready": ready, "checks": checks})
+
+    @http("GET", "/metrics")
+    def http_metrics(self, request):
+        """Prometheus text format; the lag and dead-letter gauges are read now."""
+        RELAY_LAG.labels(self.name).set(self.health.relay_lag())
+        parked = 0
+        for consumer in self.consumers() if hasattr(self, "consumers") else ():
+            for source, lag in consumer.lag().items():
+                CONSUMER_LAG.labels(self.name, source).set(lag)
+            parked += consumer.parked_count()
+        DEAD_LETTERS.labels(self.name).set(parked)
+        return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest().decode()

@@ -4,8 +4,10 @@ import functools
 import json
 import logging
 import re
+import time
 import uuid
 
+from pathways.metrics import HTTP_SECONDS
 from pathways.timeouts import WAIT_SECONDS
 from pathways.errors import (BadRequest, Conflict, Forbidden, Gone, NotCaughtUp, NotFoundError,
                              Unauthorized)
@@ -71,27 +73,39 @@ def error_response(err):
 def json_endpoint(fn):
     """Wrap an HTTP handler: known errors become 4xx JSON; anything else a 500 with an id to
     find it in the log (the body never carries a traceback)."""
+    route = fn.__name__.removeprefix("http_")
+
     @functools.wraps(fn)
     def wrapper(self, request, *args, **kwargs):
-        try:
-            wait_for_positions(self, request.headers.get(AFTER_HEADER))
-            store = getattr(self, "event_log", None)
-            if store is not None:
-                store.forget_last_append()
-            status, headers, body = fn(self, request, *args, **kwargs)
-            written = store.last_append() if store is not None else None
-            if written is not None:
-                headers = {**headers, POSITION_HEADER: f"{store.source}={written}"}
-            return status, headers, body
-        except Exception as err:
-            mapped = error_response(err)
-            if mapped is not None:
-                return mapped
-            error_id = uuid.uuid4().hex[:12]
-            log.exception("unhandled error %s in %s", error_id, fn.__name__)
-            return respond(500, {"error": "internal", "message": "unexpected error",
-                                 "error_id": error_id})
+        began = time.monotonic()
+        answer = _answer(self, fn, request, *args, **kwargs)
+        HTTP_SECONDS.labels(getattr(self, "name", "?"), route, str(answer[0])).observe(
+            time.monotonic() - began)
+        return answer
     return wrapper
+
+
+def _answer(self, fn, request, *args, **kwargs):
+    """``fn``'s answer, or the answer its error maps to."""
+    try:
+        wait_for_positions(self, request.headers.get(AFTER_HEADER))
+        store = getattr(self, "event_log", None)
+        if store is not None:
+            store.forget_last_append()
+        status, headers, body = fn(self, request, *args, **kwargs)
+        written = store.last_append() if store is not None else None
+        if written is not None:
+            headers = {**headers, POSITION_HEADER: f"{store.source}={written}"}
+        return status, headers, body
+    except Exception as err:
+        mapped = error_response(err)
+        if mapped is not None:
+            return mapped
+        error_id = uuid.uuid4().hex[:12]
+        log.exception("unhandled error %s in %s", error_id, fn.__name__,
+                      extra={"error_id": error_id})
+        return respond(500, {"error": "internal", "message": "unexpected error",
+                             "error_id": error_id})
 
 
 def parse_positions(header):

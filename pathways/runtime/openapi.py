@@ -29,7 +29,10 @@ KERNEL = (FEED,
                 generated=False),
           Route("GET", "/health/ready", "health_ready", "Readiness: MongoDB and RabbitMQ "
                 "reachable, the relay's lag within bounds (503 naming the failing check)",
-                generated=False))
+                generated=False),
+          Route("GET", "/metrics", "metrics", "Prometheus metrics: commands by outcome, events "
+                "appended, relay and consumer lag, dead letters, request latency (text format; "
+                "no organisation or person is a label)", generated=False))
 """Routes every service has, served by the kernel's own entrypoints."""
 
 

@@ -1,65 +1,12 @@
 """Liveness and readiness: ready goes false while MongoDB or RabbitMQ is unreachable, and true
 again once it is back; the service itself stays up throughout. Both are cut with proxies in
 front of them, so the servers the rest of the suite uses are never touched."""
-import socket
-import threading
 from urllib.parse import urlparse
 
 import requests
 
 from services.intake.service import IntakeService
-from tests.support import free_port, wait_until
-
-
-class TcpProxy:
-    """Forwards a local port to a server, and can cut every connection (a network partition)."""
-
-    def __init__(self, target):
-        self.target, self.port = target, free_port()
-        self.conns, self.listener = [], None
-        self.restore()
-
-    def restore(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen(64)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                return
-            self.conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src, dst):
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except Exception:   # the other side was cut: eventlet may say so in other ways than OSError
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-    def cut(self):
-        self.listener.close()
-        for s in self.conns:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            except OSError:
-                pass
-        self.conns = []
+from tests.support import TcpProxy, free_port, wait_until
 
 
 def readiness(base):
