@@ -160,8 +160,17 @@ class Employers:
 
     def list_employers(self, caller: Caller, query=None):
         """A page of the shared registry: ``(employers, next_offset)``."""
-        return self.views["employers"].page({"employer_id": {"$gt": ""}}, [("name", 1)],
-                                            paging(query))
+        q = load(commands.EmployersQuerySchema(), query or {}, "query")
+        found = {"employer_id": {"$gt": ""}}
+        if q.get("country"):
+            found["country"] = q["country"]
+        if q.get("org_number"):
+            try:
+                found["org_number"] = org_number(q["country"], q["org_number"])
+            except InvalidIdentifier as err:
+                raise BadRequest("invalid query", {"org_number": [str(err)]}) from None
+        return self.views["employers"].page(found, [("name", 1)], paging(
+            {k: q[k] for k in ("limit", "offset")}))
 
     # --- agreements -----------------------------------------------------------------------------
     def _on(self, caller: Caller, day):

@@ -2,9 +2,10 @@
 the bodies callers send for them (marshmallow, strict), paired in ``OPPORTUNITY_ACTIONS``."""
 from dataclasses import dataclass
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from pathways.fields import day
+from pathways.views import PageQuerySchema
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
 
 
@@ -163,3 +164,14 @@ class EmptySchema(Strict):
 OPPORTUNITY_ACTIONS = {"share": (Share, EmptySchema),
                        "withdraw": (Withdraw, WithdrawSchema),
                        "take": (TakePlace, TakePlaceSchema)}
+
+
+class EmployersQuerySchema(PageQuerySchema):
+    """``GET /employers``: a page, optionally one organisation number (with its country)."""
+    country = fields.String(validate=validate.OneOf(COUNTRIES))
+    org_number = fields.String(validate=validate.Length(min=8, max=16))
+
+    @validates_schema
+    def number_needs_country(self, data, **kwargs):
+        if data.get("org_number") and not data.get("country"):
+            raise ValidationError("an org_number needs its country", "country")

@@ -13,8 +13,9 @@ ROUTES = [
     Route("POST", "/employers", "register_employer", "Register an employer by organisation "
           "number", status=201, roles=WRITERS, body=commands.RegisterEmployerSchema,
           what="employer"),
-    Route("GET", "/employers", "list_employers", "All partner employers", query=PAGE,
-          listing="employers"),
+    Route("GET", "/employers", "list_employers", "All partner employers (country and "
+          "org_number: the one with that organisation number)",
+          query=(*PAGE, "country", "org_number"), listing="employers"),
     Route("GET", EMPLOYER, "get_employer", "One employer (contact_on_file: whether your "
           "organisation keeps a contact person there)"),
     Route("GET", f"{EMPLOYER}/contact", "read_contact", "Your organisation's contact person at "

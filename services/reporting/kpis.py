@@ -40,12 +40,11 @@ def as_effective_on(rows, day):
 
 
 def _match(row, f, runs):
-    if f.get("org") and row.get("org") != f["org"]:
-        return False
-    if f.get("programme") and row.get("programme") != f["programme"]:
-        return False
-    if f.get("run_id") and row.get("run_id") != f["run_id"]:
-        return False
+    """``org``, ``programme`` and ``run_id`` filters: one value, or several (any matches)."""
+    for key in ("org", "programme", "run_id"):
+        wanted = f.get(key)
+        if wanted and row.get(key) not in ([wanted] if isinstance(wanted, str) else wanted):
+            return False
     return True
 
 

@@ -1,7 +1,8 @@
 """Reporting's query parameters (strict: unknown parameters are refused)."""
 from datetime import datetime, timezone
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
+                         validates_schema)
 
 from pathways.fields import EARLIEST, LATEST, day
 from pathways.timeutil import iso, parse_iso
@@ -14,8 +15,27 @@ MOMENT_IN_RANGE = validate.Range(
 
 
 class Strict(Schema):
+    """A query: each parameter given once, unless its field is a list (``?org=a&org=b``)."""
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def one_value_each(self, data, **kwargs):
+        out, errors = {}, {}
+        for key, value in dict(data).items():
+            field = self.fields.get("from_" if key == "from" else key)
+            many = isinstance(field, fields.List)
+            if isinstance(value, (list, tuple)) and not many:
+                if len(value) != 1:
+                    errors[key] = ["give one value"]
+                    continue
+                value = value[0]
+            elif many and isinstance(value, str):
+                value = [value]
+            out[key] = value
+        if errors:
+            raise ValidationError(errors)
+        return out
 
 
 class Period(Strict):
@@ -32,11 +52,18 @@ class Period(Strict):
                 for k, v in data.items()}
 
 
+def several(length, most=20):
+    """A filter that takes one value or several (any of them matches)."""
+    return fields.List(fields.String(validate=validate.Length(min=1, max=length)),
+                       validate=validate.Length(min=1, max=most))
+
+
 class FiltersSchema(Period):
-    """What a report may be narrowed to (also the dashboard's query)."""
-    org = fields.String(validate=validate.Length(min=1, max=100))
-    programme = fields.String(validate=validate.Length(min=1, max=50))
-    run_id = fields.String(validate=validate.Length(min=1, max=64))
+    """What a report may be narrowed to (also the dashboard's query). ``org``, ``programme`` and
+    ``run_id`` take several values (``?programme=aft&programme=vta``: either)."""
+    org = several(100)
+    programme = several(50)
+    run_id = several(64)
     from_ = day(data_key="from")
     to = day()
     cohort = fields.String(validate=validate.Regexp(
@@ -60,8 +87,8 @@ class ReportQuerySchema(FiltersSchema):
 
 
 class CapacityQuerySchema(Period):
-    org = fields.String(validate=validate.Length(min=1, max=100))
-    programme = fields.String(validate=validate.Length(min=1, max=50))
+    org = several(100)
+    programme = several(50)
     from_ = day(data_key="from", required=True)
     to = day(required=True)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))

@@ -8,6 +8,7 @@ organisations' deployments instead, pulling each feed over HTTP.
 """
 import csv
 import io
+import json
 from dataclasses import dataclass
 
 import eventlet
@@ -63,12 +64,13 @@ def build_reporting(container, db, store):
 
 
 def scoped(caller, query):
-    """Non-admins see their own organisation only; admins one org or all."""
+    """Non-admins see their own organisation only, whatever they ask for (the answer's
+    ``filters`` says so); admins any organisations, or all."""
     caller.require(*READERS)
     filters = {k: query[k] for k in ("org", "programme", "run_id", "from", "to", "cohort")
                if query.get(k)}
     if caller.role != "admin":
-        filters["org"] = caller.org
+        filters["org"] = [caller.org]
     return filters
 
 
@@ -83,13 +85,27 @@ def csv_cell(value):
     return value
 
 
-def csv_response(rows):
+CSV_COLUMNS = {
+    "per_month": ("month", "enrolments", "endings", "work_or_education"),
+    "per_employer": ("employer_id", "name", "placements", "hires", "small_jobs"),
+    "outcomes": ("when", "numerator", "denominator", "rate", "observed"),
+    "capacity": ("programme", "day", "active", "places"),
+}
+BUILT_FROM_HEADER = "Pathways-Built-From"
+
+
+def csv_response(table, rows, built_from=None):
+    """A table as CSV: always its header row, also with no rows; what it was built from (feed
+    positions, code version, as known at / effective on) in the ``Pathways-Built-From`` header."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-    return 200, {**NO_STORE, "Content-Type": "text/csv; charset=utf-8"}, out.getvalue()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS[table], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+    headers = {**NO_STORE, "Content-Type": "text/csv; charset=utf-8",
+               "Content-Disposition": f'attachment; filename="pathways-{table}.csv"'}
+    if built_from is not None:
+        headers[BUILT_FROM_HEADER] = json.dumps(built_from, separators=(",", ":"), sort_keys=True)
+    return 200, headers, out.getvalue()
 
 
 FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
@@ -133,25 +149,23 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     @json_endpoint
     def http_kpis(self, request):
         caller = self.auth.from_request(request)
-        q = load(schemas.ReportQuerySchema(), request.args.to_dict(), "query")
+        q = load(schemas.ReportQuerySchema(), request.args.to_dict(flat=False), "query")
         report = self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
         if q["format"] == "csv":
-            table = report["per_month"] if q["table"] == "per_month" else \
-                report["per_employer"] if q["table"] == "per_employer" else \
-                [{"when": k, **{x: v[x] for x in ("numerator", "denominator", "rate")}}
-                 for k, v in report["outcomes"].items()]
-            return csv_response(table)
+            rows = report[q["table"]] if q["table"] != "outcomes" else \
+                [{"when": k, **v} for k, v in report["outcomes"].items()]
+            return csv_response(q["table"], rows, report["built_from"])
         return respond(200, report)
 
     @http("GET", "/reports/capacity")
     @json_endpoint
     def http_capacity(self, request):
         caller = self.auth.from_request(request)
-        q = load(schemas.CapacityQuerySchema(), request.args.to_dict(), "query")
+        q = load(schemas.CapacityQuerySchema(), request.args.to_dict(flat=False), "query")
         series = self.reporting.capacity(q["from"], q["to"], scoped(caller, q))
         if q["format"] == "csv":
-            return csv_response([{"programme": p, **point} for p, points in series.items()
-                                 for point in points])
+            return csv_response("capacity", [{"programme": p, **point}
+                                             for p, points in series.items() for point in points])
         return respond(200, {"capacity": series})
 
     @http("POST", "/rebuild")
@@ -175,11 +189,11 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def http_dashboard(self, request):
         """The dashboard for a signed-in browser; the sign-in page otherwise. A signed link
         (``?link=``, minutes long) signs the browser in and sends it on to a clean URL."""
-        query = request.args.to_dict()
+        query = request.args.to_dict(flat=False)
         if "token" in query:
             raise BadRequest("tokens never go in a URL (they end up in logs and browser "
                              "history): sign in at /dashboard", {"token": ["not accepted"]})
-        link = query.pop("link", None)
+        link = (query.pop("link", None) or [None])[0]
         if link is not None:
             caller = self.signer.check(link, "link")
             if caller is None:
@@ -191,7 +205,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         q = load(schemas.FiltersSchema(), query, "query")
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
-        title = f"Pathways — {filters.get('org', 'all organisations')}"
+        title = f"Pathways — {', '.join(filters.get('org') or ['all organisations'])}"
         return self._html(200, dashboard.render(report, capacity, title))
 
     @http("POST", "/dashboard/session")

@@ -131,4 +131,4 @@ def test_no_resource_of_one_organisation_is_visible_to_or_changeable_by_another(
         report = wait_until(lambda: (r := reporting[role].call(
             "GET", "/reports/kpis", params={"org": "org-a"}))["enrolments"] == 1 and r,
             timeout=60, what="reporting to count one enrolment")
-        assert report["filters"]["org"] == own
+        assert report["filters"]["org"] == [own]

@@ -2,7 +2,7 @@
 kept to one, and places taken by placements, once each."""
 import pytest
 
-from pathways.errors import Conflict, Forbidden, NotFoundError
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFoundError
 from tests.usecase.harness import World
 from tests.usecase.test_placement import FIRM, participating, placed
 
@@ -51,3 +51,17 @@ def test_a_started_placement_takes_its_place_once_and_fills_the_opportunity(worl
     now = world.apis["employer"]("GET", f"/opportunities/{opportunity['opportunity_id']}",
                                  "caseworker")
     assert (now["status"], now["filled"], now["free"]) == ("filled", 1, 0), now
+
+
+def test_the_registry_is_found_by_organisation_number_and_a_bad_filter_is_a_400(world):
+    api = world.apis["employer"]
+    api("POST", "/employers", "coordinator", FIRM)
+    api("POST", "/employers", "coordinator-b", {**FIRM, "org_number": "974760673",
+                                                "name": "Havn AS"})
+    assert len(api("GET", "/employers", "caseworker")["employers"]) == 2
+    found = api("GET", "/employers", "caseworker-b", country="NO", org_number="988 077 917")
+    assert [e["name"] for e in found["employers"]] == ["Fjord Verksted AS"]
+    for bad in ({"org_number": "988077917"}, {"country": "NO", "org_number": "123456789"},
+                {"org_nr": "988077917"}):
+        with pytest.raises(BadRequest):
+            api("GET", "/employers", "caseworker", **bad)
