@@ -24,11 +24,12 @@ def paging(query: dict | None) -> dict:
 
 
 class SummaryView:
-    def __init__(self, db, store, name, event_types, fold, summarize, key):
-        """``summarize(state, first_event) -> dict``; ``key(state) -> document id``."""
+    def __init__(self, db, store, name, events, fold, summarize, key):
+        """``events``: the event classes that change a summary; ``summarize(state, first_event)
+        -> dict``; ``key(state) -> document id``."""
         self.store, self.coll = store, db[name]
         self.fold, self.summarize, self.key = fold, summarize, key
-        self.consumer = Consumer(db, name, {t: self._on_event for t in event_types},
+        self.consumer = Consumer(db, name, {cls.type: self._on_event for cls in events},
                                  lambda source, after, limit: store.feed_page(after, limit)[:2],
                                  sources=[store.source]).ensure_indexes()
 

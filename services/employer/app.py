@@ -6,6 +6,11 @@ person, agreements, private opportunities) is its own, visible to and changed by
 import uuid
 from contextlib import contextmanager
 
+from pathways.contracts.employer import (AgreementEnded, AgreementSigned, EmployerRegistered,
+                                         EmployerUpdated, OpportunityFilled,
+                                         OpportunityPlaceReleased, OpportunityPlaceTaken,
+                                         OpportunityPosted, OpportunityReopened,
+                                         OpportunityShared, OpportunityWithdrawn)
 from pathways.contracts.placement import PlacementEnded, PlacementStarted
 from pathways.errors import BadRequest, Forbidden, NotFoundError
 from pathways.identifiers import InvalidIdentifier, org_number
@@ -24,11 +29,11 @@ from services.employer.domain import (decide_agreement, decide_employer, decide_
 
 WRITERS = ("caseworker", "coordinator", "admin")
 DEFAULT_ZONE = zone("Europe/Oslo")
-EMPLOYER_EVENTS = ("EmployerRegistered", "EmployerUpdated")
-AGREEMENT_EVENTS = ("AgreementSigned", "AgreementEnded")
-OPPORTUNITY_EVENTS = ("OpportunityPosted", "OpportunityShared", "OpportunityPlaceTaken",
-                      "OpportunityPlaceReleased", "OpportunityFilled", "OpportunityReopened",
-                      "OpportunityWithdrawn")
+EMPLOYER_EVENTS = (EmployerRegistered, EmployerUpdated)
+AGREEMENT_EVENTS = (AgreementSigned, AgreementEnded)
+OPPORTUNITY_EVENTS = (OpportunityPosted, OpportunityShared, OpportunityPlaceTaken,
+                      OpportunityPlaceReleased, OpportunityFilled, OpportunityReopened,
+                      OpportunityWithdrawn)
 
 
 def views(db, store):

@@ -1,11 +1,16 @@
 """Intake's own read model: a summary per programme run, for listing runs."""
+from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected, EnrolmentEnded,
+                                       EnrolmentVoided, ParticipantApplied, ParticipantEnrolled,
+                                       ParticipantReferred, ParticipantWaitlisted,
+                                       ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
+                                       ReferralRejected, ReferralShared)
 from pathways.views import SummaryView
 from services.intake.domain import fold_run
 
-RUN_EVENTS = ("ProgrammeRunCreated", "ParticipantReferred", "ReferralShared", "ConsentRecorded",
-              "ParticipantApplied", "ParticipantWaitlisted", "PlaceAllocated",
-              "ParticipantEnrolled", "ParticipationChanged", "EnrolmentEnded", "ReferralRejected",
-              "EnrolmentVoided")
+RUN_EVENTS = (ProgrammeRunCreated, ParticipantReferred, ReferralShared, ConsentRecorded,
+              ParticipantApplied, ParticipantWaitlisted, PlaceAllocated, ParticipantEnrolled,
+              ParticipationChanged, EnrolmentEnded, EnrolmentDatesCorrected, ReferralRejected,
+              EnrolmentVoided)
 
 
 class RunsView(SummaryView):

@@ -4,6 +4,9 @@ import uuid
 
 from pathways.callers import Caller
 from pathways.contracts.intake import EnrolmentEnded, EnrolmentVoided
+from pathways.contracts.placement import (CaseClosed, FollowUpRecorded, OutcomeObserved,
+                                          PlacementApproved, PlacementEnded, PlacementProposed,
+                                          PlacementStarted)
 from pathways.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
 from pathways.views import SummaryView, paging
@@ -13,8 +16,8 @@ from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
 
 DEFAULT_ZONE = zone("Europe/Oslo")
-CASE_EVENTS = ("PlacementProposed", "PlacementApproved", "PlacementStarted", "FollowUpRecorded",
-               "PlacementEnded", "CaseClosed", "OutcomeObserved")
+CASE_EVENTS = (PlacementProposed, PlacementApproved, PlacementStarted, FollowUpRecorded,
+               PlacementEnded, CaseClosed, OutcomeObserved)
 
 
 def case_stream(enrolment_id):
