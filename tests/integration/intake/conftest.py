@@ -23,7 +23,7 @@ AUTH_TOKENS = {
     TOKENS["auditor-a"]: {"org": "org-a", "role": "auditor", "id": "au-siri"},
     TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"},
 }
-ALL_EVENTS = RUN_EVENTS + ("ParticipantRegistered", "ParticipantDataErased")
+ALL_EVENTS = [cls.type for cls in RUN_EVENTS] + ["ParticipantRegistered", "ParticipantDataErased"]
 
 
 class Recorder:
