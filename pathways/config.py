@@ -25,3 +25,18 @@ def zones_from(config):
         config.get("ORG_TIME_ZONES") or {}, "ORG_TIME_ZONES",
         "organisations to IANA time zones").items()}
     return lambda org: per_org.get(org, default)
+
+
+FEED_ADDRESS = 'an http(s) base URL or {"url": ..., "token": ...}'
+
+
+def feed_addresses(raw, key, names="feed names", rpc=False):
+    """``{name: base URL or {"url", "token"}}`` (mapping or JSON; with ``rpc``, "rpc" too: pull
+    that source over RabbitMQ); a bad entry is a startup error naming it."""
+    shape = f"{names} to " + ('"rpc" or ' if rpc else "") + FEED_ADDRESS
+    feeds = config_mapping(raw, key, shape)
+    for name, value in feeds.items():
+        url = value.get("url") if isinstance(value, dict) else value
+        if not (rpc and value == "rpc") and not (isinstance(url, str) and url.startswith("http")):
+            raise ValueError(f"config error: {key} must map {shape}: {key}[{name!r}] does not")
+    return feeds

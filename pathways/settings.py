@@ -5,7 +5,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Callable, ClassVar, Mapping
 
 from pathways.callers import Caller, load_grants, load_tokens
-from pathways.config import config_mapping, zones_from
+from pathways.config import feed_addresses, zones_from
 from pathways.privacy import master_key_from
 
 DEFAULT_MAX_RELAY_LAG = 10_000
@@ -29,7 +29,7 @@ class Settings:
     health_max_relay_lag: int                        # HEALTH_MAX_RELAY_LAG (10,000 events)
     tokens: Mapping[str, Caller]                     # AUTH_TOKENS
     grants: Mapping[str, Any]                        # FEED_GRANTS
-    feeds: Mapping[str, str]                         # FEEDS: source -> "rpc" or base URL
+    feeds: Mapping[str, Any]                         # FEEDS: source -> "rpc" or an address
     zone_of: Callable[[str], Any]                    # TIME_ZONE, ORG_TIME_ZONES
 
     READERS: ClassVar[dict[str, Callable]] = {}      # a subclass's own keys: field -> reader
@@ -54,7 +54,8 @@ class Settings:
                              strictly=False))
         read("tokens", lambda: load_tokens(config.get("AUTH_TOKENS") or {}))
         read("grants", lambda: load_grants(config.get("FEED_GRANTS") or {}))
-        read("feeds", lambda: _feeds(config.get("FEEDS") or {}))
+        read("feeds", lambda: feed_addresses(config.get("FEEDS") or {}, "FEEDS", "sources",
+                                             rpc=True))
         read("zone_of", lambda: zones_from(config))
         for name, reader in cls.READERS.items():
             read(name, lambda reader=reader: reader(config))
@@ -80,14 +81,6 @@ def _number(config, key, default, kind, least=0, strictly=True):
     if isinstance(raw, bool) or value is None or value < least or (strictly and value == least):
         raise ValueError(f"{key} must be a number {bound}, not {raw!r}")
     return value
-
-
-def _feeds(raw):
-    feeds = config_mapping(raw, "FEEDS", 'sources to "rpc" or an http(s) base URL')
-    for source, url in feeds.items():
-        if not isinstance(url, str) or not (url == "rpc" or url.startswith("http")):
-            raise ValueError(f'FEEDS[{source!r}] must be "rpc" or an http(s) URL')
-    return feeds
 
 
 def settings_of(container) -> Settings:

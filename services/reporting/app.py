@@ -6,7 +6,6 @@ consumer's locks and switches the active generation in one write. "As known at T
 commits recorded up to T, in memory; "as effective on D" masks every business date after D.
 """
 import hashlib
-import json
 import logging
 import os
 import re
@@ -19,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
 from pathways.timeouts import WAIT_SECONDS, bounded
+from pathways.config import feed_addresses
 from pathways.errors import BadRequest
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
@@ -40,17 +40,7 @@ def code_version():
 
 def load_feeds(raw):
     """``REPORTING_FEEDS``: {feed name: base URL or {"url", "token"}}, as a mapping or JSON."""
-    if not raw:
-        return {}
-    feeds = json.loads(raw) if isinstance(raw, str) else raw
-
-    def ok(v):
-        url = v.get("url") if isinstance(v, dict) else v
-        return isinstance(url, str) and url.startswith("http")
-    if not isinstance(feeds, dict) or not all(ok(v) for v in feeds.values()):
-        raise ValueError("config error: REPORTING_FEEDS must map feed names to http(s) URLs "
-                         'or to {"url": ..., "token": ...}')
-    return feeds
+    return feed_addresses(raw or {}, "REPORTING_FEEDS")
 
 
 def relabelled(feed):

@@ -1,4 +1,6 @@
 """A bad configuration stops a service at start with a message that names the key."""
+import json
+
 import pytest
 
 from pathways.callers import load_tokens
@@ -92,3 +94,14 @@ def test_a_services_settings_are_read_in_one_place_and_every_bad_key_is_named_at
                 "Mars/Olympus", "VAULT_MASTER_KEY must be 32 random bytes"):
         assert key in said, (key, said)
     assert len(err.value.problems) == 6
+
+
+def test_feeds_over_http_may_carry_a_token_as_readme_says():
+    from pathways.settings import Settings
+
+    feeds = {"intake": "rpc", "employer": "https://employer.example",
+             "placement": {"url": "https://placement.example", "token": "tok-0123456789abcdef"}}
+    settings = Settings.from_config({"AMQP_URI": "pyamqp://x", "MONGO_URI": "mongodb://x/",
+                                     "FEEDS": json.dumps(feeds)}, "reporting")
+    assert settings.feeds == feeds
+    assert load_feeds({"hub.intake": {"url": "https://a.example", "token": "t"}})
