@@ -66,14 +66,9 @@ class Registry:
         """An envelope from this service's own log (validated when it was written) as an
         instance of its type's newest event class, upcast on the way; ``.envelope`` keeps the
         rest (occurred_at, org, position, ...)."""
-        type_, version = envelope["type"], envelope.get("schema_version", 1)
-        cls, payload = self.event_class(type_), envelope["payload"]
-        while version < cls.version:
-            up = self._upcasters.get((type_, version))
-            if up is None:
-                raise UnknownEventType(f"no upcaster for {type_} v{version} -> v{version + 1}")
-            payload, version = up(payload), version + 1
-        event = cls(**payload)
+        cls = self.event_class(envelope["type"])
+        event = cls(**self._upcast(envelope["type"], envelope.get("schema_version", 1),
+                                   envelope["payload"], cls.version))
         event.envelope = envelope
         return event
 
@@ -165,13 +160,18 @@ class Registry:
             raise InvalidEvent(f"invalid payload for {type_} v{version}: {err.messages}",
                                {"payload": err.messages}) from None
         latest = self.latest_version(type_)
+        env["payload"] = self._upcast(type_, version, payload, latest)
+        env["schema_version"] = latest
+        return env
+
+    def _upcast(self, type_, version, payload, latest):
+        """``payload`` of ``type_`` v``version`` brought up to v``latest``, one upcaster a step."""
         while version < latest:
             up = self._upcasters.get((type_, version))
             if up is None:
                 raise UnknownEventType(f"no upcaster for {type_} v{version} -> v{version + 1}")
             payload, version = up(payload), version + 1
-        env["payload"], env["schema_version"] = payload, version
-        return env
+        return payload
 
 
 REGISTRY = Registry()
