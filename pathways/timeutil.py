@@ -41,6 +41,18 @@ def dated(day, tz, now=None):
     return today, business_time(min(day or today, today), tz, now)
 
 
+def dated_command(command, data, tz, now=None):
+    """``(command, occurred_at)``: ``command`` (a class) built from checked ``data`` with
+    ``today`` where the organisation is, for its rules; its business date is the field its
+    ``BUSINESS_DATE`` names (none: today), and a ``date`` not given is today."""
+    field = getattr(command, "BUSINESS_DATE", None)
+    today, occurred_at = dated(data.get(field) if field else None, tz, now)
+    values = {**data, "today": today}
+    if field == "date":
+        values["date"] = data.get("date") or today
+    return command(**values), occurred_at
+
+
 def business_time(day, tz, now=None):
     """``occurred_at`` for a fact that happened on ``day`` (ISO date) in time zone ``tz``: the
     moment itself when it happened today (and today is the same date in UTC), else noon UTC of

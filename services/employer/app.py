@@ -19,7 +19,7 @@ from pathways.callers import Caller
 from pathways.commands import Commands
 from pathways.validation import load
 from pathways.views import SummaryView, paging
-from pathways.timeutil import dated, iso, parse_iso, utcnow, zone
+from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Sign,
                                         TakePlace, Update)
@@ -178,24 +178,21 @@ class Employers:
             {k: q[k] for k in ("limit", "offset")}))
 
     # --- agreements -----------------------------------------------------------------------------
-    def _on(self, caller: Caller, day):
-        """Today, and ``occurred_at`` for an agreement signed or ended on ``day``."""
-        return dated(day, self.zone_of(caller.org), self.clock())
+    def _agreement(self, caller: Caller, agreement_id, command, data):
+        """An agreement signed or ended on its business date, decided on today's."""
+        cmd, occurred_at = dated_command(command, data, self.zone_of(caller.org), self.clock())
+        return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
+                                     decide_agreement, cmd, "agreement",
+                                     occurred_at=occurred_at).view()
 
     def sign_agreement(self, caller: Caller, data):
         self._employer(data["employer_id"])
         agreement_id = str(uuid.uuid4())
-        today, occurred_at = self._on(caller, data.get("signed_on"))
-        return self.commands.execute(
-            caller, f"agreement-{agreement_id}", fold_agreement, decide_agreement,
-            Sign(agreement_id=agreement_id, today=today, **data), "agreement",
-            occurred_at=occurred_at).view()
+        return self._agreement(caller, agreement_id, Sign,
+                               {**data, "agreement_id": agreement_id})
 
     def end_agreement(self, caller: Caller, agreement_id, data):
-        today, occurred_at = self._on(caller, data["end_date"])
-        return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
-                                     decide_agreement, EndAgreement(today=today, **data),
-                                     "agreement", occurred_at=occurred_at).view()
+        return self._agreement(caller, agreement_id, EndAgreement, data)
 
     def get_agreement(self, caller: Caller, agreement_id):
         agreement, _ = self.commands.load(f"agreement-{agreement_id}", fold_agreement, caller.org)

@@ -29,6 +29,7 @@ class Update:
 
 @dataclass(frozen=True, kw_only=True)
 class Sign:
+    BUSINESS_DATE = "signed_on"   # default: today
     agreement_id: str
     employer_id: str
     kind: str
@@ -40,6 +41,7 @@ class Sign:
 
 @dataclass(frozen=True, kw_only=True)
 class EndAgreement:
+    BUSINESS_DATE = "end_date"
     status: str
     end_date: str
     today: str

@@ -11,7 +11,7 @@ from pathways.callers import Caller
 from pathways.commands import Commands
 from pathways.views import paging
 from pathways.validation import load
-from pathways.timeutil import dated, iso, utcnow, zone
+from pathways.timeutil import dated, dated_command, iso, utcnow, zone
 from services.intake import commands
 from services.intake.commands import CloseFromCase, CreateRun, Erase, Refer, Register
 from services.intake.domain import (decide_participant, decide_run, fold_participant,
@@ -41,15 +41,7 @@ class Intake:
         self.commands = Commands(store)
 
     def _dated(self, caller: Caller, command, data, **ids):
-        """The command with ``today`` where the caller is (for the rules) and its business date
-        (default today), and the ``occurred_at`` its events carry."""
-        field = command.BUSINESS_DATE
-        today, occurred_at = dated(data.get(field) if field else None,
-                                   self.zone_of(caller.org), self.clock())
-        values = {**data, **ids, "today": today}
-        if field == "date":
-            values["date"] = data.get("date") or today
-        return command(**values), occurred_at
+        return dated_command(command, {**data, **ids}, self.zone_of(caller.org), self.clock())
 
     def _load(self, caller: Caller, stream, fold):
         return self.commands.load(stream, fold, caller.org)

@@ -10,7 +10,7 @@ from pathways.contracts.placement import (CaseClosed, FollowUpRecorded, OutcomeO
 from pathways.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
 from pathways.views import SummaryView, paging
-from pathways.timeutil import dated, utcnow, zone
+from pathways.timeutil import dated_command, utcnow, zone
 from services.placement.commands import Close, EndOpenPlacements, Observe, Propose, Start
 from services.placement.domain import decide_case, fold_case
 from services.placement.views import LocalViews
@@ -71,12 +71,9 @@ class Placements:
     def _execute(self, caller: Caller, enrolment_id, command, data):
         """Decide ``command`` (built from ``data``) with today's date where the organisation
         is; the events carry the date the fact happened on (a proposal or an approval: today)."""
-        field = command.BUSINESS_DATE
-        today, occurred_at = dated(data.get(field) if field else None, self.zone_of(caller.org),
-                                   self.clock())
+        cmd, occurred_at = dated_command(command, data, self.zone_of(caller.org), self.clock())
         return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
-                                     command(**data, today=today), "case",
-                                     occurred_at=occurred_at)
+                                     cmd, "case", occurred_at=occurred_at)
 
     # --- commands -------------------------------------------------------------------------------
     def propose(self, caller: Caller, enrolment_id, data):
