@@ -59,9 +59,7 @@ def _rpc(route, app):
         given = signature.bind(*args, **kwargs).arguments
         self = given.pop("self")
         body = given.pop("body", None)
-        query = {k: given.pop(k) for k in route.query if given.get(k) is not None}
-        for k in route.query:
-            given.pop(k, None)
+        query = {k: v for k in route.query if (v := given.pop(k, None)) is not None}
         return call(getattr(self, app), route, self.auth.from_context(), given, body, query)
     entry.__signature__ = signature   # nameko checks a call's arguments against it
     entry.__name__ = entry.__qualname__ = route.use_case

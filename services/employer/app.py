@@ -174,8 +174,7 @@ class Employers:
                 found["org_number"] = org_number(q["country"], q["org_number"])
             except InvalidIdentifier as err:
                 raise BadRequest("invalid query", {"org_number": [str(err)]}) from None
-        return self.views["employers"].page(found, [("name", 1)], paging(
-            {k: q[k] for k in ("limit", "offset")}))
+        return self.views["employers"].page(found, [("name", 1)], q)   # q holds the page too
 
     # --- agreements -----------------------------------------------------------------------------
     def _agreement(self, caller: Caller, agreement_id, command, data):
