@@ -3,6 +3,7 @@ import threading
 
 from nameko.extensions import DependencyProvider
 
+from pathways.reactions import handlers
 from pathways.runtime.dependencies import EventLog, service_database
 
 
@@ -35,3 +36,8 @@ class ServiceApp(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.instance()
+
+
+def app_reactions(container, db):
+    """An Inbox's handlers: the reactions of the container's use-case object (its REACTIONS)."""
+    return handlers(dependency_of(container, ServiceApp).instance())

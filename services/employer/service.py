@@ -11,9 +11,8 @@ from pathways.runtime.api import serves
 from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
-from pathways.runtime.app import ServiceApp, dependency_of
+from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.runtime.auth import Auth
-from pathways.reactions import handlers
 from pathways.settings import VaultSettings, settings_of
 from pathways.privacy import SealedRecords
 from services.employer.app import Employers
@@ -27,17 +26,13 @@ def build_employers(container, db, store):
     return Employers(store, db, contacts, db["access_log"], zone_of=settings_of(container).zone_of)
 
 
-def placement_handlers(container, db):
-    return handlers(dependency_of(container, ServiceApp).instance())
-
-
 @serves(ROUTES, "employers", TITLE)
 class EmployerService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "employer"
     settings = VaultSettings
     event_log = EventLog()
     employers = ServiceApp(build_employers)
-    inbox = Inbox(["placement"], placement_handlers)
+    inbox = Inbox(["placement"], app_reactions)
     auth = Auth()
 
     # --- events from placement, and the timer -----------------------------------------------------

@@ -11,8 +11,7 @@ from pathways.runtime.api import serves
 from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
-from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.reactions import handlers
+from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
 from services.intake.app import Intake
@@ -28,17 +27,13 @@ def build_intake(container, db, store):
                   zone_of=settings_of(container).zone_of)
 
 
-def placement_handlers(container, db):
-    return handlers(dependency_of(container, ServiceApp).instance())
-
-
 @serves(ROUTES, "intake", TITLE)
 class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "intake"
     settings = VaultSettings
     event_log = EventLog()
     intake = ServiceApp(build_intake)
-    inbox = Inbox(["placement"], placement_handlers)
+    inbox = Inbox(["placement"], app_reactions)
     auth = Auth()
 
     # --- events from placement, and the timer -----------------------------------------------------

@@ -11,8 +11,7 @@ from pathways.runtime.api import serves
 from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
-from pathways.runtime.app import ServiceApp, dependency_of
-from pathways.reactions import handlers
+from pathways.runtime.app import ServiceApp, app_reactions, dependency_of
 from pathways.settings import settings_of
 from pathways.runtime.auth import Auth
 from pathways.timeouts import WAIT_SECONDS
@@ -25,16 +24,12 @@ def build_placements(container, db, store):
     return Placements(store, db, sync=sync, zone_of=settings_of(container).zone_of)
 
 
-def reactions(container, db):
-    return handlers(dependency_of(container, ServiceApp).instance())
-
-
 @serves(ROUTES, "placements", TITLE)
 class PlacementService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "placement"
     event_log = EventLog()
     placements = ServiceApp(build_placements)
-    inbox = Inbox(["intake", "employer"], reactions)
+    inbox = Inbox(["intake", "employer"], app_reactions)
     auth = Auth()
 
     # --- events from intake and employer (hints; the consumer orders and completes them) --------
