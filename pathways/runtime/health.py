@@ -6,6 +6,9 @@ accepts a connection, and the outbox relay is no further behind the log than
 ``CHECK_SECONDS``, so an answer comes within about three of them even with both servers gone.
 The answer names each check's state, never an address or a credential.
 """
+import logging
+
+import eventlet
 import kombu
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from nameko.extensions import DependencyProvider
@@ -19,6 +22,8 @@ from pathways.metrics import CONSUMER_LAG, DEAD_LETTERS, RELAY_LAG
 from pathways.settings import settings_of
 
 CHECK_SECONDS = 1.0
+NAN = float("nan")
+log = logging.getLogger(__name__)
 
 
 class Health(DependencyProvider):
@@ -89,12 +94,24 @@ class HealthEntrypoints:
 
     @http("GET", "/metrics")
     def http_metrics(self, request):
-        """Prometheus text format; the lag and dead-letter gauges are read now."""
-        RELAY_LAG.labels(self.name).set(self.health.relay_lag())
-        parked = 0
-        for consumer in self.consumers() if hasattr(self, "consumers") else ():
-            for source, lag in consumer.lag().items():
-                CONSUMER_LAG.labels(self.name, source).set(lag)
-            parked += consumer.parked_count()
-        DEAD_LETTERS.labels(self.name).set(parked)
+        """Prometheus text format. The lag and dead-letter gauges are read now, within
+        ``CHECK_SECONDS``; while MongoDB does not answer they are NaN (unknown), and the
+        counters are still served."""
+        consumers = self.consumers() if hasattr(self, "consumers") else ()
+        try:
+            with eventlet.Timeout(CHECK_SECONDS, TimeoutError):
+                gauges = [(RELAY_LAG.labels(self.name), self.health.relay_lag())]
+                parked = 0
+                for consumer in consumers:
+                    gauges += [(CONSUMER_LAG.labels(self.name, source), lag)
+                               for source, lag in consumer.lag().items()]
+                    parked += consumer.parked_count()
+                gauges.append((DEAD_LETTERS.labels(self.name), parked))
+        except Exception as err:   # MongoDB unreachable or slow: the state is unknown
+            log.warning("%s: metrics gauges unknown (%s)", self.name, type(err).__name__)
+            gauges = [(RELAY_LAG.labels(self.name), NAN), (DEAD_LETTERS.labels(self.name), NAN)]
+            gauges += [(CONSUMER_LAG.labels(self.name, source), NAN)
+                       for consumer in consumers for source in consumer.sources]
+        for gauge, value in gauges:
+            gauge.set(value)
         return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest().decode()

@@ -3,6 +3,8 @@ and log lines that parse as JSON and carry the correlation id of the command tha
 import io
 import json
 import logging
+import math
+import time
 from urllib.parse import urlparse
 
 import requests
@@ -73,6 +75,35 @@ def test_metrics_move_with_commands_requests_and_the_relays_lag(container_factor
     proxy.restore()
     wait_until(lambda: value(metrics(base), "pathways_relay_lag_events", service="intake") == 0,
                timeout=60, what="the relay's lag to drain once RabbitMQ is back")
+    container.stop()
+    proxy.cut()
+
+
+def test_metrics_answer_in_bounded_time_while_mongodb_is_unreachable(container_factory,
+                                                                      base_config):
+    mongo = urlparse(base_config["MONGO_URI"])
+    proxy = TcpProxy((mongo.hostname, mongo.port or 27017))
+    port = free_port()
+    container = container_factory(IntakeService, {
+        **base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+        "MONGO_URI": f"mongodb://127.0.0.1:{proxy.port}/"})
+    container.start()
+    base = f"http://127.0.0.1:{port}"
+    assert post(base, "/runs", RUN).status_code == 201
+    assert value(metrics(base), "pathways_relay_lag_events", service="intake") >= 0
+    proxy.cut()
+    began = time.monotonic()
+    cut = metrics(base)          # counters served, gauges unknown; no 500, no 30 s wait
+    assert time.monotonic() - began < 10
+    assert math.isnan(value(cut, "pathways_relay_lag_events", service="intake"))
+    assert math.isnan(value(cut, "pathways_consumer_lag_events", service="intake",
+                            source="placement"))
+    assert value(cut, "pathways_events_appended_total", service="intake",
+                 type="ProgrammeRunCreated") >= 1
+    proxy.restore()
+    wait_until(lambda: not math.isnan(value(metrics(base), "pathways_relay_lag_events",
+                                            service="intake")),
+               timeout=60, what="the gauges to be known again once MongoDB is back")
     container.stop()
     proxy.cut()
 
