@@ -63,12 +63,15 @@ def build_reporting(container, db, store):
     return Reporting(db, dependency_of(container, Inbox).feed)
 
 
+FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
+"""What a report may be narrowed to (``schemas.FiltersSchema``)."""
+
+
 def scoped(caller, query):
     """Non-admins see their own organisation only, whatever they ask for (the answer's
     ``filters`` says so); admins any organisations, or all."""
     caller.require(*READERS)
-    filters = {k: query[k] for k in ("org", "programme", "run_id", "from", "to", "cohort")
-               if query.get(k)}
+    filters = {k: query[k] for k in FILTERS if query.get(k)}
     if caller.role != "admin":
         filters["org"] = [caller.org]
     return filters
@@ -108,7 +111,6 @@ def csv_response(table, rows, built_from=None):
     return 200, headers, out.getvalue()
 
 
-FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
 ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies); documented here
     Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
           query=(*FILTERS, "known_at", "effective_on", "format", "table"), roles=READERS,
