@@ -1,5 +1,5 @@
 """What every service's pure domain code shares: the errors a decider raises, and folding."""
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, TypeVar
 
 from pathways.contracts import REGISTRY
 from pathways.contracts.events import Event
@@ -26,3 +26,19 @@ def fold(state: T, evolve: Callable[[T, Event], T], events: Iterable[dict]) -> T
     for envelope in events:
         state = evolve(state, REGISTRY.event(envelope))
     return state
+
+
+class Fold(Generic[T]):
+    """How one kind of aggregate is folded: ``initial()`` makes an empty state and
+    ``evolve(state, event)`` applies one event (in place, returning the state). Calling it folds a
+    stream from its start; ``more`` brings a state already folded up to date with newer events,
+    which is what lets the command path keep states between commands."""
+
+    def __init__(self, initial: Callable[[], T], evolve: Callable[[T, Event], T]):
+        self.initial, self.evolve = initial, evolve
+
+    def __call__(self, events: Iterable[dict]) -> T:
+        return fold(self.initial(), self.evolve, events)
+
+    def more(self, state: T, events: Iterable[dict]) -> T:
+        return fold(state, self.evolve, events)

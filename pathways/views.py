@@ -3,6 +3,7 @@ listing without reading every stream. Built by the kernel consumer from the serv
 it is always rebuildable; each document is the fold of one stream, written with ``apply_once``."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from pathways.commands import Commands
 from pathways.messaging import Consumer, apply_once
 from pathways.validation import load
 
@@ -24,20 +25,23 @@ def paging(query: dict | None) -> dict:
 
 
 class SummaryView:
-    def __init__(self, db, store, name, events, fold, summarize, key):
-        """``events``: the event classes that change a summary; ``summarize(state, first_event)
-        -> dict``; ``key(state) -> document id``."""
+    def __init__(self, db, store, name, events, fold, summarize, key, commands=None):
+        """``events``: the event classes that change a summary; ``summarize(state, org) ->
+        dict`` (``org``: the stream's organisation); ``key(state) -> document id``;
+        ``commands``: the service's command path, whose kept states the view shares, so that
+        an event costs one read of the events after the state it keeps (usually none)."""
         self.store, self.coll = store, db[name]
+        self.commands = commands or Commands(store)
         self.fold, self.summarize, self.key = fold, summarize, key
         self.consumer = Consumer(db, name, {cls.type: self._on_event for cls in events},
                                  lambda source, after, limit: store.feed_page(after, limit)[:2],
                                  sources=[store.source]).ensure_indexes()
 
     def _on_event(self, event):
-        events = self.store.read_stream(event["stream_id"])
-        state = self.fold(events)
-        apply_once(self.coll, self.key(state), {"$set": self.summarize(state, events[0])},
-                   event["source"], event["position"])
+        row_id, summary = self.commands.read(
+            event["stream_id"], self.fold, lambda state, org: (self.key(state),
+                                                               self.summarize(state, org)))
+        apply_once(self.coll, row_id, {"$set": summary}, event["source"], event["position"])
 
     def refresh(self):
         return self.consumer.catch_up()

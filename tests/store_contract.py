@@ -39,6 +39,16 @@ class StoreContract:
         assert store.events_after(6, 10) == []
         assert store.head()["position"] == 6
 
+    def test_a_page_of_events_fetches_only_the_commits_that_hold_them(self, store):
+        for i in range(20):   # 20 commits of 50 events: positions 1-1000
+            store.append(f"s-{i}", 0, [counted(j) for j in range(50)])
+        assert [c["_id"] for c in store.commits_after(0, 500, max_events=10)] == [1]
+        assert [c["_id"] for c in store.commits_after(45, 500, max_events=10)] == [1, 51]
+        assert [c["_id"] for c in store.commits_after(50, 500, max_events=120)] == [51, 101, 151]
+        assert len(store.commits_after(0, 500)) == 20          # no bound: as many as asked
+        page = store.events_after(45, 10)
+        assert [e["position"] for e in page] == list(range(46, 56))
+
     def test_an_organisation_filtered_feed_skips_the_others_and_reaches_the_head(self, store):
         store.append("a", 0, [counted(1, org="org-a")])
         store.append("b", 0, [counted(2, org="org-b"), counted(3, org="org-b")])

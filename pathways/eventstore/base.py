@@ -109,10 +109,8 @@ class BaseEventStore:
         """Up to ``limit`` events with position > ``after``, in position order (the feed); with
         ``orgs``, only those organisations' events (positions then skip the others')."""
         out = []
-        for c in self.commits_after(after, limit, orgs):
+        for c in self.commits_after(after, limit, orgs, max_events=limit):
             out.extend(envelopes(c, after))
-            if len(out) >= limit:
-                break
         return out[:limit]
 
     def feed_page(self, after: int = 0, limit: int = 500,

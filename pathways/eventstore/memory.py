@@ -1,6 +1,7 @@
 """The event log in memory: the same contract as the MongoDB store (one suite tests both), for
 use-case tests and tools that need no server. One process only; nothing survives it."""
 import threading
+from bisect import bisect_right
 from typing import Collection, Iterator
 
 from pathways.eventstore.base import BaseEventStore, ConcurrencyError, envelopes
@@ -40,19 +41,25 @@ class MemoryEventStore(BaseEventStore):
 
     def read_stream(self, stream_id: str, after_version: int = 0) -> list[dict]:
         """All events of a stream with stream_version > ``after_version``, in order."""
-        return [e for c in self._streams.get(stream_id, ()) for e in envelopes(c)
+        commits = self._streams.get(stream_id, [])
+        first = max(0, bisect_right(commits, after_version, key=lambda c: c["stream_version"]) - 1)
+        return [e for c in commits[first:] for e in envelopes(c)
                 if e["stream_version"] > after_version]
 
     def commits_after(self, after: int = 0, limit: int = 100,
-                      orgs: Collection[str] | None = None) -> list[dict]:
+                      orgs: Collection[str] | None = None,
+                      max_events: int | None = None) -> list[dict]:
         """Stored commits whose last position is > ``after`` (the one holding ``after + 1``
-        included), in position order; with ``orgs``, only those organisations'."""
-        out = []
-        for c in self._commits:
+        included), in position order; with ``orgs``, only those organisations'; see
+        ``EventStore.commits_after``."""
+        out, events = [], 0
+        first = max(0, bisect_right(self._commits, after, key=lambda c: c["_id"]) - 1)
+        for c in self._commits[first:]:
             if c["_id"] + c["count"] - 1 <= after or (orgs is not None and c["org"] not in orgs):
                 continue
             out.append(c)
-            if len(out) >= limit:
+            events += c["count"] - max(0, after - c["_id"] + 1)
+            if len(out) >= limit or (max_events is not None and events >= max_events):
                 break
         return out
 

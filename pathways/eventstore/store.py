@@ -17,6 +17,7 @@ transactions, no change streams).
 """
 import threading
 from collections import OrderedDict
+from itertools import chain
 from typing import Collection, Iterator
 
 from pymongo import ASCENDING, DESCENDING
@@ -182,11 +183,20 @@ class EventStore(BaseEventStore):
         return version
 
     def read_stream(self, stream_id: str, after_version: int = 0) -> list[dict]:
-        """All events of a stream with stream_version > ``after_version``, in order."""
+        """All events of a stream with stream_version > ``after_version``, in order: one
+        indexed read of only those commits (plus the one ``after_version`` falls inside, if it
+        is not a commit boundary)."""
         out = []
-        cursor = self.commits.find({"stream_id": stream_id},
-                                   sort=[("stream_version", ASCENDING)])
-        for c in cursor:
+        docs = list(self.commits.find(
+            {"stream_id": stream_id, "stream_version": {"$gt": after_version}},
+            sort=[("stream_version", ASCENDING)]))
+        if after_version > 0 and (not docs or docs[0]["stream_version"] != after_version + 1):
+            inner = self.commits.find_one(
+                {"stream_id": stream_id, "stream_version": {"$lte": after_version}},
+                sort=[("stream_version", DESCENDING)])
+            if inner is not None and inner["stream_version"] + inner["count"] - 1 > after_version:
+                docs.insert(0, inner)
+        for c in docs:
             for env in envelopes(c):
                 if env["stream_version"] > after_version:
                     out.append(env)
@@ -195,19 +205,36 @@ class EventStore(BaseEventStore):
         return out
 
     def commits_after(self, after: int = 0, limit: int = 100,
-                      orgs: Collection[str] | None = None) -> list[dict]:
+                      orgs: Collection[str] | None = None,
+                      max_events: int | None = None) -> list[dict]:
         """Stored commits (with hashes) whose last position is > ``after``, in position order;
-        with ``orgs``, only those organisations' commits (a commit is one organisation's)."""
+        with ``orgs``, only those organisations' commits (a commit is one organisation's). With
+        ``max_events``, no more commits than hold that many events after ``after``: a page of
+        events never drags a thousand large commits over the wire."""
         query = {"_id": {"$gt": after}}
         if orgs is not None:
             query["org"] = {"$in": sorted(orgs)}
-        docs = list(self.commits.find(query, sort=[("_id", ASCENDING)], limit=limit))
-        if after > 0 and (not docs or docs[0]["_id"] != after + 1):
-            # ``after`` falls inside a multi-event commit: include that commit too.
-            inner = self.commits.find_one({"_id": {"$lte": after}}, sort=[("_id", DESCENDING)])
-            if inner is not None and inner["_id"] + inner["count"] - 1 > after and (
-                    orgs is None or inner.get("org") in orgs):
-                docs = [inner] + docs[:max(limit - 1, 0)]
+        batch = limit if max_events is None else max(1, min(limit, max_events, 100))
+        cursor = self.commits.find(query, sort=[("_id", ASCENDING)], limit=limit,
+                                   batch_size=batch)
+        docs, events = [], 0
+        try:
+            first = next(cursor, None)
+            if after > 0 and (first is None or first["_id"] != after + 1):
+                # ``after`` falls inside a multi-event commit: that commit comes first.
+                inner = self.commits.find_one({"_id": {"$lte": after}},
+                                              sort=[("_id", DESCENDING)])
+                if inner is not None and inner["_id"] + inner["count"] - 1 > after and (
+                        orgs is None or inner.get("org") in orgs):
+                    docs.append(inner)
+                    events += inner["_id"] + inner["count"] - 1 - after
+            for doc in chain([first] if first else [], cursor):
+                if len(docs) >= limit or (max_events is not None and events >= max_events):
+                    break
+                docs.append(doc)
+                events += doc["count"]
+        finally:
+            cursor.close()
         return docs
 
     def head(self) -> dict:

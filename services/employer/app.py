@@ -23,9 +23,9 @@ from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Sign,
                                         TakePlace, Update)
-from services.employer.domain import (decide_agreement, decide_employer, decide_opportunity,
-                                      employer_id_for, fold_agreement, fold_employer,
-                                      fold_opportunity)
+from services.employer.domain import (Agreement, Employer, decide_agreement, decide_employer,
+                                      decide_opportunity, employer_id_for, fold_agreement,
+                                      fold_employer, fold_opportunity)
 
 WRITERS = ("caseworker", "coordinator", "admin")
 DEFAULT_ZONE = zone("Europe/Oslo")
@@ -36,16 +36,17 @@ OPPORTUNITY_EVENTS = (OpportunityPosted, OpportunityShared, OpportunityPlaceTake
                       OpportunityWithdrawn)
 
 
-def views(db, store):
-    def owned(state, first):
-        return {**state.view(), "org": first["org"]}
+def views(db, store, commands):
+    def owned(state, org):
+        return {**state.view(), "org": org}
     return {
         "employers": SummaryView(db, store, "employers_view", EMPLOYER_EVENTS, fold_employer,
-                                 lambda s, first: s.view(), lambda s: s.employer_id),
+                                 lambda s, org: s.view(), lambda s: s.employer_id, commands),
         "agreements": SummaryView(db, store, "agreements_view", AGREEMENT_EVENTS, fold_agreement,
-                                  owned, lambda s: s.agreement_id),
+                                  owned, lambda s: s.agreement_id, commands),
         "opportunities": SummaryView(db, store, "opportunities_view", OPPORTUNITY_EVENTS,
-                                     fold_opportunity, owned, lambda s: s.opportunity_id),
+                                     fold_opportunity, owned, lambda s: s.opportunity_id,
+                                     commands),
     }
 
 
@@ -62,8 +63,8 @@ class Employers:
                  zone_of=lambda org: DEFAULT_ZONE):
         self.store, self.contacts, self.access_log = store, contacts, access_log
         self.clock, self.zone_of = clock, zone_of
-        self.views = views(db, store)
         self.commands = Commands(store)
+        self.views = views(db, store, self.commands)
 
     def refresh(self):
         for view in self.views.values():
@@ -71,8 +72,10 @@ class Employers:
 
     # --- employers ------------------------------------------------------------------------------
     def _employer(self, employer_id):
-        employer, _ = self.commands.load(f"employer-{employer_id}", fold_employer)
-        if not employer.exists:
+        """The employer's registry entry (a dict), or NotFoundError."""
+        employer = self.commands.read(f"employer-{employer_id}", fold_employer,
+                                      lambda e, _: e.view() if e.exists else None)
+        if employer is None:
             raise NotFoundError(f"employer {employer_id} not found")
         return employer
 
@@ -88,7 +91,7 @@ class Employers:
             employer = self.commands.execute(
                 caller, f"employer-{employer_id}", fold_employer, decide_employer,
                 Register(**{**data, "org_number": number, "employer_id": employer_id}),
-                "employer", org_scoped=False)
+                "employer", org_scoped=False, answer=Employer.view)
         return self._employer_view(caller, employer)
 
     def update_employer(self, caller: Caller, employer_id, data):
@@ -96,17 +99,17 @@ class Employers:
         registered the employer (or an admin); the contact person is the caller's own."""
         data = dict(data)   # the caller's input stays as given
         contact = data.pop("contact", False)
-        events = self.store.read_stream(f"employer-{employer_id}")
-        if not events:
+        registrar = self.commands.read(f"employer-{employer_id}", fold_employer,
+                                       lambda _, owner: owner)
+        if registrar is None:
             raise NotFoundError(f"employer {employer_id} not found")
-        registrar = events[0]["org"]
         if data and caller.org != registrar and caller.role != "admin":
             raise Forbidden(f"only the organisation that registered employer {employer_id} "
                             "may change its registry entry (name, sector, municipality)")
         with self._contact_written(caller, employer_id, contact):
             employer = self.commands.execute(caller, f"employer-{employer_id}", fold_employer,
                                              decide_employer, Update(**data),
-                                             "employer", org_scoped=False)
+                                             "employer", org_scoped=False, answer=Employer.view)
         return self._employer_view(caller, employer)
 
     @contextmanager
@@ -139,8 +142,8 @@ class Employers:
         return self._employer_view(caller, self._employer(employer_id))
 
     def _employer_view(self, caller: Caller, employer):
-        return {**employer.view(), "contact_on_file": self.contacts.exists(
-            contact_subject(caller.org, employer.employer_id))}
+        return {**employer, "contact_on_file": self.contacts.exists(
+            contact_subject(caller.org, employer["employer_id"]))}
 
     def read_contact(self, caller: Caller, employer_id, query):
         """The caller's organisation's contact person at an employer (personal data): needs a
@@ -182,7 +185,7 @@ class Employers:
         cmd, occurred_at = dated_command(command, data, self.zone_of(caller.org), self.clock())
         return self.commands.execute(caller, f"agreement-{agreement_id}", fold_agreement,
                                      decide_agreement, cmd, "agreement",
-                                     occurred_at=occurred_at).view()
+                                     occurred_at=occurred_at, answer=Agreement.view)
 
     def sign_agreement(self, caller: Caller, data):
         self._employer(data["employer_id"])
@@ -194,10 +197,11 @@ class Employers:
         return self._agreement(caller, agreement_id, EndAgreement, data)
 
     def get_agreement(self, caller: Caller, agreement_id):
-        agreement, _ = self.commands.load(f"agreement-{agreement_id}", fold_agreement, caller.org)
-        if not agreement.exists:
+        agreement = self.commands.read(f"agreement-{agreement_id}", fold_agreement,
+                                       lambda a, _: a.view() if a.exists else None, caller.org)
+        if agreement is None:
             raise NotFoundError("agreement not found")
-        return agreement.view()
+        return agreement
 
     def list_agreements(self, caller: Caller, query=None):
         return self.views["agreements"].page({"org": caller.org}, [("valid_from", 1)],
@@ -205,27 +209,33 @@ class Employers:
 
     # --- opportunities --------------------------------------------------------------------------
     def _visible_opportunity(self, caller: Caller, opportunity_id):
-        events = self.store.read_stream(f"opportunity-{opportunity_id}")
-        o = fold_opportunity(events)
-        if not o.exists or (events[0]["org"] != caller.org and not o.shared):
+        def visible(o, owner):
+            if o.exists and (owner == caller.org or o.shared):
+                return {**o.view(), "org": owner}
+        found = self.commands.read(f"opportunity-{opportunity_id}", fold_opportunity, visible)
+        if found is None:
             raise NotFoundError("opportunity not found")
-        return {**o.view(), "org": events[0]["org"]}
+        return found
 
     def post_opportunity(self, caller: Caller, data):
         self._employer(data["employer_id"])
         opportunity_id = str(uuid.uuid4())
-        o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                                  decide_opportunity,
-                                  Post(opportunity_id=opportunity_id, **data),
-                                  "opportunity")
-        return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
+        return self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
+                                     decide_opportunity,
+                                     Post(opportunity_id=opportunity_id, **data),
+                                     "opportunity", answer=self._owned(caller))
+
+    @staticmethod
+    def _owned(caller: Caller):
+        # An org-scoped command: the caller's organisation owns the opportunity.
+        return lambda o: {**o.view(), "org": caller.org}
 
     def opportunity_action(self, caller: Caller, opportunity_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
-        o = self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                                  decide_opportunity, command(**data), "opportunity")
-        return {**o.view(), "org": caller.org}   # org-scoped command: the caller's org owns it
+        return self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
+                                     decide_opportunity, command(**data), "opportunity",
+                                     answer=self._owned(caller))
 
     def get_opportunity(self, caller: Caller, opportunity_id):
         return self._visible_opportunity(caller, opportunity_id)

@@ -17,7 +17,7 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          OpportunityReopened, OpportunityShared,
                                          OpportunityWithdrawn)
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, NotFound, fold
+from pathways.domain import DomainError, Fold, NotFound
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Share, Sign,
                                         TakePlace, Update, Withdraw)
 
@@ -70,8 +70,7 @@ def evolve_employer(employer: Employer, event: Event) -> Employer:
     return employer
 
 
-def fold_employer(events: list[dict]) -> Employer:
-    return fold(Employer(), evolve_employer, events)
+fold_employer = Fold(Employer, evolve_employer)
 
 
 # --- agreement -----------------------------------------------------------------------------------
@@ -128,8 +127,7 @@ def evolve_agreement(agreement: Agreement, event: Event) -> Agreement:
     return agreement
 
 
-def fold_agreement(events: list[dict]) -> Agreement:
-    return fold(Agreement(), evolve_agreement, events)
+fold_agreement = Fold(Agreement, evolve_agreement)
 
 
 # --- job opportunity -----------------------------------------------------------------------------
@@ -237,5 +235,4 @@ def evolve_opportunity(o: Opportunity, event: Event) -> Opportunity:
     return o
 
 
-def fold_opportunity(events: list[dict]) -> Opportunity:
-    return fold(Opportunity(), evolve_opportunity, events)
+fold_opportunity = Fold(Opportunity, evolve_opportunity)

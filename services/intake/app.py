@@ -2,6 +2,7 @@
 caller and checked input (``routes.ROUTES`` checks roles and bodies first) and raises errors that
 know no transport, so HTTP, RPC and the use-case tests share one implementation."""
 import uuid
+from copy import copy
 
 from pathways.contracts.intake import END_STATUSES
 from pathways.contracts.placement import CaseClosed
@@ -34,33 +35,31 @@ def participant_stream(participant_id):
 class Intake:
     """``zone_of(org)``: the organisation's time zone, for "today" and business dates."""
 
-    def __init__(self, store, vault, access_log, *, views=None, clock=utcnow,
+    def __init__(self, store, vault, access_log, *, views=None, commands=None, clock=utcnow,
                  zone_of=lambda org: DEFAULT_ZONE):
         self.store, self.vault, self.access_log = store, vault, access_log
         self.views, self.clock, self.zone_of = views, clock, zone_of
-        self.commands = Commands(store)
+        self.commands = commands or Commands(store)
 
     def _dated(self, caller: Caller, command, data, **ids):
         return dated_command(command, {**data, **ids}, self.zone_of(caller.org), self.clock())
 
-    def _load(self, caller: Caller, stream, fold):
-        return self.commands.load(stream, fold, caller.org)
-
-    def _execute(self, caller: Caller, stream, fold, decide, cmd, what):
-        return self.commands.execute(caller, stream, fold, decide, cmd, what)
+    def _read(self, caller: Caller, stream, fold, answer):
+        return self.commands.read(stream, fold, lambda state, _: answer(state), caller.org)
 
     # --- programme runs ---------------------------------------------------------------------------
     def create_run(self, caller: Caller, data):
         run_id = str(uuid.uuid4())
-        run = self._execute(caller, run_stream(run_id), fold_run, decide_run,
-                            CreateRun(run_id=run_id, **data), "programme run")
-        return self._run_view(run)
+        return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run,
+                                     CreateRun(run_id=run_id, **data), "programme run",
+                                     answer=self._run_view)
 
     def get_run(self, caller: Caller, run_id):
-        run, _ = self._load(caller, run_stream(run_id), fold_run)
-        if not run.exists:
+        view = self._read(caller, run_stream(run_id), fold_run,
+                          lambda run: self._run_view(run) if run.exists else None)
+        if view is None:
             raise NotFoundError("programme run not found")
-        return self._run_view(run)
+        return view
 
     def _run_view(self, run):
         return {**run.summary(), "enrolments": [self._enrolment_view(run, e)
@@ -77,36 +76,40 @@ class Intake:
                 "percent": e.percent, "days_per_week": e.days_per_week,
                 "referred_on": e.referred_on, "start_date": e.start_date,
                 "end_date": e.end_date if e.state in END_STATUSES else None,
-                "queue_position": (run.waitlist.index(e.enrolment_id) + 1
-                                   if e.enrolment_id in run.waitlist else None)}
+                "queue_position": run.queue_position(e.enrolment_id)}
 
     # --- enrolments -------------------------------------------------------------------------------
     def refer(self, caller: Caller, run_id, data):
         self._participant(caller, data["participant_id"])      # must exist in this org
         enrolment_id = str(uuid.uuid4())
         cmd, occurred_at = self._dated(caller, Refer, data, enrolment_id=enrolment_id)
-        run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
-                                    "programme run", occurred_at=occurred_at)
-        return self._enrolment_view(run, run.enrolments[enrolment_id])
+        return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
+                                     "programme run", occurred_at=occurred_at,
+                                     answer=self._enrolment_of(enrolment_id))
+
+    def _enrolment_of(self, enrolment_id):
+        return lambda run: self._enrolment_view(run, run.enrolments[enrolment_id])
 
     def enrolment_action(self, caller: Caller, run_id, enrolment_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
         cmd, occurred_at = self._dated(caller, command, data, enrolment_id=enrolment_id)
-        run = self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
-                                    "programme run", occurred_at=occurred_at)
-        return self._enrolment_view(run, run.enrolments[enrolment_id])
+        return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
+                                     "programme run", occurred_at=occurred_at,
+                                     answer=self._enrolment_of(enrolment_id))
 
     def get_enrolment(self, caller: Caller, run_id, enrolment_id):
-        run, _ = self._load(caller, run_stream(run_id), fold_run)
-        e = run.enrolments.get(enrolment_id) if run.exists else None
-        if e is None:
+        view = self._read(caller, run_stream(run_id), fold_run,
+                          lambda run: self._enrolment_of(enrolment_id)(run)
+                          if enrolment_id in run.enrolments else None)
+        if view is None:
             raise NotFoundError("enrolment not found")
-        return self._enrolment_view(run, e)
+        return view
 
     # --- participants and personal data ----------------------------------------------------------
     def _participant(self, caller: Caller, participant_id):
-        participant, _ = self._load(caller, participant_stream(participant_id), fold_participant)
+        participant = self._read(caller, participant_stream(participant_id), fold_participant,
+                                 copy)   # (a copy: the kept state changes with the stream)
         if not participant.exists:
             raise NotFoundError("participant not found")
         return participant
@@ -131,13 +134,14 @@ class Intake:
                            participant_id=err.participant_id) from None
         try:
             self.vault.store(participant_id, caller.org, {**data, "national_id": nid.number})
-            self._execute(caller, participant_stream(participant_id), fold_participant,
-                          decide_participant,
-                          Register(participant_id=participant_id,
-                                   birth_year=nid.birth_date.year, gender=nid.gender,
-                                   municipality=data["municipality"],
-                                   needs_group=data["needs_group"], country=nid.country),
-                          "participant")
+            self.commands.execute(caller, participant_stream(participant_id), fold_participant,
+                                  decide_participant,
+                                  Register(participant_id=participant_id,
+                                           birth_year=nid.birth_date.year, gender=nid.gender,
+                                           municipality=data["municipality"],
+                                           needs_group=data["needs_group"],
+                                           country=nid.country),
+                                  "participant")
         except Exception:
             self.vault.erase(participant_id)   # no personal data without its event
             raise
@@ -174,8 +178,8 @@ class Intake:
         if participant.erased:
             raise Conflict("already_erased", "the participant's data is already erased")
         self.vault.erase(participant_id)   # key first: a retry after a crash finishes the job
-        self._execute(caller, participant_stream(participant_id), fold_participant,
-                      decide_participant, Erase(), "participant")
+        self.commands.execute(caller, participant_stream(participant_id), fold_participant,
+                              decide_participant, Erase(), "participant")
         return {"participant_id": participant_id, "erased": True}
 
     # --- reactions to the placement service's events ---------------------------------------------

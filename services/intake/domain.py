@@ -10,6 +10,7 @@ it; ``evolve_*(state, event) -> state`` folds history, matching on the event's c
 Enrolment states follow NAV Komet: draft -> shared -> applied -> waitlisted | place_allocated ->
 participating -> completed | left | aborted, or not_relevant / registered_in_error.
 """
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, NotFound, fold
+from pathways.domain import DomainError, Fold, NotFound
 from services.intake.commands import (AllocatePlace, Apply, ChangeParticipation, CloseFromCase,
                                       Correct, CreateRun, Dated, End, Erase, RecordConsent, Refer,
                                       Register, Reject, Share, Start, Void, Waitlist)
@@ -57,7 +58,11 @@ class Run:
     start_date: str | None = None
     approval_required: bool = False
     enrolments: dict = field(default_factory=dict)
-    waitlist: list = field(default_factory=list)
+    # Kept as the events come, so that no decision or summary walks every enrolment: a run with
+    # rolling intake holds years of them.
+    waitlist: dict = field(default_factory=dict)        # enrolment ids in queue order
+    states: Counter = field(default_factory=Counter)    # enrolments per state
+    of_participant: dict = field(default_factory=dict)  # participant id -> enrolment ids
 
     @property
     def exists(self):
@@ -65,12 +70,14 @@ class Run:
 
     @property
     def in_use(self):
-        return sum(e.state in HOLDS_PLACE for e in self.enrolments.values())
+        return sum(self.states[s] for s in HOLDS_PLACE)
+
+    def queue_position(self, enrolment_id):
+        return list(self.waitlist).index(enrolment_id) + 1 if enrolment_id in self.waitlist \
+            else None
 
     def summary(self):
-        states = {}
-        for e in self.enrolments.values():
-            states[e.state] = states.get(e.state, 0) + 1
+        states = {s: n for s, n in self.states.items() if n}
         return {"run_id": self.run_id, "programme": self.programme, "name": self.name,
                 "places": self.places, "places_in_use": self.in_use,
                 "start_mode": self.start_mode, "start_date": self.start_date,
@@ -130,10 +137,10 @@ def _next_in_line(run, freed_by):
     """With rolling intake (no approval step) a freed place goes to the first on the waiting list."""
     if run.approval_required:
         return []
-    waiting = [w for w in run.waitlist if w != freed_by]
-    if not waiting:
+    first = next((w for w in run.waitlist if w != freed_by), None)
+    if first is None:
         return []
-    return [_allocation(run, run.enrolments[waiting[0]], run.in_use)]
+    return [_allocation(run, run.enrolments[first], run.in_use)]
 
 
 def decide_run(run: Run, cmd: object) -> list[Event]:
@@ -152,8 +159,8 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
         _check_day(cmd.date, cmd.today, what="date")
         if cmd.enrolment_id in run.enrolments:
             raise DomainError("already_exists", "enrolment already exists")
-        for other in run.enrolments.values():
-            if other.participant_id == cmd.participant_id and other.state in ACTIVE:
+        for other in map(run.enrolments.get, run.of_participant.get(cmd.participant_id, ())):
+            if other.state in ACTIVE:
                 raise DomainError("already_referred",
                                   f"participant already has an active enrolment "
                                   f"{other.enrolment_id} ({other.state}) in this run")
@@ -308,46 +315,55 @@ def evolve_run(run: Run, event: Event) -> Run:
             run.enrolments[event.enrolment_id] = Enrolment(
                 event.enrolment_id, event.participant_id, event.status,
                 referred_on=event.occurred_on)
+            run.states[event.status] += 1
+            run.of_participant.setdefault(event.participant_id, []).append(event.enrolment_id)
             return run
     e = run.enrolments.get(event.enrolment_id)
     if e is None:
         return run
     if e.enrolment_id in run.waitlist and not isinstance(event, (ConsentRecorded,
                                                                  ParticipantWaitlisted)):
-        run.waitlist.remove(e.enrolment_id)
+        del run.waitlist[e.enrolment_id]
     match event:
         case ReferralShared():
-            e.state = "shared"
+            _move(run, e, "shared")
         case ConsentRecorded():
             e.consent = True
         case ParticipantApplied():
-            e.state = "applied"
+            _move(run, e, "applied")
         case ParticipantWaitlisted():
-            e.state = "waitlisted"
-            run.waitlist.append(e.enrolment_id)
+            _move(run, e, "waitlisted")
+            run.waitlist[e.enrolment_id] = None
         case PlaceAllocated():
-            e.state = "place_allocated"
+            _move(run, e, "place_allocated")
         case ParticipantEnrolled():
             e.percent, e.days_per_week = event.percent, event.days_per_week
-            e.state, e.start_date = "participating", event.start_date
+            _move(run, e, "participating")
+            e.start_date = event.start_date
         case ParticipationChanged():
             e.percent, e.days_per_week = event.percent, event.days_per_week
             e.changed_from = event.from_date
         case EnrolmentEnded():
-            e.state, e.end_date = event.status, event.end_date
+            _move(run, e, event.status)
+            e.end_date = event.end_date
         case EnrolmentDatesCorrected():
             e.referred_on = event.referred_on or e.referred_on
             e.start_date = event.start_date or e.start_date
             e.end_date = event.end_date or e.end_date
         case ReferralRejected():
-            e.state = "not_relevant"
+            _move(run, e, "not_relevant")
         case EnrolmentVoided():
-            e.state = "registered_in_error"
+            _move(run, e, "registered_in_error")
     return run
 
 
-def fold_run(events: list[dict]) -> Run:
-    return fold(Run(), evolve_run, events)
+def _move(run, e, state):
+    run.states[e.state] -= 1
+    run.states[state] += 1
+    e.state = state
+
+
+fold_run = Fold(Run, evolve_run)
 
 
 # --- participant ---------------------------------------------------------------------------------
@@ -384,5 +400,4 @@ def evolve_participant(participant: Participant, event: Event) -> Participant:
     return participant
 
 
-def fold_participant(events: list[dict]) -> Participant:
-    return fold(Participant(), evolve_participant, events)
+fold_participant = Fold(Participant, evolve_participant)

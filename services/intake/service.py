@@ -12,6 +12,7 @@ from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
+from pathways.commands import Commands
 from pathways.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
 from services.intake.app import Intake
@@ -23,8 +24,9 @@ from services.intake.views import RunsView
 def build_intake(container, db, store):
     keys = db.client[f"{db.name}_keys"]
     vault = Vault(db, keys, settings_of(container).vault_master_key)
-    return Intake(store, vault, db["access_log"], views=RunsView(db, store),
-                  zone_of=settings_of(container).zone_of)
+    commands = Commands(store)   # one command path: the view shares its kept states
+    return Intake(store, vault, db["access_log"], views=RunsView(db, store, commands),
+                  commands=commands, zone_of=settings_of(container).zone_of)
 
 
 @serves(ROUTES, "intake", TITLE)

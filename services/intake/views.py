@@ -14,10 +14,10 @@ RUN_EVENTS = (ProgrammeRunCreated, ParticipantReferred, ReferralShared, ConsentR
 
 
 class RunsView(SummaryView):
-    def __init__(self, db, store):
+    def __init__(self, db, store, commands=None):
         super().__init__(db, store, "runs_view", RUN_EVENTS, fold_run,
-                         lambda run, first: {**run.summary(), "org": first["org"]},
-                         lambda run: run.run_id)
+                         lambda run, org: {**run.summary(), "org": org},
+                         lambda run: run.run_id, commands)
 
     def list_runs(self, org, page):
         return self.page({"org": org}, [("name", 1)], page, hide=("org",))

@@ -12,7 +12,7 @@ from pathways.errors import NotCaughtUp, NotFoundError
 from pathways.views import SummaryView, paging
 from pathways.timeutil import dated_command, utcnow, zone
 from services.placement.commands import Close, EndOpenPlacements, Observe, Propose, Start
-from services.placement.domain import decide_case, fold_case
+from services.placement.domain import Case, decide_case, fold_case
 from services.placement.views import LocalViews
 
 DEFAULT_ZONE = zone("Europe/Oslo")
@@ -30,10 +30,10 @@ class Placements:
         ones it could not bring up to date."""
         self.store, self.sync, self.clock, self.zone_of = store, sync, clock, zone_of
         self.local = LocalViews(db)
-        self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
-                                 lambda case, first: {**case.view(), "org": first["org"]},
-                                 lambda case: case.enrolment_id)
         self.commands = Commands(store)
+        self.cases = SummaryView(db, store, "cases_view", CASE_EVENTS, fold_case,
+                                 lambda case, org: {**case.view(), "org": org},
+                                 lambda case: case.enrolment_id, self.commands)
 
     # --- facts from the local views ---------------------------------------------------------------
     def _facts(self, caller: Caller, enrolment_id, opportunity_id=None):
@@ -70,10 +70,11 @@ class Placements:
 
     def _execute(self, caller: Caller, enrolment_id, command, data):
         """Decide ``command`` (built from ``data``) with today's date where the organisation
-        is; the events carry the date the fact happened on (a proposal or an approval: today)."""
+        is; the events carry the date the fact happened on (a proposal or an approval: today).
+        Returns the case's view after it."""
         cmd, occurred_at = dated_command(command, data, self.zone_of(caller.org), self.clock())
         return self.commands.execute(caller, case_stream(enrolment_id), fold_case, decide_case,
-                                     cmd, "case", occurred_at=occurred_at)
+                                     cmd, "case", occurred_at=occurred_at, answer=Case.view)
 
     # --- commands -------------------------------------------------------------------------------
     def propose(self, caller: Caller, enrolment_id, data):
@@ -81,7 +82,7 @@ class Placements:
         facts = self._facts(caller, enrolment_id, data.get("opportunity_id"))
         case = self._execute(caller, enrolment_id, Propose,
                              {"placement_id": placement_id, **data, **facts})
-        return _placement_view(case.view(), enrolment_id, placement_id)
+        return _placement_view(case, enrolment_id, placement_id)
 
     def placement_action(self, caller: Caller, enrolment_id, placement_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
@@ -94,22 +95,23 @@ class Placements:
             if placed and placed["opportunity_id"]:
                 data.update(self._facts(caller, enrolment_id, placed["opportunity_id"]))
         case = self._execute(caller, enrolment_id, command, data)
-        return _placement_view(case.view(), enrolment_id, placement_id)
+        return _placement_view(case, enrolment_id, placement_id)
 
     def close_case(self, caller: Caller, enrolment_id, data):
         facts = self._facts(caller, enrolment_id)
         return self._execute(caller, enrolment_id, Close,
-                             {**data, "enrolment": facts["enrolment"]}).view()
+                             {**data, "enrolment": facts["enrolment"]})
 
     def observe_outcome(self, caller: Caller, enrolment_id, data):
-        return self._execute(caller, enrolment_id, Observe, data).view()
+        return self._execute(caller, enrolment_id, Observe, data)
 
     # --- queries --------------------------------------------------------------------------------
     def get_case(self, caller: Caller, enrolment_id):
-        case, _ = self.commands.load(case_stream(enrolment_id), fold_case, caller.org)
-        if not case.exists:
+        case = self.commands.read(case_stream(enrolment_id), fold_case,
+                                  lambda c, _: c.view() if c.exists else None, caller.org)
+        if case is None:
             raise NotFoundError("case not found")
-        return case.view()
+        return case
 
     def placement(self, caller: Caller, enrolment_id, placement_id):
         return _placement_view(self.get_case(caller, enrolment_id), enrolment_id, placement_id)

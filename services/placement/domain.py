@@ -16,7 +16,7 @@ from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STAT
                                           FollowUpRecorded, OutcomeObserved, PlacementApproved,
                                           PlacementEnded, PlacementProposed, PlacementStarted)
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, NotFound, fold
+from pathways.domain import DomainError, Fold, NotFound
 from services.placement.commands import (Approve, Close, EndOpenPlacements, EndPlacement,
                                          FollowUp, Observe, Propose, Start)
 
@@ -304,5 +304,4 @@ def evolve_case(case: Case, event: Event) -> Case:
     return case
 
 
-def fold_case(events: list[dict]) -> Case:
-    return fold(Case(), evolve_case, events)
+fold_case = Fold(Case, evolve_case)

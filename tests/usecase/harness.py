@@ -6,6 +6,7 @@ import re
 import mongomock
 
 from pathways.callers import Caller
+from pathways.commands import Commands
 from pathways.eventstore import MemoryEventStore
 from pathways.reactions import handlers
 from pathways.routes import call
@@ -51,8 +52,10 @@ class World:
         self.dbs = {s: client[s] for s in self.stores}
         db = self.dbs["intake"]
         self.vault = Vault(db, client["intake_keys"], MASTER_KEY)
+        commands = Commands(self.stores["intake"])
         self.intake = Intake(self.stores["intake"], self.vault, db["access_log"],
-                             views=RunsView(db, self.stores["intake"]))
+                             views=RunsView(db, self.stores["intake"], commands),
+                             commands=commands)
         db = self.dbs["employer"]
         contacts = SealedRecords(db["contacts"], client["employer_keys"]["contact_keys"],
                                  MASTER_KEY)

@@ -60,14 +60,14 @@ def test_three_places_five_applicants_two_wait_and_an_ending_lets_the_next_in():
     history = given(RUN, *[c for i in range(3) for c in enrol_cmds(f"e{i}")],
                     *[c for i in (3, 4) for c in enrol_cmds(f"e{i}", start=False)])
     run = fold_run(history)
-    assert run.in_use == 3 and run.waitlist == ["e3", "e4"]
+    assert run.in_use == 3 and list(run.waitlist) == ["e3", "e4"]
     ended = when(history, {"type": "End", "enrolment_id": "e0", "status": "completed",
                            "reason": "got_job", "outcome_hint": "employed",
                            "end_date": "2026-03-01"})
     assert types(ended) == ["EnrolmentEnded", "PlaceAllocated"]
     assert ended[1].enrolment_id == "e3" and ended[1].places_in_use == 3
     after = fold_run(history + [envelope(e) for e in ended])
-    assert after.waitlist == ["e4"] and after.enrolments["e3"].state == "place_allocated"
+    assert list(after.waitlist) == ["e4"] and after.enrolments["e3"].state == "place_allocated"
 
 
 def test_with_approval_nothing_is_allocated_automatically_and_capacity_is_enforced():
