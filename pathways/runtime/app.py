@@ -26,6 +26,11 @@ class ServiceApp(DependencyProvider):
     def start(self):
         self.instance()  # every dependency is set up now: a bad config fails the start, loudly
 
+    def stop(self):
+        """An app that runs work of its own in the background stops it here (``stop()``)."""
+        if self.app is not None and hasattr(self.app, "stop"):
+            self.app.stop()
+
     def instance(self):
         with self._lock:
             if self.app is None:

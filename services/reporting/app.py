@@ -11,6 +11,9 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
+from functools import cache
+from contextlib import nullcontext
 from pathlib import Path
 
 from pymongo.errors import DuplicateKeyError
@@ -19,16 +22,25 @@ from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
 from pathways.timeouts import WAIT_SECONDS, bounded
 from pathways.config import feed_addresses
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
+from services.reporting.figures import Figures, LiveRows
 from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
 
 log = logging.getLogger(__name__)
 SOURCES = ("intake", "employer", "placement")
 REBUILD_CLAIM_SECONDS = 3600
+FOLLOW_SECONDS = 0.5
+"""How often the live rows in memory read the feeds when no event is pushed."""
+REPLAY_WAIT_SECONDS = 10
+"""The longest a request waits for an "as known at" replay; after that it is 503 with the
+replay's progress, and the replay goes on in the background for the next request."""
+KEPT_REPLAYS = 8
+""""As known at" replays kept in memory (each is brought up to date, not replayed again)."""
 
 
+@cache
 def code_version():
     """Names the code a report was built from: the release, or a hash of the projection code."""
     here = Path(__file__).parent
@@ -52,32 +64,45 @@ def relabelled(feed):
     return pull
 
 
-def replay(feed, sources, registry=REGISTRY, known_at=None, progress=None, page=1000):
-    """Every feed from position 0 into memory; only commits recorded up to ``known_at``."""
-    rows = MemoryRows()
+def _apply(rows, ev, registry):
+    try:
+        # The feed's envelopes are the store's own (hash-chained): check the payload against
+        # its contract, as the live consumer does.
+        rows.apply(registry.read(ev, trusted_envelope=True))
+    except ContractError:
+        # The live consumer parks these (dead letters): so does a replay.
+        rows.positions[ev["source"]] = ev["position"]
+
+
+def follow(rows, feed, sources, registry=REGISTRY, known_at=None, progress=None, page=1000,
+           lock=None):
+    """Bring ``rows`` up to date with every feed, from where they stand (``rows.after``); as
+    known at ``known_at``, only commits recorded up to then. ``lock`` is held while rows change
+    (never while a feed is read)."""
+    lock = lock or nullcontext()
     for source in sources:
-        after = 0
+        after = rows.after.get(source, 0)
         while True:
             events, next_after = feed(source, after, page)
-            for ev in events:
-                if known_at and ev["recorded_at"] > known_at:
-                    continue
-                try:
-                    # The feed's envelopes are the store's own (hash-chained): check the
-                    # payload against its contract, as the live consumer does.
-                    rows.apply(registry.read(ev, trusted_envelope=True))
-                except ContractError:
-                    # The live consumer parks these (dead letters): so does the replay.
-                    rows.positions[source] = ev["position"]
-            after = next_after
+            with lock:
+                for ev in events:
+                    if known_at and ev["recorded_at"] > known_at:
+                        continue
+                    _apply(rows, ev, registry)
+                after = rows.after[source] = next_after
+                # As the live consumer: the whole feed (as far as it is visible) stands behind
+                # the rows; as known at T, the last event recorded by then.
+                rows.positions[source] = rows.positions.get(source, 0) if known_at else after
             if progress:
                 progress(source, after)
             if len(events) < page:
                 break
-        # As the live consumer: the whole feed (as far as it is visible) stands behind the rows;
-        # as known at T, the last event recorded by then.
-        rows.positions[source] = rows.positions.get(source, 0) if known_at else after
     return rows
+
+
+def replay(feed, sources, registry=REGISTRY, known_at=None, progress=None, page=1000):
+    """Every feed from position 0 into memory; only commits recorded up to ``known_at``."""
+    return follow(MemoryRows(), feed, sources, registry, known_at, progress, page)
 
 
 class Reporting:
@@ -89,6 +114,86 @@ class Reporting:
         self.rebuild_status = {"state": "idle"}
         self.generation = self._active_generation()
         self.consumer = self._consumer(self.generation)
+        # The live rows in memory (reports), beside the persisted generation (rebuilds, audits):
+        # each instance follows the feeds itself, so that its figures never depend on which
+        # instance applied an event.
+        self.live = LiveRows()
+        self._rows_lock, self._follow_lock = threading.Lock(), threading.Lock()
+        self.figures = Figures(self.live, self._rows_lock)
+        self._again, self._stopping = False, threading.Event()
+        self._known, self._known_lock = OrderedDict(), threading.Lock()
+        self._building = {}   # known_at -> {"thread", "progress", "error"}
+
+    # --- the live rows in memory ------------------------------------------------------------------
+    def start(self):
+        """Follow the feeds in the background (a first full read, then every FOLLOW_SECONDS and
+        whenever an event is pushed)."""
+        threading.Thread(target=self._follow_forever, name="reporting-live", daemon=True).start()
+
+    def stop(self):
+        self._stopping.set()
+
+    def _follow_forever(self):
+        trouble = None
+        while not self._stopping.is_set():
+            try:
+                self.follow_live()
+                if trouble:
+                    log.info("live rows: the feeds answer again")
+                trouble = None
+            except Exception as err:   # a source down or slow: the next round tries again
+                if str(err) != trouble:     # once per trouble, not twice a second
+                    log.warning("live rows: %s", err)
+                trouble = str(err)
+            self._stopping.wait(FOLLOW_SECONDS)
+
+    def follow_live(self, sources=None, wait=False):
+        """Read the feeds into the live rows; if another green thread is at it, leave it a note
+        to read again (or, with ``wait``, wait for it, within the bound). False if not done."""
+        self._again = True
+        if not self._follow_lock.acquire(timeout=WAIT_SECONDS if wait else 0):
+            return False
+        try:
+            while self._again:
+                self._again = False
+                follow(self.live, bounded(self.feed, WAIT_SECONDS), sources or self.sources,
+                       self.registry, lock=self._rows_lock)
+            if not sources:
+                self.live.ready = True
+            return True
+        finally:
+            self._follow_lock.release()
+
+    def _take(self, event):
+        """A pushed event: applied at once if it is the next one the live rows need, else its
+        source's feed is read from where they stand."""
+        source = event.get("source") if isinstance(event, dict) else None
+        position = event.get("position") if source in self.sources else None
+        if type(position) is not int or not self.live.ready or \
+                position <= self.live.after.get(source, 0):
+            return   # (a malformed message was parked by the consumer; the feed has the truth)
+        if position == self.live.after.get(source, 0) + 1 and \
+                self._follow_lock.acquire(blocking=False):
+            try:
+                with self._rows_lock:
+                    if position == self.live.after.get(source, 0) + 1:
+                        _apply(self.live, event, self.registry)
+                        self.live.after[source] = self.live.positions[source] = position
+                return
+            finally:
+                self._follow_lock.release()
+        self.follow_live([source])
+
+    def _live(self):
+        """The live rows, no older than the persisted model (a reader's Pathways-After waited
+        on that); None until the first full read of the feeds is done."""
+        if not self.live.ready:
+            return None
+        behind = [s for s in self.sources
+                  if self.live.positions.get(s, 0) < self.consumer.checkpoint(s)]
+        if behind:
+            self.follow_live(behind, wait=True)
+        return self.live
 
     # --- generations ------------------------------------------------------------------------------
     def _active_generation(self):
@@ -118,7 +223,9 @@ class Reporting:
     def receive(self, event):
         if self.pull_only:
             return "ignored"   # a hub reads the feeds; broker messages are not its sources
-        return self.consumer.receive(event)
+        outcome = self.consumer.receive(event)
+        self._take(event)
+        return outcome
 
     def catch_up(self):
         self.follow_active()
@@ -223,29 +330,84 @@ class Reporting:
     # --- reports ------------------------------------------------------------------------------------
     def report(self, filters=None, known_at=None, effective_on=None):
         if known_at:
-            # Inside a request: a source that does not answer is a 503 within the bound.
-            replayed = self.replay(known_at=known_at, feed=bounded(self.feed, WAIT_SECONDS))
-            rows, positions = replayed.rows, replayed.positions
+            replayed = self.as_known_at(known_at)
+            rows, positions = replayed.rows, dict(replayed.positions)
+        elif (live := self._live()) is not None:
+            if not effective_on:   # the common case: only what changed is counted again
+                with self._rows_lock:
+                    positions = dict(live.positions)
+                return self._built(self.figures.report(filters), positions, None, None)
+            with self._rows_lock:
+                positions = dict(live.positions)
+                rows = kpis.as_effective_on(live.rows, effective_on)
+            return self._report(rows, positions, filters, None, effective_on)
         else:
             rows, positions = self.live_rows(), self.positions()
         if effective_on:
             rows = kpis.as_effective_on(rows, effective_on)
         return self._report(rows, positions, filters, known_at, effective_on)
 
+    # --- as known at --------------------------------------------------------------------------------
+    def as_known_at(self, known_at):
+        """The rows as known at ``known_at``: kept, and brought up to date from the positions
+        they stand on (commits recorded later are skipped, so that is quick); a new one is
+        replayed in the background, and a request waits for it at most REPLAY_WAIT_SECONDS
+        (then 503 with its progress: the next request finds it further on or done)."""
+        with self._known_lock:
+            build = self._building.get(known_at)
+            if build is None:
+                build = {"progress": {}, "error": None, "done": threading.Event()}
+                self._building[known_at] = build
+                threading.Thread(target=self._build_known, args=(known_at, build),
+                                 name="reporting-as-known-at", daemon=True).start()
+        if not build["done"].wait(REPLAY_WAIT_SECONDS):
+            raise NotCaughtUp(f"the replay as known at {known_at} is being built (read so far: "
+                              f"{build['progress'] or 'nothing yet'}); try again shortly",
+                              {s: None for s in self.sources if s not in build["progress"]},
+                              dict(build["progress"]))
+        with self._known_lock:
+            if self._building.get(known_at) is build:
+                del self._building[known_at]
+        if build["error"] is not None:
+            raise build["error"]
+        return build["rows"]
+
+    def _build_known(self, known_at, build):
+        try:
+            with self._known_lock:
+                rows = self._known.pop(known_at, None) or MemoryRows()
+            follow(rows, bounded(self.feed, WAIT_SECONDS), self.sources, self.registry,
+                   known_at=known_at, progress=build["progress"].__setitem__)
+            with self._known_lock:
+                self._known[known_at] = rows
+                while len(self._known) > KEPT_REPLAYS:
+                    self._known.popitem(last=False)
+            build["rows"] = rows
+        except Exception as err:
+            build["error"] = err
+        finally:
+            build["done"].set()
+
     def _report(self, rows, positions, filters, known_at=None, effective_on=None):
-        return {**kpis.report(rows, filters),
+        return self._built(kpis.report(rows, filters), positions, known_at, effective_on)
+
+    def _built(self, report, positions, known_at, effective_on):
+        return {**report,
                 "built_from": {"feed_positions": positions, "code_version": code_version(),
                                "known_at": known_at, "effective_on": effective_on,
                                "generation": None if known_at else self.generation,
                                "at": iso(utcnow())}}
 
     def capacity(self, day_from, day_to, filters=None):
-        return kpis.capacity(self.live_rows(), day_from, day_to, filters)
+        live = self._live()
+        if live is None:
+            return kpis.capacity(self.live_rows(), day_from, day_to, filters)
+        with self._rows_lock:
+            return kpis.capacity(live.rows, day_from, day_to, filters)
 
     def dashboard(self, filters=None):
-        """The report and the capacity series over its months, from one read of the rows."""
-        rows, positions = self.live_rows(), self.positions()
-        report = self._report(rows, positions, filters)
+        """The report and the capacity series over its months."""
+        report = self.report(filters)
         # The chart covers at most the last three years of months: bounded work per request.
         months = [m["month"] for m in report["per_month"]][-36:] or ["2026-01"]
-        return report, kpis.capacity(rows, f"{months[0]}-01", f"{months[-1]}-28", filters)
+        return report, self.capacity(f"{months[0]}-01", f"{months[-1]}-28", filters)

@@ -4,7 +4,6 @@ Outcome rate (DESIGN §7): of the enrolments that started and ended (registered-
 never-started excluded), the share that went to work or education, at the end and at 1, 3, 6, 12
 months. Dates are ISO strings; an "as effective on D" view masks every date after D first.
 """
-import statistics
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
@@ -39,7 +38,7 @@ def as_effective_on(rows, day):
     return out
 
 
-def _match(row, f, runs):
+def _match(row, f):
     """``org``, ``programme`` and ``run_id`` filters: one value, or several (any matches)."""
     for key in ("org", "programme", "run_id"):
         wanted = f.get(key)
@@ -60,12 +59,20 @@ def _days(a, b):
     return max(0, (date.fromisoformat(b) - date.fromisoformat(a)).days)
 
 
-def _spread(values):
-    if not values:
+def _spread(counts):
+    """n, median and p90 of the values ``counts`` holds ({value: how many})."""
+    n = sum(counts.values())
+    if not n:
         return {"n": 0, "median": None, "p90": None}
-    values = sorted(values)
-    p90 = values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
-    return {"n": len(values), "median": statistics.median(values), "p90": p90}
+    ordered = sorted(counts.items())
+
+    def nth(k):   # the k-th smallest value, from 0
+        for value, many in ordered:
+            if k < many:
+                return value
+            k -= many
+    median = nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
+    return {"n": n, "median": median, "p90": nth(min(n - 1, int(round(0.9 * (n - 1)))))}
 
 
 def _share(numerator, denominator):
@@ -82,87 +89,125 @@ def _work_or_education(e):
     return e.get("outcome_hint") in WORK_OR_EDUCATION
 
 
-def report(rows, filters=None):
-    """Every key figure for the rows that match ``filters`` (org, programme, run_id, from, to,
-    cohort: "enrolment" | "ending" month as YYYY-MM)."""
-    f = dict(filters or {})
-    runs = rows["runs"]
-    enrolments = [e for e in rows["enrolments"].values() if _match(e, f, runs)]
+def tally(enrolments, placements_of, filters=None):
+    """What the enrolments that match ``filters`` (and their started placements,
+    ``placements_of(enrolment_id)``) add to every key figure, as counts under flat keys. Tallies
+    of disjoint sets of enrolments add up (``Counter.update``) and come apart (``subtract``)
+    exactly, so a report can be kept up to date part by part (``figures.py``)."""
+    f = filters or {}
+    t = Counter()
     cohort = f.get("cohort")
     if cohort:
         kind, month = cohort.split(":", 1)
-        field = "started_on" if kind == "enrolment" else "ended_on"
-        enrolments = [e for e in enrolments if (e.get(field) or "").startswith(month)]
-    started = [e for e in enrolments if e.get("started_on") and not e.get("voided")]
-    ended = [e for e in started if e.get("ended_on") and e.get("end_status")
-             and _in_period(e["ended_on"], f)]
-
-    outcomes = {"at_end": _share(sum(_work_or_education(e) for e in ended), len(ended))}
-    for m in MONTHS:
-        observed = [e for e in ended if e.get(f"observed_{m}")]
-        outcomes[f"at_{m}_months"] = {
-            **_share(sum(e[f"observed_{m}"] in WORK_OR_EDUCATION for e in observed), len(ended)),
-            "observed": len(observed)}
-
-    per_month = defaultdict(lambda: {"enrolments": 0, "endings": 0, "work_or_education": 0})
-    for e in started:
+        cohort_field = "started_on" if kind == "enrolment" else "ended_on"
+    for e in enrolments:
+        if not _match(e, f) or (cohort and not (e.get(cohort_field) or "").startswith(month)):
+            continue
+        t["enrolments"] += 1
+        if e.get("waitlisted_on"):
+            if e.get("allocated_on"):
+                t["waited", _days(e["waitlisted_on"], e["allocated_on"])] += 1
+            elif not e.get("ended_on") and not e.get("voided"):
+                t["waiting"] += 1
+        case_hire = (e.get("case_outcome") or "").startswith("employed")
+        for p in placements_of(e["enrolment_id"]):
+            if not p.get("started_on"):
+                continue
+            employer = p["employer_id"]
+            t["employer", employer, "placements"] += 1
+            t["employer", employer, "small_jobs"] += p["kind"] == "small_job"
+            t["employer", employer, "hires"] += case_hire and p.get("end_status") in (
+                None, "completed")
+            if p["kind"] == "small_job" and not p.get("ended_on"):
+                t["small_job_citizen", p["participant_id"]] += 1
+                t["small_job_firm", employer] += 1
+                t["small_job_hours", p["hours_per_week"]] += 1
+        if not e.get("started_on") or e.get("voided"):
+            continue
+        t["started"] += 1
         if _in_period(e["started_on"], f):
-            per_month[e["started_on"][:7]]["enrolments"] += 1
-    for e in ended:
-        per_month[e["ended_on"][:7]]["endings"] += 1
-        per_month[e["ended_on"][:7]]["work_or_education"] += _work_or_education(e)
+            t["month", e["started_on"][:7], "enrolments"] += 1
+        if e.get("first_placement_on"):
+            t["to_placement", _days(e["started_on"], e["first_placement_on"])] += 1
+        if not (e.get("ended_on") and e.get("end_status") and _in_period(e["ended_on"], f)):
+            continue
+        good = _work_or_education(e)
+        t["ended"] += 1
+        t["at_end"] += good
+        for m in MONTHS:
+            seen = e.get(f"observed_{m}")
+            t["observed", m] += bool(seen)
+            t["observed_good", m] += bool(seen) and seen in WORK_OR_EDUCATION
+        t["month", e["ended_on"][:7], "endings"] += 1
+        t["month", e["ended_on"][:7], "work_or_education"] += good
+        t["to_outcome", _days(e["started_on"], e.get("case_closed_on") or e["ended_on"])] += 1
+        t["end_reason", e["end_reason"]] += 1
+    return t
 
-    to_placement = [_days(e["started_on"], e["first_placement_on"]) for e in started
-                    if e.get("first_placement_on")]
-    to_outcome = [_days(e["started_on"], e.get("case_closed_on") or e["ended_on"]) for e in ended]
 
-    ids = {e["enrolment_id"] for e in enrolments}
-    placements = [p for p in rows["placements"].values()
-                  if p.get("enrolment_id") in ids and p.get("started_on")]
-    by_enrolment = {e["enrolment_id"]: e for e in enrolments}
+def finish(t, filters=None, employer_names=None):
+    """The report from a tally (``tally``, or several added up)."""
+    names = employer_names or {}
+    keyed = defaultdict(dict)
+    for key, n in t.items():
+        if isinstance(key, tuple) and n:
+            keyed[key[0]][key[1:]] = n
+    ended = t["ended"]
+    outcomes = {"at_end": _share(t["at_end"], ended)}
+    for m in MONTHS:
+        outcomes[f"at_{m}_months"] = {**_share(t["observed_good", m], ended),
+                                      "observed": t["observed", m]}
+    per_month = defaultdict(lambda: {"enrolments": 0, "endings": 0, "work_or_education": 0})
+    for (month, figure), n in keyed["month"].items():
+        per_month[month][figure] += n
     employers = defaultdict(lambda: {"placements": 0, "hires": 0, "small_jobs": 0})
-    for p in placements:
-        row = employers[p["employer_id"]]
-        row["placements"] += 1
-        row["small_jobs"] += p["kind"] == "small_job"
-        e = by_enrolment[p["enrolment_id"]]
-        row["hires"] += ((e.get("case_outcome") or "").startswith("employed")
-                         and p.get("end_status") in (None, "completed"))
-    names = rows["employers"]
-    per_employer = sorted(({"employer_id": k, "name": names.get(k, {}).get("name"), **v}
-                           for k, v in employers.items()),
+    for (employer, figure), n in keyed["employer"].items():
+        employers[employer][figure] += n
+    per_employer = sorted(({"employer_id": k, "name": (names.get(k) or {}).get("name"), **v}
+                           for k, v in employers.items() if v["placements"]),
                           key=lambda r: (-r["placements"], r["employer_id"]))
-
-    ongoing_small = [p for p in placements if p["kind"] == "small_job" and not p.get("ended_on")]
-    waiting = [e for e in enrolments if e.get("waitlisted_on") and not e.get("allocated_on")
-               and not e.get("ended_on") and not e.get("voided")]
-    waits = [_days(e["waitlisted_on"], e["allocated_on"]) for e in enrolments
-             if e.get("waitlisted_on") and e.get("allocated_on")]
     return {
-        "filters": f,
-        "enrolments": len(enrolments), "started": len(started), "ended": len(ended),
+        "filters": dict(filters or {}),
+        "enrolments": t["enrolments"], "started": t["started"], "ended": ended,
         "outcomes": outcomes,
         "per_month": [{"month": k, **v} for k, v in sorted(per_month.items())],
-        "days_to_first_placement": _spread(to_placement),
-        "days_to_outcome": _spread(to_outcome),
+        "days_to_first_placement": _spread({d: n for (d,), n in keyed["to_placement"].items()}),
+        "days_to_outcome": _spread({d: n for (d,), n in keyed["to_outcome"].items()}),
         "per_employer": per_employer,
-        "small_jobs": {"citizens": len({p["participant_id"] for p in ongoing_small}),
-                       "firms": len({p["employer_id"] for p in ongoing_small}),
-                       "hours_per_week": sum(p["hours_per_week"] for p in ongoing_small)},
-        "waiting_list": {"length": len(waiting), "days_waited": _spread(waits)},
-        "end_reasons": dict(Counter(e["end_reason"] for e in ended)),
+        "small_jobs": {"citizens": len(keyed["small_job_citizen"]),
+                       "firms": len(keyed["small_job_firm"]),
+                       "hours_per_week": sum(h * n for (h,), n in
+                                             sorted(keyed["small_job_hours"].items()))},
+        "waiting_list": {"length": t["waiting"],
+                         "days_waited": _spread({d: n for (d,), n in keyed["waited"].items()})},
+        "end_reasons": {r: n for (r,), n in keyed["end_reason"].items()},
     }
+
+
+def placements_by_enrolment(placements):
+    by = defaultdict(list)
+    for p in placements:
+        by[p.get("enrolment_id")].append(p)
+    return lambda enrolment_id: by.get(enrolment_id, ())
+
+
+def report(rows, filters=None):
+    """Every key figure for the rows that match ``filters`` (org, programme, run_id, from, to,
+    cohort: "enrolment" | "ending" month as YYYY-MM)."""
+    placements_of = placements_by_enrolment(rows["placements"].values())
+    return finish(tally(rows["enrolments"].values(), placements_of, filters), filters,
+                  rows["employers"])
 
 
 def capacity(rows, day_from, day_to, filters=None, step_days=7):
     """Active participants against places, per programme, sampled every ``step_days``."""
     f = dict(filters or {})
-    runs = [r for r in rows["runs"].values() if _match(r, f, rows["runs"])]
+    runs = [r for r in rows["runs"].values() if _match(r, f)]
     places = Counter()
     for r in runs:
         places[r["programme"]] += r["places"]
     enrolments = [e for e in rows["enrolments"].values()
-                  if _match(e, f, rows["runs"]) and e.get("started_on") and not e.get("voided")]
+                  if _match(e, f) and e.get("started_on") and not e.get("voided")]
     series = defaultdict(list)
     day, end = date.fromisoformat(day_from), date.fromisoformat(day_to)
     while day <= end:

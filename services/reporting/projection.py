@@ -150,7 +150,8 @@ class MemoryRows:
 
     def __init__(self):
         self.rows = {c: {} for c in COLLECTIONS}
-        self.positions = {}
+        self.positions = {}   # per source: the position the rows stand on
+        self.after = {}       # per source: how far its feed has been read
 
     def get(self, collection, row_id):
         return self.rows[collection].get(row_id)

@@ -59,8 +59,11 @@ class DashboardSigner(DependencyProvider):
 def build_reporting(container, db, store):
     hub = settings_of(container).reporting_feeds
     if hub:   # a hub: pulls other deployments' feeds over HTTP, each feed a source of its own
-        return Reporting(db, relabelled(HttpFeed(hub)), sources=list(hub), pull_only=True)
-    return Reporting(db, dependency_of(container, Inbox).feed)
+        reporting = Reporting(db, relabelled(HttpFeed(hub)), sources=list(hub), pull_only=True)
+    else:
+        reporting = Reporting(db, dependency_of(container, Inbox).feed)
+    reporting.start()
+    return reporting
 
 
 FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
