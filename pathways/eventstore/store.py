@@ -190,7 +190,12 @@ class EventStore(BaseEventStore):
         docs = list(self.commits.find(
             {"stream_id": stream_id, "stream_version": {"$gt": after_version}},
             sort=[("stream_version", ASCENDING)]))
-        if after_version > 0 and (not docs or docs[0]["stream_version"] != after_version + 1):
+        # ``after_version`` may fall inside a commit: then that commit comes first. Not when it
+        # is a head this process saw (a kept state's version): heads are commit boundaries, and
+        # the lookup is a descending sort some servers answer by reading the whole stream.
+        inside = not docs and self._known_heads.get(stream_id) != after_version or \
+            docs and docs[0]["stream_version"] != after_version + 1
+        if after_version > 0 and inside:
             inner = self.commits.find_one(
                 {"stream_id": stream_id, "stream_version": {"$lte": after_version}},
                 sort=[("stream_version", DESCENDING)])

@@ -118,7 +118,7 @@ class Reporting:
         # each instance follows the feeds itself, so that its figures never depend on which
         # instance applied an event.
         self.live = LiveRows()
-        self._rows_lock, self._follow_lock = threading.Lock(), threading.Lock()
+        self._rows_lock, self._follow_lock = threading.RLock(), threading.Lock()
         self.figures = Figures(self.live, self._rows_lock)
         self._again, self._stopping = False, threading.Event()
         self._known, self._known_lock = OrderedDict(), threading.Lock()
@@ -336,7 +336,8 @@ class Reporting:
             if not effective_on:   # the common case: only what changed is counted again
                 with self._rows_lock:
                     positions = dict(live.positions)
-                return self._built(self.figures.report(filters), positions, None, None)
+                    figures = self.figures.report(filters)
+                return self._built(figures, positions, None, None)
             with self._rows_lock:
                 positions = dict(live.positions)
                 rows = kpis.as_effective_on(live.rows, effective_on)
