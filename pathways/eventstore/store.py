@@ -17,7 +17,6 @@ transactions, no change streams).
 """
 import threading
 from collections import OrderedDict
-from itertools import chain
 from typing import Collection, Iterator
 
 from pymongo import ASCENDING, DESCENDING
@@ -25,7 +24,8 @@ from pymongo.errors import BulkWriteError
 
 from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
-from pathways.eventstore.base import BaseEventStore, ConcurrencyError, envelopes
+from pathways.eventstore.base import (MAX_EVENTS_PER_COMMIT, BaseEventStore, ConcurrencyError,
+                                      envelopes)
 from pathways.eventstore.chain import GENESIS, commit_hash
 from pathways.timeutil import utcnow
 
@@ -48,6 +48,7 @@ class EventStore(BaseEventStore):
         self._queue, self._queue_lock = [], threading.Lock()
         self._write_lock = threading.Lock()
         self._head = None  # (next position, hash of the last commit), cached by the writer
+        self._last_seen = 0  # the position of the last commit this process has seen
         self._known_heads = OrderedDict()  # stream_id -> a version that was its head
 
     def ensure_indexes(self):
@@ -55,6 +56,10 @@ class EventStore(BaseEventStore):
                                   unique=True, name="stream_version_unique")
         self.commits.create_index([("recorded_at", ASCENDING)], name="recorded_at")
         self.commits.create_index([("org", ASCENDING)], name="org")
+        # Position ranges through a secondary index: some servers (the test server) scan every
+        # document for a range on _id.
+        self.commits.create_index([("source", ASCENDING), ("_id", ASCENDING)],
+                                  name="source_position")
         return self
 
     # --- writing ------------------------------------------------------------------------------
@@ -85,12 +90,17 @@ class EventStore(BaseEventStore):
         return self._appended(pending.doc)
 
     def _load_head(self):
-        # The explicit range keeps the sort numeric on servers that sort an empty filter as text.
-        last = self.commits.find_one({"_id": {"$gte": 1}}, sort=[("_id", DESCENDING)],
-                                     projection={"_id": 1, "count": 1, "hash": 1})
-        if last is None:
-            return 1, GENESIS
-        return last["_id"] + last["count"], last["hash"]
+        # The explicit range keeps the sort numeric on servers that sort an empty filter as text;
+        # its lower bound, the last commit this process saw (the head only grows), keeps it short
+        # on servers that answer a descending sort by reading every document it matches.
+        for since in ((self._last_seen, 1) if self._last_seen > 1 else (1,)):
+            last = self.commits.find_one({"source": self.source, "_id": {"$gte": since}},
+                                         sort=[("_id", DESCENDING)],
+                                         projection={"_id": 1, "count": 1, "hash": 1})
+            if last is not None:
+                self._last_seen = last["_id"]
+                return last["_id"] + last["count"], last["hash"]
+        return 1, GENESIS
 
     def _write(self, batch):
         try:
@@ -196,9 +206,7 @@ class EventStore(BaseEventStore):
         inside = not docs and self._known_heads.get(stream_id) != after_version or \
             docs and docs[0]["stream_version"] != after_version + 1
         if after_version > 0 and inside:
-            inner = self.commits.find_one(
-                {"stream_id": stream_id, "stream_version": {"$lte": after_version}},
-                sort=[("stream_version", DESCENDING)])
+            inner = self._last_before("stream_version", after_version, {"stream_id": stream_id})
             if inner is not None and inner["stream_version"] + inner["count"] - 1 > after_version:
                 docs.insert(0, inner)
         for c in docs:
@@ -215,32 +223,43 @@ class EventStore(BaseEventStore):
         """Stored commits (with hashes) whose last position is > ``after``, in position order;
         with ``orgs``, only those organisations' commits (a commit is one organisation's). With
         ``max_events``, no more commits than hold that many events after ``after``: a page of
-        events never drags a thousand large commits over the wire."""
-        query = {"_id": {"$gt": after}}
-        if orgs is not None:
-            query["org"] = {"$in": sorted(orgs)}
-        batch = limit if max_events is None else max(1, min(limit, max_events, 100))
-        cursor = self.commits.find(query, sort=[("_id", ASCENDING)], limit=limit,
-                                   batch_size=batch)
+        events never drags a thousand large commits over the wire.
+
+        Positions are gapless, so the next N events start within the next N positions: each
+        query asks for a window of positions (indexed by source and position, a range every
+        server answers from its index), and a wider one only if that one fell short."""
         docs, events = [], 0
-        try:
-            first = next(cursor, None)
-            if after > 0 and (first is None or first["_id"] != after + 1):
-                # ``after`` falls inside a multi-event commit: that commit comes first.
-                inner = self.commits.find_one({"_id": {"$lte": after}},
-                                              sort=[("_id", DESCENDING)])
-                if inner is not None and inner["_id"] + inner["count"] - 1 > after and (
-                        orgs is None or inner.get("org") in orgs):
-                    docs.append(inner)
-                    events += inner["_id"] + inner["count"] - 1 - after
-            for doc in chain([first] if first else [], cursor):
+        inner = self._last_before("_id", after, {"source": self.source}) if after > 0 else None
+        if inner is not None and inner["_id"] + inner["count"] - 1 > after:
+            # ``after`` falls inside a multi-event commit: that commit comes first.
+            if orgs is None or inner.get("org") in orgs:
+                docs.append(inner)
+                events += inner["_id"] + inner["count"] - 1 - after
+            after = inner["_id"]
+        last, span = self.head()["position"], max(64, max_events or limit)
+        while after < last and len(docs) < limit and (max_events is None or events < max_events):
+            query = {"source": self.source, "_id": {"$gt": after, "$lte": after + span}}
+            if orgs is not None:
+                query["org"] = {"$in": sorted(orgs)}
+            for doc in self.commits.find(query, sort=[("_id", ASCENDING)]):
                 if len(docs) >= limit or (max_events is not None and events >= max_events):
                     break
                 docs.append(doc)
                 events += doc["count"]
-        finally:
-            cursor.close()
+            after += span
+            span *= 2    # (fell short: other organisations' commits, or large ones)
         return docs
+
+    def _last_before(self, field, value, query):
+        """The commit with the greatest ``field`` <= ``value`` that could hold ``value`` (it
+        starts at most MAX_EVENTS_PER_COMMIT before), looking close by first: a short range
+        keeps the descending sort cheap on every server."""
+        for reach in (16, MAX_EVENTS_PER_COMMIT):
+            found = self.commits.find_one({**query, field: {"$lte": value, "$gt": value - reach}},
+                                          sort=[(field, DESCENDING)])
+            if found is not None:
+                return found
+        return None
 
     def head(self) -> dict:
         """The last event position and the chain hash of the last commit (the seal's content)."""
@@ -249,13 +268,9 @@ class EventStore(BaseEventStore):
 
     def iter_commits(self, batch: int = 1000) -> Iterator[dict]:
         after = 0
-        while True:
-            docs = list(self.commits.find({"_id": {"$gt": after}}, sort=[("_id", ASCENDING)],
-                                          limit=batch))
-            if not docs:
-                return
+        while docs := self.commits_after(after, batch):
             yield from docs
-            after = docs[-1]["_id"]
+            after = docs[-1]["_id"] + docs[-1]["count"] - 1
 
 
 __all__ = ["EventStore", "ConcurrencyError", "envelopes"]
