@@ -3,8 +3,9 @@
 States are kept between commands, per stream, in the process: a command decides on the state it
 has and appends; only when the append finds the stream moved on (another instance wrote), or the
 decision is a refusal, does it read the newer events, with one indexed read of only those. The log
-stays the truth: a kept state is only ever the fold of a prefix of its stream, and a write made
-from a stale one is refused by the store. Kept states are bounded (``KEPT_EVENTS``), least recently
+stays the truth: a kept state is only ever the fold of a prefix of its stream, a write made from a
+stale one is refused by the store, and a refusal or a "nothing to do" is only given on the log's
+latest state. Kept states are bounded (``KEPT_EVENTS``), least recently
 used first out.
 """
 import random
@@ -116,8 +117,8 @@ class Commands:
                 causation_id: str | None = None, correlation_id: str | None = None,
                 occurred_at: str | None = None) -> R | None:
         """Decide on the kept state and append as ``caller``; if the stream moved on, or the
-        decision is a refusal on a state that may be stale, read the newer events and decide
-        again. Domain errors become 404/409 for the entrypoints. Returns ``answer(state)`` on
+        decision is a refusal or "nothing to do" on a state that may be stale, read the newer
+        events and decide again. Domain errors become 404/409 for the entrypoints. Returns ``answer(state)`` on
         the state after the command. Each event is written in the version its class declares."""
         entry = self._entry(stream, fold)
         org = caller.org if org_scoped else None
@@ -138,6 +139,9 @@ class Commands:
                         raise NotFoundError(str(err)) from None
                     raise Conflict(err.rule, str(err)) from None
                 if not decided:
+                    if not fresh and self._catch_up(stream, fold, entry):
+                        fresh = True
+                        continue     # "nothing to do" was decided on a stale state: again
                     self._count(cmd, "unchanged")
                     return answer(state) if answer else None
                 correlation = correlation_id or str(uuid.uuid4())

@@ -8,7 +8,8 @@ from pathways.domain import Fold
 from pathways.eventstore import MemoryEventStore
 from pathways.errors import Conflict, NotFoundError
 from pathways.timeutil import utcnow
-from services.intake.commands import CreateRun, RecordConsent, Refer
+from services.intake.commands import (Apply, CloseFromCase, CreateRun, RecordConsent, Refer,
+                                      Start)
 from services.intake.domain import decide_run, fold_run
 from pathways.contracts import new_event
 from tests.support import ACTOR
@@ -104,3 +105,22 @@ def test_kept_states_are_bounded_by_their_events():
     commands.read("s-0", count, lambda n, org: n)        # forgotten: read from the start
     commands.read("s-5", count, lambda n, org: n)        # kept: only what is newer
     assert store.reads == [("s-0", 0), ("s-5", 4)]
+
+
+def test_nothing_to_do_is_only_decided_on_the_logs_latest_state():
+    """A reaction (a closed case ends its enrolment) on an instance whose kept state predates
+    the start another instance recorded: "not participating, nothing to end" would lose it."""
+    store = MemoryEventStore("intake")
+    mine, theirs = Commands(store), Commands(store)
+    run_with(mine, 1)
+    for cmd in (RecordConsent(enrolment_id="e0", today=TODAY, date=TODAY, given_by="participant"),
+                Apply(enrolment_id="e0", today=TODAY, date=TODAY),
+                Start(enrolment_id="e0", today=TODAY, start_date=TODAY, percent=100,
+                      days_per_week=5)):
+        theirs.execute(CALLER, "run-r", fold_run, decide_run, cmd, "run")
+    state = mine.execute(CALLER, "run-r", fold_run, decide_run,
+                         CloseFromCase(enrolment_id="e0", outcome="employed_ordinary",
+                                       status="completed", closed_on=TODAY), "run",
+                         org_scoped=False, answer=lambda run: run.enrolments["e0"].state)
+    assert state == "completed"
+    assert store.read_stream("run-r")[-1]["type"] == "EnrolmentEnded"
