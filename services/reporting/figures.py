@@ -60,10 +60,29 @@ class LiveRows(MemoryRows):
 
 
 class _Kept:
-    __slots__ = ("seen", "parts", "total")
+    """One set of filters: each part's tally, their sum, and apart from it the DISTINCT keys
+    (one per participant in a small job: many) with how many of each group are held, so that
+    finishing a report never walks them."""
+    __slots__ = ("seen", "parts", "total", "people", "distinct")
 
     def __init__(self):
         self.seen, self.parts, self.total = [-1] * PARTS, [None] * PARTS, Counter()
+        self.people, self.distinct = Counter(), Counter({g: 0 for g in kpis.DISTINCT})
+
+    def add(self, tally, sign):
+        for key, n in tally.items():
+            if not n:
+                continue
+            people = isinstance(key, tuple) and key[0] in kpis.DISTINCT
+            held = self.people if people else self.total
+            before = held[key]
+            after = before + sign * n
+            if after:
+                held[key] = after
+            else:
+                del held[key]
+            if people and (before > 0) != (after > 0):
+                self.distinct[key[0]] += 1 if after > 0 else -1
 
 
 class Figures:
@@ -89,8 +108,7 @@ class Figures:
                     continue
                 new = self.rows.tally(part, filters)
                 if kept.parts[part]:
-                    kept.total.subtract(kept.parts[part])
-                kept.total.update(new)
+                    kept.add(kept.parts[part], -1)
+                kept.add(new, +1)
                 kept.parts[part], kept.seen[part] = new or None, changes[part]
-            kept.total = +kept.total     # (drops what came to zero: months, days no longer held)
-            return kpis.finish(kept.total, filters, self.rows.rows["employers"])
+            return kpis.finish(kept.total, filters, self.rows.rows["employers"], kept.distinct)

@@ -145,13 +145,20 @@ def tally(enrolments, placements_of, filters=None):
     return t
 
 
-def finish(t, filters=None, employer_names=None):
-    """The report from a tally (``tally``, or several added up)."""
+DISTINCT = ("small_job_citizen", "small_job_firm")
+"""Tally keys whose figure is how many different ones there are (not their sum)."""
+
+
+def finish(t, filters=None, employer_names=None, distinct=None):
+    """The report from a tally (``tally``, or several added up). ``distinct``: how many
+    different keys of each DISTINCT group the tally holds, if kept apart from ``t``."""
     names = employer_names or {}
     keyed = defaultdict(dict)
     for key, n in t.items():
         if isinstance(key, tuple) and n:
             keyed[key[0]][key[1:]] = n
+    if distinct is None:
+        distinct = {group: len(keyed[group]) for group in DISTINCT}
     ended = t["ended"]
     outcomes = {"at_end": _share(t["at_end"], ended)}
     for m in MONTHS:
@@ -174,8 +181,8 @@ def finish(t, filters=None, employer_names=None):
         "days_to_first_placement": _spread({d: n for (d,), n in keyed["to_placement"].items()}),
         "days_to_outcome": _spread({d: n for (d,), n in keyed["to_outcome"].items()}),
         "per_employer": per_employer,
-        "small_jobs": {"citizens": len(keyed["small_job_citizen"]),
-                       "firms": len(keyed["small_job_firm"]),
+        "small_jobs": {"citizens": distinct["small_job_citizen"],
+                       "firms": distinct["small_job_firm"],
                        "hours_per_week": sum(h * n for (h,), n in
                                              sorted(keyed["small_job_hours"].items()))},
         "waiting_list": {"length": t["waiting"],
