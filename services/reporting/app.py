@@ -122,7 +122,7 @@ class Reporting:
         self.figures = Figures(self.live, self._rows_lock)
         self._again, self._stopping = False, threading.Event()
         self._known, self._known_lock = OrderedDict(), threading.Lock()
-        self._building = {}   # known_at -> {"thread", "progress", "error"}
+        self._building = {}   # known_at -> {"progress", "error", "done", "rows"}
 
     # --- the live rows in memory ------------------------------------------------------------------
     def start(self):
