@@ -118,8 +118,9 @@ class Commands:
                 occurred_at: str | None = None) -> R | None:
         """Decide on the kept state and append as ``caller``; if the stream moved on, or the
         decision is a refusal or "nothing to do" on a state that may be stale, read the newer
-        events and decide again. Domain errors become 404/409 for the entrypoints. Returns ``answer(state)`` on
-        the state after the command. Each event is written in the version its class declares."""
+        events and decide again. Domain errors become 404/409 for the entrypoints. Returns
+        ``answer(state)`` on the state after the command. Each event is written in the version
+        its class declares."""
         entry = self._entry(stream, fold)
         org = caller.org if org_scoped else None
         with entry.lock:
@@ -129,19 +130,19 @@ class Commands:
             for attempt in range(MAX_RETRIES):
                 state, version = self._visible(entry, fold, org)
                 try:
-                    decided = decide(state, cmd)
+                    decided, refused = decide(state, cmd), None
                 except DomainError as err:
-                    if not fresh and self._catch_up(stream, fold, entry):
-                        fresh = True
-                        continue     # the refusal was made on a stale state: decide again
-                    self._count(cmd, "not_found" if isinstance(err, NotFound) else err.rule)
-                    if isinstance(err, NotFound):
-                        raise NotFoundError(str(err)) from None
-                    raise Conflict(err.rule, str(err)) from None
+                    decided, refused = [], err
+                if not decided and not fresh and self._catch_up(stream, fold, entry):
+                    fresh = True
+                    continue     # a refusal or "nothing to do" on a stale state: again
+                if refused is not None:
+                    self._count(cmd, "not_found" if isinstance(refused, NotFound)
+                                else refused.rule)
+                    if isinstance(refused, NotFound):
+                        raise NotFoundError(str(refused)) from None
+                    raise Conflict(refused.rule, str(refused)) from None
                 if not decided:
-                    if not fresh and self._catch_up(stream, fold, entry):
-                        fresh = True
-                        continue     # "nothing to do" was decided on a stale state: again
                     self._count(cmd, "unchanged")
                     return answer(state) if answer else None
                 correlation = correlation_id or str(uuid.uuid4())
