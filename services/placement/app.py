@@ -124,8 +124,9 @@ class Placements:
     # --- process manager: reactions to intake's and employer's events ----------------------------
     def on_enrolment_ended(self, event: dict) -> None:
         p = event["payload"]
-        if not self.store.stream_version(case_stream(p["enrolment_id"])):
-            return  # no case, no placements to end
+        if not self.commands.read(case_stream(p["enrolment_id"]), fold_case,
+                                  lambda case, _: case.exists):
+            return  # no case, no placements to end (the state read is kept for the command)
         actor = Caller(event["org"], "admin", "intake-events")
         end_date = p.get("end_date") or event["occurred_at"][:10]
         self.commands.execute(actor, case_stream(p["enrolment_id"]), fold_case, decide_case,
