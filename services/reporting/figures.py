@@ -13,7 +13,7 @@ import zlib
 from collections import Counter, OrderedDict, defaultdict
 
 from services.reporting import kpis
-from services.reporting.projection import MemoryRows, project
+from services.reporting.projection import MemoryRows
 
 PARTS = 1024
 """Enough that a report after a hundred commands recounts a tenth of a percent of a large history
@@ -36,18 +36,14 @@ class LiveRows(MemoryRows):
         self.changes = [0] * PARTS             # per part: how many patches it has had
         self.ready = False                     # every feed followed to its head once
 
-    def apply(self, event):
-        for collection, row_id, patch in project(event, self.get):
-            row = self.rows[collection].setdefault(row_id, {})
-            row.update(patch)
-            if collection == "enrolments":
-                part = part_of(row_id)
-                self.members[part].add(row_id)
-                self.changes[part] += 1
-            elif collection == "placements" and row.get("enrolment_id"):
-                self.placements[row["enrolment_id"]].add(row_id)
-                self.changes[part_of(row["enrolment_id"])] += 1
-        self.positions[event["source"]] = event["position"]
+    def patched(self, collection, row_id, row):
+        if collection == "enrolments":
+            part = part_of(row_id)
+            self.members[part].add(row_id)
+            self.changes[part] += 1
+        elif collection == "placements" and row.get("enrolment_id"):
+            self.placements[row["enrolment_id"]].add(row_id)
+            self.changes[part_of(row["enrolment_id"])] += 1
 
     def placements_of(self, enrolment_id):
         found = self.rows["placements"]

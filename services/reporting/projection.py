@@ -158,5 +158,10 @@ class MemoryRows:
 
     def apply(self, event):
         for collection, row_id, patch in project(event, self.get):
-            self.rows[collection].setdefault(row_id, {}).update(patch)
+            row = self.rows[collection].setdefault(row_id, {})
+            row.update(patch)
+            self.patched(collection, row_id, row)
         self.positions[event["source"]] = event["position"]
+
+    def patched(self, collection, row_id, row):
+        """Called after each patch (``figures.LiveRows`` notes which part changed)."""
