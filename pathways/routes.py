@@ -22,7 +22,10 @@ class Route:
     what: str = "request"              # how a 400 names the body ("invalid <what>")
     actions: Mapping[str, tuple[str, type]] | None = None   # action -> (command, body schema)
     notes: Mapping[str, str] = field(default_factory=dict)  # action -> description
-    query: tuple[str, ...] = ()        # query parameters, passed on as given (the use case checks)
+    query: tuple[str, ...] | type = ()  # query parameters, passed on as given (the use case
+    #                                    checks): their names, or the schema that documents them
+    response: type | None = None       # marshmallow schema of the answer (of each listed item)
+    media: str = "application/json"    # the answer's media type
     listing: str | None = None         # the use case gives (items, next_offset)
     description: str | None = None
     rpc: bool = True
@@ -31,6 +34,12 @@ class Route:
     @property
     def params(self) -> list[str]:
         return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def query_names(self) -> tuple[str, ...]:
+        if isinstance(self.query, tuple):
+            return self.query
+        return tuple(f.data_key or name for name, f in self.query().fields.items())
 
     @property
     def takes_body(self) -> bool:
@@ -48,7 +57,7 @@ def call(app: Any, route: Route, caller: Caller, params: Mapping[str, str],
         args.append(load_action(route.actions, params["action"], body or {}))
     elif route.body is not None:
         args.append(load_command(route.body(), body or {}, route.what))
-    if route.query:
+    if route.query_names:
         args.append(dict(query or {}))
     result = getattr(app, route.use_case)(caller, *args)
     if route.listing:

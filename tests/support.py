@@ -1,11 +1,13 @@
 """Helpers shared by the tests: kernel test contracts and event builders."""
 import os
+import re
 import socket
 import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
 
+import jsonschema
 import requests
 
 from marshmallow import Schema, fields, validate
@@ -90,17 +92,49 @@ def wait_until(check, timeout=30, what="condition"):
 
 
 class ApiClient:
-    """A caller of one service's HTTP API with one token."""
+    """A caller of one service's HTTP API with one token. Every answer it gets is checked against
+    the service's own OpenAPI document: its status must be documented, and a JSON body must
+    validate against the schema documented for that status."""
 
     def __init__(self, base, token):
-        self.base, self.session = base, requests.Session()
+        self.base, self.session, self.document = base, requests.Session(), None
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, method, path, body=None, expect=200, **kw):
         resp = self.session.request(method, self.base + path,
                                     json=body if method != "GET" else None, **kw)
         assert resp.status_code == expect, (method, path, resp.status_code, resp.text)
+        self.check(method, path, resp)
         return resp.json()
+
+    def check(self, method, path, resp):
+        """Fail unless ``resp`` is what the document says ``method path`` answers."""
+        if self.document is None:
+            self.document = requests.get(self.base + "/openapi.json", timeout=10).json()
+        document = self.document
+        operation = documented_operation(document, method, path.split("?")[0])
+        assert operation is not None, f"{method} {path} is not in the OpenAPI document"
+        answer = operation["responses"].get(str(resp.status_code))
+        assert answer is not None, f"{method} {path}: status {resp.status_code} is undocumented"
+        media = resp.headers.get("Content-Type", "").split(";")[0]
+        assert media in answer.get("content", {}), (method, path, media, "undocumented media")
+        if media == "application/json":
+            schema = {**answer["content"][media]["schema"], "components": document["components"]}
+            errors = sorted(jsonschema.Draft202012Validator(
+                schema, format_checker=jsonschema.FormatChecker()).iter_errors(resp.json()),
+                key=lambda e: list(e.absolute_path))
+            assert not errors, (method, path, resp.status_code, [
+                f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:5]])
+
+
+def documented_operation(document, method, path):
+    """The operation of ``document`` that serves ``method path`` (a literal path first)."""
+    candidates = []
+    for template, operations in document["paths"].items():
+        pattern = "^" + re.sub(r"\\{\w+\\}", "[^/]+", re.escape(template)) + "$"
+        if method.lower() in operations and re.match(pattern, path):
+            candidates.append((template.count("{"), operations[method.lower()]))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

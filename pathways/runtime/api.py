@@ -38,7 +38,7 @@ def _http(route, app):
     def handler(self, request, **params):
         caller = self.auth.from_request(request)
         body = read_json(request) if route.takes_body else None
-        query = request.args.to_dict() if route.query else None
+        query = request.args.to_dict() if route.query_names else None
         return respond(route.status, call(getattr(self, app), route, caller, params, body, query))
     handler.__name__ = handler.__qualname__ = f"http_{route.use_case}"
     path = re.sub(r"{(\w+)}", r"<string:\1>", route.path)
@@ -52,14 +52,14 @@ def _rpc(route, app):
     parameters += [P(name, P.POSITIONAL_OR_KEYWORD) for name in route.params]
     if route.takes_body:
         parameters.append(P("body", P.POSITIONAL_OR_KEYWORD, default=None))
-    parameters += [P(name, P.POSITIONAL_OR_KEYWORD, default=None) for name in route.query]
+    parameters += [P(name, P.POSITIONAL_OR_KEYWORD, default=None) for name in route.query_names]
     signature = inspect.Signature(parameters)
 
     def entry(*args, **kwargs):
         given = signature.bind(*args, **kwargs).arguments
         self = given.pop("self")
         body = given.pop("body", None)
-        query = {k: v for k in route.query if (v := given.pop(k, None)) is not None}
+        query = {k: v for k in route.query_names if (v := given.pop(k, None)) is not None}
         return call(getattr(self, app), route, self.auth.from_context(), given, body, query)
     entry.__signature__ = signature   # nameko checks a call's arguments against it
     entry.__name__ = entry.__qualname__ = route.use_case

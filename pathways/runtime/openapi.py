@@ -1,20 +1,24 @@
-"""OpenAPI 3 documents from a service's routes and marshmallow schemas (apispec)."""
+"""OpenAPI 3.1 documents from a service's routes and marshmallow schemas (apispec): every
+request body, query parameter and answer is typed by the schema the service itself uses."""
 import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from pathways import answers
 from pathways.routes import Route
+from pathways.runtime.feed import FeedQuerySchema
 
+ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {
-    "400": {"description": "invalid input; `errors` maps each field to its messages"},
-    "401": {"description": "missing or unknown token"},
-    "403": {"description": "the caller's role may not do this"},
-    "404": {"description": "not found (or another organisation's)"},
-    "409": {"description": "a rule refuses it; `error` names the rule"},
-    "503": {"description": "another service's events it needs have not arrived, or that service "
-                           "did not answer within 3 s: `waiting_for` names each source (and "
-                           "position); try again after `Retry-After` seconds"},
+    "400": "invalid input; `errors` maps each field to its messages",
+    "401": "missing or unknown token",
+    "403": "the caller's role may not do this",
+    "404": "not found (or another organisation's)",
+    "409": "a rule refuses it; `error` names the rule",
+    "503": "another service's events it needs have not arrived, or that service did not answer "
+           "within 3 s: `waiting_for` names each source (and position); try again after "
+           "`Retry-After` seconds",
 }
 AFTER = {"in": "header", "name": "Pathways-After", "required": False,
          "description": "answer only once these events of other services are applied "
@@ -22,17 +26,34 @@ AFTER = {"in": "header", "name": "Pathways-After", "required": False,
                         "`Pathways-Position` answer header gave them; waits at most 3 s",
          "schema": {"type": "string", "pattern": r"^[a-z][a-z0-9_.-]*=[0-9]{1,18}"
                                                  r"(, ?[a-z][a-z0-9_.-]*=[0-9]{1,18})*$"}}
-FEED = Route("GET", "/events", "events_after", "The service's event log as a paged feed "
-             "(after, limit, format)", query=("after", "limit", "format"), generated=False)
+POSITION = {"Pathways-Position": {
+    "description": "where a write put its events: `source=position` (send it on as "
+                   "`Pathways-After` to read your own write in another service)",
+    "schema": {"type": "string"}}}
+PATH_PARAMETER = {"type": "string", "minLength": 1, "maxLength": 64}
+ABOUT = """Every request but the kernel's (feed, health, metrics) carries a bearer token, which
+names the caller's organisation and role. Everything read or listed is the caller's
+organisation's only, unless the deployment grants more. Dates are ISO 8601 (`YYYY-MM-DD`),
+business dates where the organisation is; moments are UTC.
+
+Errors are JSON: `{"error": code, "message": text}`, with `errors` (each field's messages) on a
+400. A service never answers 500 to bad input."""
+
+FEED = Route("GET", "/events", "events_after", "The service's event log as a paged feed",
+             query=FeedQuerySchema, response=answers.FeedPageSchema, generated=False,
+             description="Each event in the envelope of DESIGN.md §2. Read it in order: ask "
+                         "again with `after=next_after` until `next_after` is `head.position`. "
+                         "Auditors, coordinators and admins; the caller's organisations' "
+                         "events only (`orgs`).")
 KERNEL = (FEED,
           Route("GET", "/health/live", "health_live", "Liveness: the process answers",
-                generated=False),
+                response=answers.LiveSchema, generated=False),
           Route("GET", "/health/ready", "health_ready", "Readiness: MongoDB and RabbitMQ "
                 "reachable, the relay's lag within bounds (503 naming the failing check)",
-                generated=False),
+                response=answers.ReadySchema, generated=False),
           Route("GET", "/metrics", "metrics", "Prometheus metrics: commands by outcome, events "
                 "appended, relay and consumer lag, dead letters, request latency (text format; "
-                "no organisation or person is a label)", generated=False))
+                "no organisation or person is a label)", media="text/plain", generated=False))
 """Routes every service has, served by the kernel's own entrypoints."""
 
 
@@ -47,32 +68,80 @@ def _operations(route):
             for action, (command, schema) in route.actions.items()]
 
 
+def _ref(spec, schema):
+    """A ``$ref`` to ``schema``'s component, registered on first use."""
+    name = schema.__name__.removesuffix("Schema")
+    if name not in spec.components.schemas:
+        spec.components.schema(name, schema=schema)
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _answer(spec, route):
+    """The success response of ``route``: its media type and schema."""
+    out = {"description": route.response.__doc__.strip().splitlines()[0]
+           if route.response is not None and route.response.__doc__ else "OK"}
+    if route.response is None:
+        if route.media != "application/json":
+            out["content"] = {route.media: {"schema": {"type": "string"}}}
+        return out
+    schema = _ref(spec, route.response)
+    if route.listing:
+        schema = {"type": "object", "additionalProperties": False,
+                  "required": [route.listing, "next_offset"],
+                  "properties": {route.listing: {"type": "array", "items": schema},
+                                 "next_offset": {"type": ["integer", "null"], "minimum": 1,
+                                                 "description": "ask for the next page at "
+                                                                "this offset; null: no more"}}}
+    out["content"] = {route.media: {"schema": schema}}
+    if "format" in route.query_names and route.response is not answers.FeedPageSchema:
+        out["content"]["text/csv"] = {"schema": {
+            "type": "string", "description": "`format=csv`: the table with its header row "
+            "always; the `Pathways-Built-From` header says what it was built from"}}
+    if route.method != "GET":
+        out["headers"] = POSITION
+    return out
+
+
+def _parameters(plugin, route, path):
+    params = [{"in": "path", "name": n, "required": True, "schema": PATH_PARAMETER}
+              for n in re.findall(r"{(\w+)}", path)]
+    if isinstance(route.query, tuple):
+        params += [{"in": "query", "name": n, "schema": {"type": "string"}} for n in route.query]
+    else:
+        params += plugin.converter.schema2parameters(route.query, location="query")
+    return params + [AFTER]
+
+
 def build(title, routes):
-    """The OpenAPI document of ``routes`` (``pathways.routes.Route``) and the service's feed."""
-    spec = APISpec(title=title, version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()])
+    """The OpenAPI document of ``routes`` (``pathways.routes.Route``) and the kernel's."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=title, version="1.0.0", openapi_version="3.1.0", plugins=[plugin],
+                   info={"description": ABOUT})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=answers.ErrorSchema)
     paths = {}
     for route in (*routes, *KERNEL):
         for path, summary, body, description in _operations(route):
-            op = {"summary": summary,
-                  "responses": {str(route.status): {"description": "OK"}, **ERRORS}}
+            op = {"summary": summary, "operationId": _operation_id(route, path),
+                  "responses": {str(route.status): _answer(spec, route),
+                                **{status: {"description": text, "content": {
+                                    "application/json": {"schema": ERROR}}}
+                                   for status, text in ERRORS.items()}}}
             if description:
                 op["description"] = description
             if route not in KERNEL:
                 op["security"] = [{"bearer": []}]
-            params = [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}}
-                      for n in re.findall(r"{(\w+)}", path)]
-            params += [{"in": "query", "name": n, "schema": {"type": "string"}}
-                       for n in route.query]
-            op["parameters"] = params + [AFTER]
+            op["parameters"] = _parameters(plugin, route, path)
             if body is not None:
-                name = body.__name__.removesuffix("Schema")
-                if name not in spec.components.schemas:
-                    spec.components.schema(name, schema=body)
                 op["requestBody"] = {"required": True,
-                                     "content": {"application/json": {"schema": name}}}
+                                     "content": {"application/json": {"schema": _ref(spec, body)}}}
             paths.setdefault(path, {})[route.method.lower()] = op
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _operation_id(route, path):
+    if route.actions is None:
+        return route.use_case
+    return f"{route.use_case}_{path.rsplit('/', 1)[1].replace('-', '_')}"

@@ -1,43 +1,51 @@
 """Employer's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.routes import Route
-from services.employer import commands
+from pathways.views import PageQuerySchema
+from services.employer import answers, commands
 
 TITLE = "Pathways employer"
 EMPLOYER, AGREEMENT = "/employers/{employer_id}", "/agreements/{agreement_id}"
 OPP = "/opportunities/{opportunity_id}"
 WRITERS = ("caseworker", "coordinator", "admin")
 SIGNERS = ("coordinator", "admin")
-PAGE = ("limit", "offset")
 
 ROUTES = [
     Route("POST", "/employers", "register_employer", "Register an employer by organisation "
           "number", status=201, roles=WRITERS, body=commands.RegisterEmployerSchema,
-          what="employer"),
+          what="employer", response=answers.EmployerSchema),
     Route("GET", "/employers", "list_employers", "All partner employers (country and "
           "org_number: the one with that organisation number)",
-          query=(*PAGE, "country", "org_number"), listing="employers"),
+          query=commands.EmployersQuerySchema, listing="employers",
+          response=answers.EmployerEntrySchema),
     Route("GET", EMPLOYER, "get_employer", "One employer (contact_on_file: whether your "
-          "organisation keeps a contact person there)"),
+          "organisation keeps a contact person there)", response=answers.EmployerSchema),
     Route("GET", f"{EMPLOYER}/contact", "read_contact", "Your organisation's contact person at "
           "the employer (personal data: a purpose is required and the read is recorded)",
-          query=("purpose",)),
+          query=commands.PurposeSchema, response=answers.ContactPersonSchema),
     Route("PATCH", EMPLOYER, "update_employer", "Change the registry entry (the registering "
           "organisation) and/or your organisation's contact person (null erases it)",
-          roles=WRITERS, body=commands.UpdateEmployerSchema, what="employer"),
+          roles=WRITERS, body=commands.UpdateEmployerSchema, what="employer",
+          response=answers.EmployerSchema),
     Route("POST", "/agreements", "sign_agreement", "Sign an agreement with an employer",
-          status=201, roles=SIGNERS, body=commands.SignAgreementSchema, what="agreement"),
+          status=201, roles=SIGNERS, body=commands.SignAgreementSchema, what="agreement",
+          response=answers.AgreementSchema),
     Route("GET", "/agreements", "list_agreements", "The organisation's agreements (a page)",
-          query=PAGE, listing="agreements"),
-    Route("GET", AGREEMENT, "get_agreement", "One agreement"),
+          query=PageQuerySchema, listing="agreements", response=answers.AgreementSchema),
+    Route("GET", AGREEMENT, "get_agreement", "One agreement", response=answers.AgreementSchema),
     Route("POST", f"{AGREEMENT}/end", "end_agreement", "End or abort an agreement",
-          roles=SIGNERS, body=commands.EndAgreementSchema, what="agreement"),
+          roles=SIGNERS, body=commands.EndAgreementSchema, what="agreement",
+          response=answers.AgreementSchema),
     Route("POST", "/opportunities", "post_opportunity", "Post a job opportunity", status=201,
-          roles=WRITERS, body=commands.PostOpportunitySchema, what="opportunity"),
+          roles=WRITERS, body=commands.PostOpportunitySchema, what="opportunity",
+          response=answers.OpportunitySchema),
     Route("GET", "/opportunities", "list_opportunities", "The organisation's own and all "
-          "shared opportunities", query=PAGE, listing="opportunities"),
-    Route("GET", OPP, "get_opportunity", "One opportunity (own or shared)"),
+          "shared opportunities", query=PageQuerySchema, listing="opportunities",
+          response=answers.OpportunitySchema),
+    Route("GET", OPP, "get_opportunity", "One opportunity (own or shared)",
+          response=answers.OpportunitySchema),
     Route("POST", OPP + "/{action}", "opportunity_action", "a step of an opportunity",
-          roles=WRITERS, actions=commands.OPPORTUNITY_ACTIONS, notes={
+          roles=WRITERS, actions=commands.OPPORTUNITY_ACTIONS, response=answers.OpportunitySchema,
+          notes={
               "share": "Share with all partner organisations.",
               "withdraw": "Withdraw it.",
               "take": "Record a place taken outside the platform."}),

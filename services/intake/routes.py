@@ -1,6 +1,7 @@
 """Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.routes import Route
-from services.intake import commands
+from pathways.views import PageQuerySchema
+from services.intake import answers, commands
 
 TITLE = "Pathways intake"
 RUN, ENROLMENT = "/runs/{run_id}", "/runs/{run_id}/enrolments/{enrolment_id}"
@@ -29,22 +30,27 @@ ACTION_NOTES = {
 
 ROUTES = [
     Route("POST", "/runs", "create_run", "Create a programme run", status=201, roles=PLANNERS,
-          body=commands.CreateRunSchema, what="programme run"),
+          body=commands.CreateRunSchema, what="programme run",
+          response=answers.RunSchema),
     Route("GET", "/runs", "list_runs", "The organisation's programme runs with places in use (a "
-          "page: limit up to 500, offset; next_offset leads on)", query=("limit", "offset"),
-          listing="runs"),
-    Route("GET", RUN, "get_run", "A programme run with its enrolments and waiting list"),
+          "page: limit up to 500, offset; next_offset leads on)", query=PageQuerySchema,
+          listing="runs", response=answers.RunSummarySchema),
+    Route("GET", RUN, "get_run", "A programme run with its enrolments and waiting list",
+          response=answers.RunSchema),
     Route("POST", f"{RUN}/enrolments", "refer", "Refer a registered participant to the run",
-          status=201, roles=COMMANDERS, body=commands.ReferSchema, what="referral"),
-    Route("GET", ENROLMENT, "get_enrolment", "One enrolment"),
+          status=201, roles=COMMANDERS, body=commands.ReferSchema, what="referral",
+          response=answers.EnrolmentSchema),
+    Route("GET", ENROLMENT, "get_enrolment", "One enrolment", response=answers.EnrolmentSchema),
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
           roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES,
-          description=DATED),
+          description=DATED, response=answers.EnrolmentSchema),
     Route("POST", "/participants", "register_participant", "Register a participant; personal "
           "data goes to the vault only", status=201, roles=COMMANDERS,
-          body=commands.ParticipantSchema, what="participant"),
+          body=commands.ParticipantSchema, what="participant",
+          response=answers.RegisteredParticipantSchema),
     Route("GET", "/participants/{participant_id}", "read_personal_data", "Read personal data "
-          "(caseworker, coordinator); the read is recorded", query=("purpose",)),
+          "(caseworker, coordinator); the read is recorded", query=commands.PurposeSchema,
+          response=answers.PersonalDataSchema),
     Route("POST", "/participants/{participant_id}/erase", "erase_participant", "Erase personal "
-          "data by crypto-shredding", roles=PLANNERS),
+          "data by crypto-shredding", roles=PLANNERS, response=answers.ErasedSchema),
 ]

@@ -1,7 +1,8 @@
 """Placement's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.routes import Route
-from services.placement import commands
+from pathways.views import PageQuerySchema
+from services.placement import answers, commands
 
 TITLE = "Pathways placement"
 CASE = "/cases/{enrolment_id}"
@@ -27,16 +28,21 @@ CLOSING = (
     "intake's outcome hint.")
 
 ROUTES = [
-    Route("GET", "/cases", "list_cases", "The organisation's cases", query=("limit", "offset"),
-          listing="cases"),
-    Route("GET", CASE, "get_case", "A case: placements, closure, outcomes"),
+    Route("GET", "/cases", "list_cases", "The organisation's cases", query=PageQuerySchema,
+          listing="cases", response=answers.CaseSchema),
+    Route("GET", CASE, "get_case", "A case: placements, closure, outcomes",
+          response=answers.CaseSchema),
     Route("POST", f"{CASE}/placements", "propose", "Propose a placement with an employer",
-          status=201, roles=WRITERS, body=commands.ProposeSchema, what="placement"),
-    Route("GET", PLACEMENT, "placement", "One placement"),
+          status=201, roles=WRITERS, body=commands.ProposeSchema, what="placement",
+          response=answers.OnePlacementSchema),
+    Route("GET", PLACEMENT, "placement", "One placement", response=answers.OnePlacementSchema),
     Route("POST", PLACEMENT + "/{action}", "placement_action", "a step of a placement",
-          roles=WRITERS, actions=commands.PLACEMENT_ACTIONS),
+          roles=WRITERS, actions=commands.PLACEMENT_ACTIONS,
+          response=answers.OnePlacementSchema),
     Route("POST", f"{CASE}/close", "close_case", "Close the case with an outcome",
-          roles=WRITERS, body=commands.CloseSchema, what="closure", description=CLOSING),
+          roles=WRITERS, body=commands.CloseSchema, what="closure", description=CLOSING,
+          response=answers.CaseSchema),
     Route("POST", f"{CASE}/outcomes", "observe_outcome", "Record the outcome at 1, 3, 6 or 12 "
-          "months", roles=WRITERS, body=commands.ObserveSchema, what="outcome"),
+          "months", roles=WRITERS, body=commands.ObserveSchema, what="outcome",
+          response=answers.CaseSchema),
 ]

@@ -71,6 +71,11 @@ class FiltersSchema(Period):
         error="must be enrolment:YYYY-MM or ending:YYYY-MM"))
 
 
+class DashboardQuerySchema(FiltersSchema):
+    """The dashboard's query: its filters, or a signed link that signs the browser in."""
+    link = fields.String(validate=validate.Length(min=1, max=2000))
+
+
 class ReportQuerySchema(FiltersSchema):
     known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
     effective_on = day()

@@ -29,7 +29,7 @@ from pathways.routes import Route
 from pathways.runtime.api import serves
 from pathways.errors import BadRequest
 from pathways.settings import Settings, settings_of
-from services.reporting import dashboard, schemas, sessions
+from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled
 
@@ -116,23 +116,24 @@ def csv_response(table, rows, built_from=None):
 
 ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies); documented here
     Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
-          query=(*FILTERS, "known_at", "effective_on", "format", "table"), roles=READERS,
+          query=schemas.ReportQuerySchema, roles=READERS, response=answers.ReportSchema,
           generated=False),
     Route("GET", "/reports/capacity", "capacity", "Active participants against places per "
-          "programme", query=("org", "programme", "from", "to", "format"), roles=READERS,
-          generated=False),
+          "programme", query=schemas.CapacityQuerySchema, roles=READERS,
+          response=answers.CapacitySchema, generated=False),
     Route("POST", "/rebuild", "rebuild", "Rebuild the read model from every feed, then switch",
-          status=202, roles=("admin",), generated=False),
+          status=202, roles=("admin",), response=answers.RebuildSchema, generated=False),
     Route("GET", "/rebuild", "rebuild_status", "Progress of the last rebuild", roles=READERS,
-          generated=False),
+          response=answers.RebuildSchema, generated=False),
     Route("GET", "/dashboard", "dashboard", "The dashboard (HTML) for a signed-in browser, else "
-          "the sign-in page; ?link= signs in with a signed link", query=(*FILTERS, "link"),
-          generated=False),
+          "the sign-in page; ?link= signs in with a signed link",
+          query=schemas.DashboardQuerySchema, media="text/html", generated=False),
     Route("POST", "/dashboard/session", "sign_in", "Sign in (form field token): sets a cookie "
           "that reads reports only, for 8 hours", status=303, generated=False),
     Route("POST", "/dashboard/session/end", "sign_out", "Sign out", status=303, generated=False),
     Route("POST", "/dashboard/links", "dashboard_link", "A signed link (5 minutes) that signs a "
-          "browser in to read reports", status=201, roles=READERS, generated=False),
+          "browser in to read reports", status=201, roles=READERS, response=answers.LinkSchema,
+          generated=False),
 ]
 
 

@@ -1,14 +1,17 @@
 """Property-based fuzzing of every service's OpenAPI document (schemathesis, a bounded number of
-derandomised examples per operation): no server error, no status code the document does not
-name, and no refused request leaves a write behind; every log still verifies afterwards."""
+derandomised examples per operation): no server error, no status code or body the document does
+not describe, and no refused request leaves a write behind; every log still verifies
+afterwards."""
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error, status_code_conformance
+from schemathesis.checks import (not_a_server_error, response_schema_conformance,
+                                 status_code_conformance)
 
 from pathways.eventstore import EventStore
 from tests.e2e.conftest import TOKENS
 
+schemathesis.experimental.OPEN_API_3_1.enable()   # the documents are OpenAPI 3.1
 EXAMPLES = 12   # per operation and caller; ~60 operations, so about 1,500 requests in all
 CALLERS = ("coordinator", "caseworker-b")
 
@@ -23,7 +26,8 @@ def fuzz(operation, base, token, heads):
         before = heads()
         response = case.call(base_url=base, headers={"Authorization": f"Bearer {token}"},
                              timeout=30, allow_redirects=False)
-        case.validate_response(response, checks=(not_a_server_error, status_code_conformance))
+        case.validate_response(response, checks=(not_a_server_error, status_code_conformance,
+                                                 response_schema_conformance))
         if response.status_code >= 300:
             assert heads() == before, (case.method, case.formatted_path, response.status_code,
                                        "a refused request wrote to the log")

@@ -1,0 +1,66 @@
+"""What employer answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+from marshmallow import fields, validate
+
+from pathways.answers import Answer, choice, count, date, text
+from pathways.contracts.employer import AGREEMENT_KINDS, OPPORTUNITY_KINDS
+
+COUNTRIES = {"NO": "Norway", "DK": "Denmark", "SE": "Sweden"}
+AGREEMENT_STATUSES = {"active": "signed and in force", "ended": "ended as agreed",
+                      "aborted": "ended early"}
+OPPORTUNITY_STATUSES = {
+    "open": "places free", "filled": "every place taken (opens again if one is freed)",
+    "withdrawn": "withdrawn by the organisation that posted it; final"}
+
+
+class EmployerEntrySchema(Answer):
+    """An employer in the shared registry."""
+    employer_id = text("country and organisation number, e.g. `NO-974760673`")
+    country = choice(COUNTRIES)
+    org_number = text("the organisation number, checked (mod 11 / Luhn)")
+    name = text()
+    sector = text()
+    municipality = text("municipality number", allow_none=True)
+
+
+class EmployerSchema(EmployerEntrySchema):
+    contact_on_file = fields.Boolean(required=True, metadata={
+        "description": "your organisation keeps a contact person there (read it at "
+                       "`/employers/{employer_id}/contact`)"})
+
+
+class ContactPersonSchema(Answer):
+    """Your organisation's contact person at an employer (personal data: the read is
+    recorded)."""
+    employer_id = text()
+    name = text()
+    phone = text(allow_none=True)
+    email = text(allow_none=True)
+
+
+class AgreementSchema(Answer):
+    agreement_id = text(validate=validate.Length(min=1, max=64))
+    employer_id = text()
+    kind = choice({k: k.replace("_", " ") for k in AGREEMENT_KINDS})
+    valid_from = date()
+    valid_to = date(allow_none=True)
+    status = choice(AGREEMENT_STATUSES, transitions="active → ended | aborted")
+    end_date = date(allow_none=True)
+
+
+class OpportunitySchema(Answer):
+    opportunity_id = text(validate=validate.Length(min=1, max=64))
+    employer_id = text()
+    kind = choice({k: k.replace("_", " ") for k in OPPORTUNITY_KINDS})
+    title = text()
+    places = count()
+    hours_per_week = fields.Float(required=True, allow_none=True, metadata={
+        "description": "for small jobs: hours a week (e.g. 6 to 8)"})
+    requirements = text()
+    valid_from = date(allow_none=True)
+    valid_to = date(allow_none=True)
+    shared = fields.Boolean(required=True, metadata={
+        "description": "shared with every partner organisation"})
+    status = choice(OPPORTUNITY_STATUSES, transitions="open ⇄ filled; either → withdrawn")
+    filled = count("places taken")
+    free = count("places still free")
+    org = text("the organisation that posted it")

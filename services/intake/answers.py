@@ -1,0 +1,102 @@
+"""What intake answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+from marshmallow import fields, validate
+
+from pathways.answers import Answer, choice, count, date, text
+from pathways.contracts.intake import PROGRAMMES
+
+NEEDS = {"standard": "standard needs (NAV standard innsats)",
+         "situational": "situational needs (situasjonsbestemt innsats)",
+         "special": "special needs (spesielt tilpasset innsats)",
+         "permanent": "permanently adapted (varig tilpasset innsats)"}
+
+ENROLMENT_STATES = {
+    "draft": "referred; nothing shared with the provider yet",
+    "shared": "shared with the provider",
+    "applied": "the provider has the application",
+    "waitlisted": "on the run's waiting list (`queue_position` says where)",
+    "place_allocated": "holds one of the run's places, not started yet",
+    "participating": "started: holds a place",
+    "completed": "ended: completed the programme",
+    "left": "ended: left before the end",
+    "aborted": "ended: the provider aborted it",
+    "not_relevant": "rejected before starting (NAV IKKE_AKTUELL)",
+    "registered_in_error": "withdrawn: recorded by mistake; counts nowhere",
+}
+TRANSITIONS = ("draft → shared → applied → waitlisted | place_allocated → participating → "
+               "completed | left | aborted; before the start also → not_relevant or "
+               "registered_in_error (`apply` may go straight from draft; a run without approval "
+               "allocates the place at once)")
+IDENTIFIER = validate.Length(min=1, max=64)
+
+
+class EnrolmentSchema(Answer):
+    run_id = text(validate=IDENTIFIER)
+    enrolment_id = text(validate=IDENTIFIER)
+    participant_id = text(validate=IDENTIFIER)
+    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
+    consent = fields.Boolean(required=True, metadata={"description": "the participant's "
+                                                      "consent is recorded"})
+    percent = fields.Integer(required=True, allow_none=True, validate=validate.Range(1, 100),
+                             metadata={"description": "participation level once started"})
+    days_per_week = fields.Integer(required=True, allow_none=True,
+                                   validate=validate.Range(1, 7))
+    referred_on = date("the business date of the referral")
+    start_date = date("the (planned) start", allow_none=True)
+    end_date = date("the end, once ended", allow_none=True)
+    queue_position = fields.Integer(required=True, allow_none=True,
+                                    validate=validate.Range(min=1),
+                                    metadata={"description": "1 = next in line; null unless "
+                                                             "waitlisted"})
+
+
+class RunSummarySchema(Answer):
+    run_id = text(validate=IDENTIFIER)
+    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
+    name = text()
+    places = count("places at any time")
+    places_in_use = count("enrolments holding a place (allocated or participating)")
+    start_mode = choice({"rolling": "participants start whenever a place is free",
+                         "common": "everyone starts on `start_date`"})
+    start_date = date("the common start (common mode only)", allow_none=True)
+    approval_required = fields.Boolean(required=True, metadata={
+        "description": "a place is allocated by a coordinator, not at once on application"})
+    waitlist = fields.List(fields.String(), required=True,
+                           metadata={"description": "enrolment ids in queue order"})
+    enrolments_by_state = fields.Dict(keys=fields.String(validate=validate.OneOf(
+        tuple(ENROLMENT_STATES))), values=fields.Integer(validate=validate.Range(min=1)),
+        required=True, metadata={"description": "how many enrolments are in each state "
+                                                "(states with none are left out)"})
+
+
+class RunSchema(RunSummarySchema):
+    enrolments = fields.List(fields.Nested(EnrolmentSchema), required=True)
+
+
+class RegisteredParticipantSchema(Answer):
+    """What the event log knows of a registered participant: coarse attributes, no personal
+    data."""
+    participant_id = text(validate=IDENTIFIER)
+    birth_year = fields.Integer(required=True, validate=validate.Range(1900, 2200))
+    gender = choice({"F": "female", "M": "male", "X": "other or not given"})
+    municipality = text("municipality number")
+    needs_group = choice(NEEDS)
+    country = choice({"NO": "Norway", "DK": "Denmark", "SE": "Sweden"})
+
+
+class PersonalDataSchema(Answer):
+    """The vault's record (personal data: the read is recorded)."""
+    participant_id = text(validate=IDENTIFIER)
+    country = choice({"NO": "Norway", "DK": "Denmark", "SE": "Sweden"})
+    national_id = text()
+    given_name = text()
+    family_name = text()
+    email = text(allow_none=True)
+    phone = text(allow_none=True)
+    municipality = text("municipality number")
+    needs_group = choice(NEEDS)
+    notes = text()
+
+
+class ErasedSchema(Answer):
+    participant_id = text(validate=IDENTIFIER)
+    erased = fields.Boolean(required=True)

@@ -1,0 +1,114 @@
+"""What reporting answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+from marshmallow import fields, validate
+
+from pathways.answers import Answer, count, date, text
+
+RATE = {"description": "numerator ÷ denominator; null when nothing to divide"}
+
+
+class ShareSchema(Answer):
+    numerator = count("went on to work or education")
+    denominator = count("ended (or observed)")
+    rate = fields.Float(required=True, allow_none=True, validate=validate.Range(0, 1),
+                        metadata=RATE)
+
+
+class ObservedShareSchema(ShareSchema):
+    observed = count("enrolments with an outcome observed that many months on")
+
+
+class OutcomesSchema(Answer):
+    at_end = fields.Nested(ShareSchema, required=True)
+    at_1_months = fields.Nested(ObservedShareSchema, required=True)
+    at_3_months = fields.Nested(ObservedShareSchema, required=True)
+    at_6_months = fields.Nested(ObservedShareSchema, required=True)
+    at_12_months = fields.Nested(ObservedShareSchema, required=True)
+
+
+class MonthSchema(Answer):
+    month = text("YYYY-MM", validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}$"))
+    enrolments = count("referred that month")
+    endings = count("ended that month")
+    work_or_education = count("of those, went on to work or education")
+
+
+class SpreadSchema(Answer):
+    n = count()
+    median = fields.Float(required=True, allow_none=True)
+    p90 = fields.Float(required=True, allow_none=True)
+
+
+class EmployerRowSchema(Answer):
+    employer_id = text()
+    name = text(allow_none=True)
+    placements = count()
+    hires = count("placements that ended in work there")
+    small_jobs = count()
+
+
+class SmallJobsSchema(Answer):
+    citizens = count("participants in small jobs")
+    firms = count("employers with small jobs")
+    hours_per_week = fields.Float(required=True)
+
+
+class WaitingSchema(Answer):
+    length = count("waitlisted now")
+    days_waited = fields.Nested(SpreadSchema, required=True)
+
+
+class BuiltFromSchema(Answer):
+    feed_positions = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                                 metadata={"description": "the last position of each source "
+                                                          "in the figures"})
+    code_version = text("the projection code's version")
+    known_at = fields.String(required=True, allow_none=True,
+                             metadata={"description": "as known at this moment (a replay)"})
+    effective_on = date("as effective on this date", allow_none=True)
+    generation = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the persisted read model's generation; null for a replay"})
+    at = text("when the figures were counted")
+
+
+class ReportSchema(Answer):
+    """Key figures for the organisations, programmes, runs, period and cohort asked for."""
+    filters = fields.Dict(required=True, metadata={"description": "the filters applied (your "
+                                                                  "organisation unless granted)"})
+    enrolments = count()
+    started = count()
+    ended = count()
+    outcomes = fields.Nested(OutcomesSchema, required=True)
+    per_month = fields.List(fields.Nested(MonthSchema), required=True)
+    days_to_first_placement = fields.Nested(SpreadSchema, required=True)
+    days_to_outcome = fields.Nested(SpreadSchema, required=True)
+    per_employer = fields.List(fields.Nested(EmployerRowSchema), required=True)
+    small_jobs = fields.Nested(SmallJobsSchema, required=True)
+    waiting_list = fields.Nested(WaitingSchema, required=True)
+    end_reasons = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
+class DaySchema(Answer):
+    day = date()
+    active = count("participating that day")
+    places = count("places that day")
+
+
+class CapacitySchema(Answer):
+    capacity = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(DaySchema)),
+                           required=True, metadata={"description": "per programme, one point "
+                                                                   "a day"})
+
+
+class RebuildSchema(Answer):
+    state = fields.String(required=True, validate=validate.OneOf(
+        ("idle", "replaying", "writing", "done", "failed")))
+    generation = fields.Integer()
+    positions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    seconds = fields.Float()
+    error = fields.String()
+
+
+class LinkSchema(Answer):
+    url = text("open it in a browser within `expires_in` seconds")
+    expires_in = count()
