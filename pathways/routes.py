@@ -22,6 +22,7 @@ class Route:
     what: str = "request"              # how a 400 names the body ("invalid <what>")
     actions: Mapping[str, tuple[str, type]] | None = None   # action -> (command, body schema)
     notes: Mapping[str, str] = field(default_factory=dict)  # action -> description
+    steps: Mapping[str, str] = field(default_factory=dict)  # action -> what it does (a summary)
     query: tuple[str, ...] | type = ()  # query parameters, passed on as given (the use case
     #                                    checks): their names, or the schema that documents them
     response: type | None = None       # marshmallow schema of the answer (of each listed item)

@@ -1,6 +1,7 @@
 """Helpers shared by the tests: kernel test contracts and event builders."""
 import os
 import re
+import shutil
 import socket
 import subprocess
 import threading
@@ -135,6 +136,18 @@ def documented_operation(document, method, path):
         if method.lower() in operations and re.match(pattern, path):
             candidates.append((template.count("{"), operations[method.lower()]))
     return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def chromium(tmp_path, url, *args, size="900,900"):
+    """Headless Chromium (Debian's, which deploy/local/test installs) on ``url``: its stdout.
+    Background networking off: this machine's network is closed."""
+    binary = shutil.which("chromium")
+    assert binary, "chromium is not installed (deploy/local/test installs it)"
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", f"--window-size={size}",
+         *args, url], check=True, timeout=120, capture_output=True, text=True).stdout
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

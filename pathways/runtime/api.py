@@ -5,7 +5,7 @@ import inspect
 import re
 
 from pathways.routes import Route, call
-from pathways.runtime import openapi
+from pathways.runtime import docs, openapi
 from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
 
@@ -15,7 +15,7 @@ P = inspect.Parameter
 def serves(routes: list[Route], app: str, title: str):
     """Class decorator: for every route an HTTP entrypoint ``http_<use case>`` and (unless
     ``rpc=False``) an RPC entrypoint ``<use case>`` over the dependency named ``app``; the
-    service's OpenAPI document at ``/openapi.json``. Callers come from the ``auth`` dependency."""
+    service's OpenAPI document at ``/openapi.json``, browsable at ``/docs``. Callers come from the ``auth`` dependency."""
     def decorate(cls):
         for route in routes:
             if not route.generated:
@@ -28,6 +28,9 @@ def serves(routes: list[Route], app: str, title: str):
         def http_openapi(self, request):
             return respond(200, document())
         cls.http_openapi = http("GET", "/openapi.json")(http_openapi)
+        cls.http_docs = http("GET", "/docs")(lambda self, request: docs.page(title))
+        cls.http_docs_asset = http("GET", "/docs/<string:name>")(
+            lambda self, request, name: docs.asset(name))
         cls.openapi_document = staticmethod(document)
         cls.routes = list(routes)
         return cls

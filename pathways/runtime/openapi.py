@@ -62,8 +62,10 @@ def _operations(route):
     summary = route.summary + (f" ({', '.join(route.roles)})" if route.roles else "")
     if route.actions is None:
         return [(route.path, summary, route.body, route.description)]
+    roles = f" ({', '.join(route.roles)})" if route.roles else ""
     return [(route.path.replace("{action}", action),
-             f"{getattr(command, '__name__', command)}: {summary}", schema,
+             route.steps[action] + roles if action in route.steps
+             else f"{getattr(command, '__name__', command)}: {summary}", schema,
              route.notes.get(action, route.description))
             for action, (command, schema) in route.actions.items()]
 

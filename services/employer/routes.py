@@ -45,6 +45,9 @@ ROUTES = [
           response=answers.OpportunitySchema),
     Route("POST", OPP + "/{action}", "opportunity_action", "a step of an opportunity",
           roles=WRITERS, actions=commands.OPPORTUNITY_ACTIONS, response=answers.OpportunitySchema,
+          steps={"share": "Share the opportunity with every partner organisation",
+                 "withdraw": "Withdraw the opportunity",
+                 "take": "Record a place taken outside the platform"},
           notes={
               "share": "Share with all partner organisations.",
               "withdraw": "Withdraw it.",

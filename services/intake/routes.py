@@ -28,6 +28,20 @@ ACTION_NOTES = {
                "`not_started`, `not_ended`, `nothing_to_correct`).",
 }
 
+STEPS = {
+    "share": "Share the referral with the provider",
+    "consent": "Record the participant's consent",
+    "apply": "Apply for a place (allocated at once unless the run needs approval)",
+    "waitlist": "Put the enrolment on the run's waiting list",
+    "allocate": "Allocate a place",
+    "start": "Start participation (planned up to 366 days ahead)",
+    "participation": "Change the participation level",
+    "end": "End the enrolment with a status, reason and outcome hint",
+    "reject": "Reject before the start (not relevant)",
+    "void": "Withdraw an enrolment recorded by mistake",
+    "correct": "Correct dates recorded earlier",
+}
+
 ROUTES = [
     Route("POST", "/runs", "create_run", "Create a programme run", status=201, roles=PLANNERS,
           body=commands.CreateRunSchema, what="programme run",
@@ -42,7 +56,7 @@ ROUTES = [
           response=answers.EnrolmentSchema),
     Route("GET", ENROLMENT, "get_enrolment", "One enrolment", response=answers.EnrolmentSchema),
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
-          roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES,
+          roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES, steps=STEPS,
           description=DATED, response=answers.EnrolmentSchema),
     Route("POST", "/participants", "register_participant", "Register a participant; personal "
           "data goes to the vault only", status=201, roles=COMMANDERS,

@@ -37,7 +37,11 @@ ROUTES = [
           response=answers.OnePlacementSchema),
     Route("GET", PLACEMENT, "placement", "One placement", response=answers.OnePlacementSchema),
     Route("POST", PLACEMENT + "/{action}", "placement_action", "a step of a placement",
-          roles=WRITERS, actions=commands.PLACEMENT_ACTIONS,
+          roles=WRITERS, actions=commands.PLACEMENT_ACTIONS, steps={
+              "approve": "Record a party's approval (participant, employer, caseworker)",
+              "start": "Start the agreed placement",
+              "follow-ups": "Record a follow-up (visit, call, meeting)",
+              "end": "End the placement (completed, shortened or annulled)"},
           response=answers.OnePlacementSchema),
     Route("POST", f"{CASE}/close", "close_case", "Close the case with an outcome",
           roles=WRITERS, body=commands.CloseSchema, what="closure", description=CLOSING,

@@ -3,8 +3,6 @@ count from the raw feeds, as-of against a snapshot, rebuild against live, duplic
 and the dashboard in headless Chromium."""
 import json
 import random
-import shutil
-import subprocess
 import time
 from collections import defaultdict
 
@@ -15,7 +13,7 @@ from pathways.eventstore import EventStore
 from ops.seed import seed
 from pathways.timeutil import iso, utcnow
 from tests.e2e.conftest import TOKENS
-from tests.support import wait_until
+from tests.support import chromium, wait_until
 
 WORK_OR_EDUCATION = {"employed", "education", "employed_ordinary", "employed_subsidised",
                      "employed_flexible", "employed_small_job", "self_employed"}
@@ -151,20 +149,12 @@ def test_reporting_on_seeded_data(platform, dbs, base_config, tmp_path):
     reporting["caseworker"].call("GET", "/reports/kpis", expect=403)
 
     # 6. the dashboard renders its charts with data in headless Chromium
-    chromium = shutil.which("chromium")
-    assert chromium, "chromium is not installed (deploy/local/test installs it)"
     shot = tmp_path / "dashboard.png"
     url = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"]
     html = requests.get(url).text                 # the link signs in, then shows the page
     assert html.count("class='bar ") > 4 and "capacity-chart" in html
     url = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"]
-    assert html.count("class='bar ") > 4 and "capacity-chart" in html
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=900,900",
-                    f"--screenshot={shot}", url], check=True, timeout=120,
-                   capture_output=True)
+    chromium(tmp_path, url, f"--screenshot={shot}")
     assert coloured_pixels(shot, (0x2a, 0x9d, 0x8f)) > 50     # work-or-education bars
     assert coloured_pixels(shot, (0xe7, 0x6f, 0x51)) > 50     # the active-participants line
 
