@@ -103,6 +103,11 @@ class Registry:
     def types(self):
         return sorted({t for (t, _) in self._schemas})
 
+    def contracts(self, owner=None):
+        """``[(type, version, schema class)]``, sorted; only ``owner``'s if given."""
+        return [(t, v, cls) for (t, v), cls in sorted(self._schemas.items())
+                if owner is None or self._owners.get(t) == owner]
+
     def _schema(self, type, version, unknown):
         key = (type, version, unknown)
         if key in self._instances:

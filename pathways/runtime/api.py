@@ -5,7 +5,7 @@ import inspect
 import re
 
 from pathways.routes import Route, call
-from pathways.runtime import docs, openapi
+from pathways.runtime import asyncapi, docs, openapi
 from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
 
@@ -15,7 +15,8 @@ P = inspect.Parameter
 def serves(routes: list[Route], app: str, title: str):
     """Class decorator: for every route an HTTP entrypoint ``http_<use case>`` and (unless
     ``rpc=False``) an RPC entrypoint ``<use case>`` over the dependency named ``app``; the
-    service's OpenAPI document at ``/openapi.json``, browsable at ``/docs``. Callers come from the ``auth`` dependency."""
+    service's OpenAPI document at ``/openapi.json``, browsable at ``/docs``; the AsyncAPI
+    document of the events it publishes at ``/asyncapi.json``. Callers come from the ``auth`` dependency."""
     def decorate(cls):
         for route in routes:
             if not route.generated:
@@ -28,6 +29,10 @@ def serves(routes: list[Route], app: str, title: str):
         def http_openapi(self, request):
             return respond(200, document())
         cls.http_openapi = http("GET", "/openapi.json")(http_openapi)
+        events = functools.cache(lambda: asyncapi.build(cls.name))
+        cls.http_asyncapi = http("GET", "/asyncapi.json")(
+            lambda self, request: respond(200, events()))
+        cls.asyncapi_document = staticmethod(events)
         cls.http_docs = http("GET", "/docs")(lambda self, request: docs.page(title))
         cls.http_docs_asset = http("GET", "/docs/<string:name>")(
             lambda self, request, name: docs.asset(name))

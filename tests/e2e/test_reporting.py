@@ -6,6 +6,7 @@ import random
 import time
 from collections import defaultdict
 
+import jsonschema
 import kombu
 import requests
 
@@ -87,8 +88,11 @@ def test_reporting_on_seeded_data(platform, dbs, base_config, tmp_path):
     assert stats["participants"] == 40 and stats["closed"] > 5 and stats["placements"] > 5
     wait_until(lambda: caught_up(dbs, reporting), what="reporting to catch up")
 
-    # 1. key figures equal an independent count from the raw feeds, combined and per org
+    # 1. key figures equal an independent count from the raw feeds, combined and per org;
+    # every event is what its service's AsyncAPI document says it publishes
     events = feeds(dbs)
+    for name, logged in events.items():
+        assert_documented_events(urls[name], logged)
     for org, caller in ((None, admin), ("org-a", reporting["auditor"])):
         expected = independent_figures(events, org)
         got = caller.call("GET", "/reports/kpis", params={"org": org} if org else None)
@@ -157,6 +161,21 @@ def test_reporting_on_seeded_data(platform, dbs, base_config, tmp_path):
     chromium(tmp_path, url, f"--screenshot={shot}")
     assert coloured_pixels(shot, (0x2a, 0x9d, 0x8f)) > 50     # work-or-education bars
     assert coloured_pixels(shot, (0xe7, 0x6f, 0x51)) > 50     # the active-participants line
+
+
+def assert_documented_events(base, events):
+    """Each event validates against the AsyncAPI message of its type and schema version."""
+    document = requests.get(f"{base}/asyncapi.json", timeout=10).json()
+    seen = set()
+    for e in events:
+        name = f"{e['type']}V{e['schema_version']}"
+        message = document["components"]["messages"][name]
+        schema = {**message["payload"], "components": document["components"]}
+        errors = [f"{list(x.absolute_path)}: {x.message}" for x in jsonschema.Draft7Validator(
+            schema).iter_errors(json.loads(json.dumps(e, default=str)))]
+        assert not errors, (name, errors[:3])
+        seen.add(name)
+    assert len(seen) > 3, seen
 
 
 def coloured_pixels(png_path, rgb, tolerance=40):

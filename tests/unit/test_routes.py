@@ -37,7 +37,7 @@ def test_every_http_entrypoint_is_a_documented_route_and_every_route_is_served(c
     document = cls.openapi_document()
     documented = {(m.upper(), path) for path, ops in document["paths"].items() for m in ops}
     declared = {(r.method, r.path) for r in cls.routes} | {(r.method, r.path) for r in KERNEL}
-    assert served(cls) - {("GET", "/openapi.json"), ("GET", "/docs"),
+    assert served(cls) - {("GET", "/openapi.json"), ("GET", "/asyncapi.json"), ("GET", "/docs"),
                           ("GET", "/docs/{name}")} == declared
     assert {(m, p) for m, p in declared if "{action}" not in p} <= documented
 
