@@ -1,56 +1,147 @@
 """A small HTML dashboard with server-drawn SVG charts (no scripts, nothing fetched from outside):
-outcomes over time and capacity use."""
+filters, outcomes over time, capacity use with dates, the per-employer table, links to the CSVs."""
 import html
+from urllib.parse import urlencode
+
+from pathways.contracts.intake import PROGRAMMES
 
 COLORS = {"endings": "#9db4c0", "work_or_education": "#2a9d8f", "active": "#e76f51",
           "places": "#264653"}
+LEFT, BOTTOM, TOP = 44, 36, 10      # room for the y axis, the x axis and its title
+EXPORTS = (("per_month", "per month"), ("per_employer", "per employer"),
+           ("outcomes", "outcomes"), ("capacity", "capacity per day"))
 
 
-def _bars(per_month, width=720, height=220):
+def _ticks(top):
+    """Round values from 0 to at least ``top``, five at most: steps of 1, 2, 5, 10, 20, …"""
+    step = 1
+    while top / step > 4:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return list(range(0, -(-max(top, 1) // step) * step + 1, step))
+
+
+def _axes(width, height, ticks, x_title, y_title):
+    """The y axis with its ticks and grid lines, the x axis, and both titles."""
+    top = ticks[-1] or 1
+    out = [f"<line class='axis' x1='{LEFT}' y1='{TOP}' x2='{LEFT}' y2='{TOP + height}' "
+           f"stroke='#555'/>",
+           f"<line class='axis' x1='{LEFT}' y1='{TOP + height}' x2='{LEFT + width}' "
+           f"y2='{TOP + height}' stroke='#555'/>"]
+    for t in ticks:
+        y = TOP + height - height * t / top
+        out.append(f"<line x1='{LEFT}' y1='{y:.1f}' x2='{LEFT + width}' y2='{y:.1f}' "
+                   f"stroke='#ddd'/><text class='tick' x='{LEFT - 6}' y='{y + 4:.1f}' "
+                   f"font-size='11' text-anchor='end'>{t}</text>")
+    out.append(f"<text class='axis-title' x='{LEFT + width / 2:.0f}' "
+               f"y='{TOP + height + BOTTOM - 4}' font-size='12' text-anchor='middle'>"
+               f"{html.escape(x_title)}</text>")
+    out.append(f"<text class='axis-title' x='12' y='{TOP + height / 2:.0f}' font-size='12' "
+               f"text-anchor='middle' transform='rotate(-90 12 {TOP + height / 2:.0f})'>"
+               f"{html.escape(y_title)}</text>")
+    return out
+
+
+def _x_label(x, height, text):
+    return (f"<text class='x-label' x='{x:.1f}' y='{TOP + height + 14}' font-size='11' "
+            f"text-anchor='middle'>{html.escape(text)}</text>")
+
+
+def _bars(per_month, width=680, height=200):
     if not per_month:
-        return "<p class='empty'>No endings yet.</p>"
-    top = max(max(m["endings"], m["enrolments"]) for m in per_month) or 1
+        return "<p class='empty'>No enrolments in these filters.</p>"
+    ticks = _ticks(max(max(m["endings"], m["work_or_education"]) for m in per_month))
+    top = ticks[-1] or 1
     step = width / len(per_month)
     bar = max(step / 3 - 2, 1)
-    parts = []
+    parts = _axes(width, height, ticks, "month", "enrolments")
     for i, m in enumerate(per_month):
-        x = i * step
-        for j, (key, value) in enumerate((("endings", m["endings"]),
-                                          ("work_or_education", m["work_or_education"]))):
-            h = height * value / top
+        x = LEFT + i * step + 2
+        for j, key in enumerate(("endings", "work_or_education")):
+            h = height * m[key] / top
             parts.append(f"<rect class='bar {key}' x='{x + j * (bar + 2):.1f}' "
-                         f"y='{height - h:.1f}' width='{bar:.1f}' height='{h:.1f}' "
-                         f"fill='{COLORS[key]}'><title>{m['month']}: {key} {value}</title></rect>")
+                         f"y='{TOP + height - h:.1f}' width='{bar:.1f}' height='{h:.1f}' "
+                         f"fill='{COLORS[key]}'><title>{m['month']}: {key.replace('_', ' ')} "
+                         f"{m[key]}</title></rect>")
         if i % max(len(per_month) // 8, 1) == 0:
-            parts.append(f"<text x='{x:.1f}' y='{height + 14}' font-size='10'>{m['month']}</text>")
-    return (f"<svg id='outcomes-chart' width='{width}' height='{height + 20}' "
-            f"role='img' aria-label='Endings and work or education per month'>{''.join(parts)}</svg>")
+            parts.append(_x_label(x + bar, height, m["month"]))
+    return (f"<svg id='outcomes-chart' width='{LEFT + width + 10}' "
+            f"height='{TOP + height + BOTTOM}' role='img' "
+            f"aria-label='Endings and work or education per month'>{''.join(parts)}</svg>")
 
 
-def _lines(series, width=720, height=180):
+def _lines(series, width=680, height=160):
     if not series:
-        return "<p class='empty'>No programme runs yet.</p>"
+        return "<p class='empty'>No programme runs in these filters.</p>"
     out = []
     for programme, points in series.items():
-        top = max(max(p["places"], p["active"]) for p in points) or 1
+        ticks = _ticks(max(max(p["places"], p["active"]) for p in points))
+        top = ticks[-1] or 1
         step = width / max(len(points) - 1, 1)
 
         def path(key):
-            return " ".join(f"{'M' if i == 0 else 'L'}{i * step:.1f},"
-                            f"{height - height * p[key] / top:.1f}" for i, p in enumerate(points))
+            return " ".join(f"{'M' if i == 0 else 'L'}{LEFT + i * step:.1f},"
+                            f"{TOP + height - height * p[key] / top:.1f}"
+                            for i, p in enumerate(points))
+        labels = sorted({0, len(points) // 2, len(points) - 1})
         last = points[-1]
         out.append(
-            f"<h3>{html.escape(programme)}: {last['active']} active of {last['places']} places</h3>"
-            f"<svg class='capacity-chart' width='{width}' height='{height}' role='img' "
+            f"<h3>{html.escape(programme)}: {last['active']} active of {last['places']} places "
+            f"on {last['day']}</h3>"
+            f"<svg class='capacity-chart' width='{LEFT + width + 40}' "
+            f"height='{TOP + height + BOTTOM}' role='img' "
             f"aria-label='Active participants against places, {html.escape(programme)}'>"
-            f"<path class='line places' d='{path('places')}' stroke='{COLORS['places']}' "
+            + "".join(_axes(width, height, ticks, "day", "participants"))
+            + "".join(_x_label(LEFT + i * step, height, points[i]["day"]) for i in labels)
+            + f"<path class='line places' d='{path('places')}' stroke='{COLORS['places']}' "
             f"stroke-width='2' fill='none' stroke-dasharray='6 4'/>"
             f"<path class='line active' d='{path('active')}' stroke='{COLORS['active']}' "
             f"stroke-width='3' fill='none'/></svg>")
     return "".join(out)
 
 
-def render(report, capacity, title="Pathways"):
+def _employers(rows):
+    if not rows:
+        return "<p class='empty'>No placements in these filters.</p>"
+    body = "".join(
+        f"<tr><td>{html.escape(r['name'] or r['employer_id'])}</td>"
+        f"<td>{html.escape(r['employer_id'])}</td><td class='n'>{r['placements']}</td>"
+        f"<td class='n'>{r['hires']}</td><td class='n'>{r['small_jobs']}</td></tr>"
+        for r in sorted(rows, key=lambda r: (-r["placements"], r["employer_id"])))
+    return ("<table id='per-employer'><thead><tr><th>employer</th><th>organisation number</th>"
+            "<th>placements</th><th>hires</th><th>small jobs</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def _filters(filters, may_choose_org):
+    """The filter form (a GET to this page: the filters stay in the URL, to share or bookmark)."""
+    chosen = set(filters.get("programme") or ())
+    options = "".join(f"<option value='{p}'{' selected' if p in chosen else ''}>"
+                      f"{p.replace('_', ' ')}</option>" for p in PROGRAMMES)
+    orgs = ", ".join(filters.get("org") or ())
+    org = (f"<input id='f-org' name='org' value='{html.escape(orgs)}' "
+           f"placeholder='all organisations'>" if may_choose_org
+           else f"<input id='f-org' value='{html.escape(orgs)}' disabled>")
+    return f"""<form id="filters" method="get" action="/dashboard">
+ <label for="f-org">organisation</label> {org}
+ <label for="f-programme">programme</label>
+ <select id="f-programme" name="programme" multiple size="3">{options}</select>
+ <label for="f-from">from</label>
+ <input id="f-from" type="date" name="from" value="{html.escape(filters.get('from', ''))}">
+ <label for="f-to">to</label>
+ <input id="f-to" type="date" name="to" value="{html.escape(filters.get('to', ''))}">
+ <button type="submit">Apply</button> <a href="/dashboard">clear</a>
+</form>"""
+
+
+def _exports(filters):
+    query = [(k, v) for k, vs in filters.items() for v in (vs if isinstance(vs, list) else [vs])]
+    return " · ".join(
+        f"<a class='csv' href='/dashboard/export?{html.escape(urlencode([('table', t), *query]))}'>"
+        f"{label}</a>" for t, label in EXPORTS)
+
+
+def render(report, capacity, title="Pathways", filters=None, may_choose_org=False):
+    filters = filters or {}
     o = report["outcomes"]["at_end"]
     rate = "–" if o["rate"] is None else f"{o['rate'] * 100:.0f}%"
     sj = report["small_jobs"]
@@ -62,9 +153,14 @@ def render(report, capacity, title="Pathways"):
 body {{ font-family: sans-serif; margin: 2em; color: #222; }}
 .figures {{ display: flex; gap: 2em; }} .figure b {{ font-size: 2em; display: block; }}
 .legend span {{ display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; }}
+form {{ background: #f3f5f6; padding: 0.6em; display: flex; gap: 0.5em; align-items: center;
+        flex-wrap: wrap; }}
+table {{ border-collapse: collapse; }} td, th {{ padding: 2px 10px; border-bottom: 1px solid #ddd;
+  text-align: left; }} td.n {{ text-align: right; }}
 footer {{ color: #777; font-size: 0.8em; margin-top: 2em; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
+{_filters(filters, may_choose_org)}
 <div class="figures">
  <div class="figure"><b id="outcome-rate">{rate}</b>went on to work or education
   ({o['numerator']} of {o['denominator']} ended)</div>
@@ -80,6 +176,9 @@ footer {{ color: #777; font-size: 0.8em; margin-top: 2em; }}
 <div class="legend"><span style="background:{COLORS['active']}"></span>active
 <span style="background:{COLORS['places']}"></span>places</div>
 {_lines(capacity)}
+<h2>Placements per employer</h2>
+{_employers(report['per_employer'])}
+<p>Download as CSV: {_exports(filters)}</p>
 <footer>Built from feed positions {html.escape(positions)}; code {html.escape(built['code_version'])};
 generation {built['generation']}; at {built['at']}.</footer>
 </body></html>"""

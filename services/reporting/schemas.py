@@ -76,6 +76,12 @@ class DashboardQuerySchema(FiltersSchema):
     link = fields.String(validate=validate.Length(min=1, max=2000))
 
 
+class ExportQuerySchema(FiltersSchema):
+    """A table of the dashboard, as CSV."""
+    table = fields.String(load_default="per_month", validate=validate.OneOf(
+        ("per_month", "per_employer", "outcomes", "capacity")))
+
+
 class ReportQuerySchema(FiltersSchema):
     known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
     effective_on = day()

@@ -9,6 +9,7 @@ organisations' deployments instead, pulling each feed over HTTP.
 import csv
 import io
 import json
+from urllib.parse import urlencode
 from dataclasses import dataclass
 
 import eventlet
@@ -27,7 +28,7 @@ from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, respond
 from pathways.validation import load
 from pathways.routes import Route
 from pathways.runtime.api import serves
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, Unauthorized
 from pathways.settings import Settings, settings_of
 from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
@@ -128,6 +129,9 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
     Route("GET", "/dashboard", "dashboard", "The dashboard (HTML) for a signed-in browser, else "
           "the sign-in page; ?link= signs in with a signed link",
           query=schemas.DashboardQuerySchema, media="text/html", generated=False),
+    Route("GET", "/dashboard/export", "dashboard_export", "One of the dashboard's tables as "
+          "CSV, with its filters, for the signed-in browser (the dashboard's session cookie)",
+          query=schemas.ExportQuerySchema, media="text/csv", generated=False),
     Route("POST", "/dashboard/session", "sign_in", "Sign in (form field token): sets a cookie "
           "that reads reports only, for 8 hours", status=303, generated=False),
     Route("POST", "/dashboard/session/end", "sign_out", "Sign out", status=303, generated=False),
@@ -204,7 +208,10 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             caller = self.signer.check(link, "link")
             if caller is None:
                 return self._html(401, sessions.SIGN_IN_PAGE)
-            return self._to_dashboard(self._session_cookie(request, caller))
+            # On to the same filters, without the link (it stays out of history and logs).
+            filters = load(schemas.FiltersSchema(), query, "query")
+            return self._to_dashboard(self._session_cookie(request, caller),
+                                      urlencode(query, doseq=True) if filters else "")
         caller = self.signer.check(request.cookies.get(sessions.COOKIE), "session")
         if caller is None:
             return self._html(200, sessions.SIGN_IN_PAGE)
@@ -212,7 +219,24 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {', '.join(filters.get('org') or ['all organisations'])}"
-        return self._html(200, dashboard.render(report, capacity, title))
+        return self._html(200, dashboard.render(report, capacity, title, filters,
+                                                may_choose_org=caller.role == "admin"))
+
+    @http("GET", "/dashboard/export")
+    @json_endpoint
+    def http_dashboard_export(self, request):
+        """One of the dashboard's tables as CSV, for its signed-in browser (the session
+        cookie reads reports only), with the dashboard's filters."""
+        caller = self.signer.check(request.cookies.get(sessions.COOKIE), "session")
+        if caller is None:
+            raise Unauthorized("sign in at /dashboard first")
+        q = load(schemas.ExportQuerySchema(), request.args.to_dict(flat=False), "query")
+        report, capacity = self.reporting.dashboard(scoped(caller, q))
+        rows = {"per_month": report["per_month"], "per_employer": report["per_employer"],
+                "outcomes": [{"when": k, **v} for k, v in report["outcomes"].items()],
+                "capacity": [{"programme": p, **point} for p, points in capacity.items()
+                             for point in points]}[q["table"]]
+        return csv_response(q["table"], rows, report["built_from"])
 
     @http("POST", "/dashboard/session")
     @json_endpoint
@@ -244,9 +268,11 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         return sessions.cookie_header(value, sessions.SESSION_SECONDS, secure)
 
     @staticmethod
-    def _to_dashboard(cookie):
-        """303 to the dashboard's clean URL, setting (or clearing) the session cookie."""
-        return 303, {**sessions.SECURITY_HEADERS, "Location": "/dashboard", "Set-Cookie": cookie}, ""
+    def _to_dashboard(cookie, query=""):
+        """303 to the dashboard's clean URL (with its filters), setting (or clearing) the
+        session cookie."""
+        location = f"/dashboard?{query}" if query else "/dashboard"
+        return 303, {**sessions.SECURITY_HEADERS, "Location": location, "Set-Cookie": cookie}, ""
 
     @staticmethod
     def _html(status, body):

@@ -6,12 +6,15 @@ import random
 import time
 from collections import defaultdict
 
+from urllib.parse import urlencode
+
 import jsonschema
 import kombu
 import requests
 
 from pathways.eventstore import EventStore
 from ops.seed import seed
+from pathways.contracts.intake import PROGRAMMES
 from pathways.timeutil import iso, utcnow
 from tests.e2e.conftest import TOKENS
 from tests.support import chromium, wait_until
@@ -152,15 +155,44 @@ def test_reporting_on_seeded_data(platform, dbs, base_config, tmp_path):
     assert set(bad["errors"]) == {"cohort", "from", "colour"}
     reporting["caseworker"].call("GET", "/reports/kpis", expect=403)
 
-    # 6. the dashboard renders its charts with data in headless Chromium
+    # 6. the dashboard renders its charts, axes and table in headless Chromium, unfiltered and
+    # filtered, with the API's figures; its CSV links answer the signed-in browser only
     shot = tmp_path / "dashboard.png"
     url = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"]
-    html = requests.get(url).text                 # the link signs in, then shows the page
-    assert html.count("class='bar ") > 4 and "capacity-chart" in html
-    url = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"]
-    chromium(tmp_path, url, f"--screenshot={shot}")
+    chromium(tmp_path, url, f"--screenshot={shot}", size="900,1600")
     assert coloured_pixels(shot, (0x2a, 0x9d, 0x8f)) > 50     # work-or-education bars
     assert coloured_pixels(shot, (0xe7, 0x6f, 0x51)) > 50     # the active-participants line
+    report = admin.call("GET", "/reports/kpis")
+    dom = chromium(tmp_path, admin.base + admin.call("POST", "/dashboard/links", expect=201)[
+        "url"], "--dump-dom", size="900,1600")
+    assert dom.count("class=\"axis\"") >= 4 and "class=\"tick\"" in dom
+    assert dom.count("<tr><td>") == len(report["per_employer"]) > 0
+    assert f"<b>{report['started']}</b>started" in dom
+
+    programme = max(PROGRAMMES, key=lambda p: admin.call(
+        "GET", "/reports/kpis", params={"programme": p})["started"])
+    filters = {"programme": programme, "from": "2025-01-01"}
+    narrowed = admin.call("GET", "/reports/kpis", params=filters)
+    assert 0 < narrowed["started"] < report["started"]
+    link = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"] + "&" + \
+        urlencode(filters)
+    chromium(tmp_path, link, f"--screenshot={shot}", size="900,1600")
+    assert coloured_pixels(shot, (0xe7, 0x6f, 0x51)) > 50
+    link = admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"] + "&" + \
+        urlencode(filters)
+    dom = chromium(tmp_path, link, "--dump-dom", size="900,1600")
+    assert f"<b>{narrowed['started']}</b>started" in dom
+    assert f"<option value=\"{programme}\" selected=\"\">" in dom
+    assert dom.count("class=\"capacity-chart\"") == 1 and "value=\"2025-01-01\"" in dom
+
+    browser = requests.Session()                   # the link signs in, then shows the page
+    browser.get(admin.base + admin.call("POST", "/dashboard/links", expect=201)["url"],
+                timeout=30)
+    export = f"{admin.base}/dashboard/export?table=per_employer&{urlencode(filters)}"
+    csv_rows = browser.get(export, timeout=30).text.splitlines()
+    assert csv_rows[0] == "employer_id,name,placements,hires,small_jobs"
+    assert len(csv_rows) - 1 == len(narrowed["per_employer"])
+    assert requests.get(export, timeout=30).status_code == 401     # no session, no table
 
 
 def assert_documented_events(base, events):
