@@ -15,6 +15,8 @@ from jsonschema import Draft7Validator
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FILES = ["docker-compose.yml", "deploy/multi-org/docker-compose.multi-org.yml"]
 INFRASTRUCTURE = {"rabbitmq", "rabbitmq-b", "mongodb"}
+MONITORING = "deploy/monitoring"
+OVERLAY = f"{MONITORING}/docker-compose.monitoring.yml"
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +69,49 @@ def test_every_service_command_names_a_nameko_service_that_exists(path):
 
 def test_no_secret_is_written_in_the_compose_files():
     env_example = open(os.path.join(ROOT, ".env.example")).read()
-    for path in FILES:
+    for path in [*FILES, OVERLAY]:
         text = open(os.path.join(ROOT, path)).read()
-        for key in ("AUTH_TOKENS", "VAULT_MASTER_KEY", "RABBITMQ_DEFAULT_PASS"):
+        for key in ("AUTH_TOKENS", "VAULT_MASTER_KEY", "RABBITMQ_DEFAULT_PASS",
+                    "GF_SECURITY_ADMIN_PASSWORD"):
             for value in re.findall(rf"{key}: (.*)", text):
                 assert value.strip().startswith("${"), f"{path}: {key} is not from .env"
         for variable in re.findall(r"\$\{([A-Z_]+)[:?}-]", text):
             assert f"{variable}=" in env_example, f"{variable} is missing from .env.example"
+
+
+def test_the_monitoring_overlay_is_valid_and_scrapes_every_service(compose_schema):
+    overlay = load(OVERLAY)
+    errors = sorted(Draft7Validator(compose_schema).iter_errors(overlay), key=str)
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    services = {name for name in load("docker-compose.yml")["services"]
+                if name not in INFRASTRUCTURE}
+    scrape = load(f"{MONITORING}/prometheus.yml")["scrape_configs"][0]
+    assert scrape["metrics_path"] == "/metrics"
+    assert set(scrape["static_configs"][0]["targets"]) == {f"{s}:8000" for s in services}
+    for name, svc in overlay["services"].items():
+        assert "healthcheck" in svc, name
+        for volume in svc.get("volumes", ()):
+            source = volume.split(":")[0]
+            if source.startswith("./"):      # relative to the project directory
+                assert os.path.exists(os.path.join(ROOT, source)), (name, source)
+        assert all(p.startswith("127.0.0.1:") for p in svc.get("ports", ())), name
+
+
+def test_the_grafana_dashboard_charts_only_metrics_the_services_export():
+    import pathways.metrics  # noqa: F401  (registers the metrics)
+    from prometheus_client import REGISTRY
+    exported = {f.name + suffix for f in REGISTRY.collect() if f.name.startswith("pathways_")
+                for suffix in ("", "_total", "_bucket", "_count", "_sum")}
+    with open(os.path.join(ROOT, MONITORING, "grafana", "dashboards", "pathways.json")) as f:
+        dashboard = json.load(f)
+    datasource = load(f"{MONITORING}/grafana/provisioning/datasources/prometheus.yml")
+    uid = datasource["datasources"][0]["uid"]
+    charted = set()
+    for panel in dashboard["panels"]:
+        assert panel["datasource"]["uid"] == uid, panel["title"]
+        for target in panel["targets"]:
+            charted |= set(re.findall(r"\bpathways_\w+", target["expr"]))
+    assert charted and charted <= exported, charted - exported
+    assert {"pathways_commands_total", "pathways_relay_lag_events",
+            "pathways_consumer_lag_events", "pathways_dead_letters",
+            "pathways_http_request_seconds_bucket"} <= charted
