@@ -10,6 +10,18 @@ from pathways.routes import Route
 from pathways.runtime.feed import FeedQuerySchema
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR_EXAMPLES = {
+    "400": {"error": "bad_request", "message": "invalid referral",
+            "errors": {"participant_id": ["Missing data for required field."]}},
+    "401": {"error": "unauthorized", "message": "missing bearer token"},
+    "403": {"error": "forbidden", "message": "role 'auditor' may not do this (needs one of: "
+                                            "coordinator, admin)"},
+    "404": {"error": "not_found", "message": "programme run not found"},
+    "409": {"error": "dates_out_of_order", "message": "the start (2026-03-01) would lie "
+                                                     "before the referral (2026-03-03)"},
+    "503": {"error": "not_caught_up", "message": "intake's events up to 812 have not arrived",
+            "waiting_for": {"intake": 812}, "applied": {"intake": 790}},
+}
 ERRORS = {
     "400": "invalid input; `errors` maps each field to its messages",
     "401": "missing or unknown token",
@@ -87,6 +99,7 @@ def _answer(spec, route):
             out["content"] = {route.media: {"schema": {"type": "string"}}}
         return out
     schema = _ref(spec, route.response)
+    example = getattr(route.response, "EXAMPLE", None)
     if route.listing:
         schema = {"type": "object", "additionalProperties": False,
                   "required": [route.listing, "next_offset"],
@@ -95,6 +108,9 @@ def _answer(spec, route):
                                                  "description": "ask for the next page at "
                                                                 "this offset; null: no more"}}}
     out["content"] = {route.media: {"schema": schema}}
+    if example is not None:
+        out["content"][route.media]["example"] = \
+            {route.listing: [example], "next_offset": None} if route.listing else example
     if "format" in route.query_names and route.response is not answers.FeedPageSchema:
         out["content"]["text/csv"] = {"schema": {
             "type": "string", "description": "`format=csv`: the table with its header row "
@@ -127,7 +143,8 @@ def build(title, routes):
             op = {"summary": summary, "operationId": _operation_id(route, path),
                   "responses": {str(route.status): _answer(spec, route),
                                 **{status: {"description": text, "content": {
-                                    "application/json": {"schema": ERROR}}}
+                                    "application/json": {"schema": ERROR,
+                                                         "example": ERROR_EXAMPLES[status]}}}
                                    for status, text in ERRORS.items()}}}
             if description:
                 op["description"] = description

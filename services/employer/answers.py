@@ -14,6 +14,9 @@ OPPORTUNITY_STATUSES = {
 
 class EmployerEntrySchema(Answer):
     """An employer in the shared registry."""
+    EXAMPLE = {"employer_id": "NO-988077917", "country": "NO", "org_number": "988077917",
+               "name": "Fjord Verksted AS", "sector": "manufacturing", "municipality": "4601"}
+
     employer_id = text("country and organisation number, e.g. `NO-974760673`")
     country = choice(COUNTRIES)
     org_number = text("the organisation number, checked (mod 11 / Luhn)")
@@ -23,6 +26,8 @@ class EmployerEntrySchema(Answer):
 
 
 class EmployerSchema(EmployerEntrySchema):
+    EXAMPLE = {**EmployerEntrySchema.EXAMPLE, "contact_on_file": True}
+
     contact_on_file = fields.Boolean(required=True, metadata={
         "description": "your organisation keeps a contact person there (read it at "
                        "`/employers/{employer_id}/contact`)"})
@@ -38,6 +43,10 @@ class ContactPersonSchema(Answer):
 
 
 class AgreementSchema(Answer):
+    EXAMPLE = {"agreement_id": "697dd3fe-46e5-449d-8205-f27ef01523ba",
+               "employer_id": "NO-988077917", "kind": "inclusion_ia", "valid_from": "2026-01-01",
+               "valid_to": None, "status": "active", "end_date": None}
+
     agreement_id = text(validate=validate.Length(min=1, max=64))
     employer_id = text()
     kind = choice({k: k.replace("_", " ") for k in AGREEMENT_KINDS})
@@ -48,6 +57,12 @@ class AgreementSchema(Answer):
 
 
 class OpportunitySchema(Answer):
+    EXAMPLE = {"opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2",
+               "employer_id": "NO-988077917", "kind": "small_job", "title": "Lagerhjelp",
+               "places": 2, "hours_per_week": 7.5, "requirements": "", "valid_from": "2026-01-01",
+               "valid_to": None, "shared": True, "status": "open", "filled": 1, "free": 1,
+               "org": "org-a"}
+
     opportunity_id = text(validate=validate.Length(min=1, max=64))
     employer_id = text()
     kind = choice({k: k.replace("_", " ") for k in OPPORTUNITY_KINDS})

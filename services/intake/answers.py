@@ -30,6 +30,13 @@ IDENTIFIER = validate.Length(min=1, max=64)
 
 
 class EnrolmentSchema(Answer):
+    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70",
+               "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
+               "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
+               "state": "participating", "consent": True, "percent": 100, "days_per_week": 5,
+               "referred_on": "2026-02-26", "start_date": "2026-03-09", "end_date": None,
+               "queue_position": None}
+
     run_id = text(validate=IDENTIFIER)
     enrolment_id = text(validate=IDENTIFIER)
     participant_id = text(validate=IDENTIFIER)
@@ -50,6 +57,11 @@ class EnrolmentSchema(Answer):
 
 
 class RunSummarySchema(Answer):
+    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "programme": "office_places",
+               "name": "Kontorplasser Bergen", "places": 15, "places_in_use": 1,
+               "start_mode": "rolling", "start_date": None, "approval_required": False,
+               "waitlist": [], "enrolments_by_state": {"participating": 1}}
+
     run_id = text(validate=IDENTIFIER)
     programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
     name = text()
@@ -69,12 +81,18 @@ class RunSummarySchema(Answer):
 
 
 class RunSchema(RunSummarySchema):
+    EXAMPLE = {**RunSummarySchema.EXAMPLE, "enrolments": [EnrolmentSchema.EXAMPLE]}
+
     enrolments = fields.List(fields.Nested(EnrolmentSchema), required=True)
 
 
 class RegisteredParticipantSchema(Answer):
     """What the event log knows of a registered participant: coarse attributes, no personal
     data."""
+    EXAMPLE = {"participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "birth_year": 1986,
+               "gender": "F", "municipality": "4601", "needs_group": "situational",
+               "country": "NO"}
+
     participant_id = text(validate=IDENTIFIER)
     birth_year = fields.Integer(required=True, validate=validate.Range(1900, 2200))
     gender = choice({"F": "female", "M": "male", "X": "other or not given"})

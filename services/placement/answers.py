@@ -16,6 +16,14 @@ IDENTIFIER = validate.Length(min=1, max=64)
 
 
 class PlacementSchema(Answer):
+    EXAMPLE = {"placement_id": "67771fa8-3db1-4217-ae63-26076662a5fb",
+               "employer_id": "NO-988077917",
+               "opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2", "kind": "small_job",
+               "hours_per_week": 7.5, "wage_subsidy_percent": None, "has_mentor": False,
+               "start_date": "2026-02-01", "planned_end_date": None, "state": "ongoing",
+               "approvals": ["participant", "employer", "caseworker"],
+               "started_on": "2026-02-01", "ended_on": None, "end_status": None, "follow_ups": 1}
+
     placement_id = text(validate=IDENTIFIER)
     employer_id = text()
     opportunity_id = text("the opportunity it fills", allow_none=True)
@@ -40,11 +48,19 @@ class PlacementSchema(Answer):
 
 
 class OnePlacementSchema(PlacementSchema):
+    EXAMPLE = {**PlacementSchema.EXAMPLE, "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed"}
+
     enrolment_id = text(validate=IDENTIFIER)
 
 
 class CaseSchema(Answer):
     """A participant's case for one enrolment: open until closed with an outcome."""
+    EXAMPLE = {"enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
+               "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
+               "run_id": "29899f07-4e66-4424-b033-370894783a70", "closed_on": "2026-06-30",
+               "outcome": "employed_small_job", "observed": {"3": "employed_small_job"},
+               "placements": [PlacementSchema.EXAMPLE]}
+
     enrolment_id = text(validate=IDENTIFIER)
     participant_id = text(validate=IDENTIFIER)
     run_id = text(validate=IDENTIFIER)

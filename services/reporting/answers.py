@@ -95,12 +95,18 @@ class DaySchema(Answer):
 
 
 class CapacitySchema(Answer):
+    EXAMPLE = {"capacity": {"aft": [{"day": "2026-03-01", "active": 14, "places": 15},
+                                    {"day": "2026-03-02", "active": 15, "places": 15}]}}
+
     capacity = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(DaySchema)),
                            required=True, metadata={"description": "per programme, one point "
                                                                    "a day"})
 
 
 class RebuildSchema(Answer):
+    EXAMPLE = {"state": "done", "generation": 3, "seconds": 41.2,
+               "positions": {"intake": 812, "employer": 140, "placement": 377}}
+
     state = fields.String(required=True, validate=validate.OneOf(
         ("idle", "replaying", "writing", "done", "failed")))
     generation = fields.Integer()
@@ -110,5 +116,7 @@ class RebuildSchema(Answer):
 
 
 class LinkSchema(Answer):
+    EXAMPLE = {"url": "/dashboard?link=eyJvcmciOiJvcmctYSJ9.c2lnbmF0dXJl", "expires_in": 300}
+
     url = text("open it in a browser within `expires_in` seconds")
     expires_in = count()

@@ -1,6 +1,7 @@
 """Each service's OpenAPI document is valid OpenAPI 3.1 and says what every operation answers:
 a typed body for each success and each error, typed and bounded parameters, a summary of what
 each step does, and enums that match the contracts. (The end-to-end tests check every answer they get against these documents.)"""
+import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
@@ -71,3 +72,20 @@ def test_a_listing_documents_its_items_and_the_next_page():
     assert schema["required"] == ["runs", "next_offset"]
     limit = next(p for p in op["parameters"] if p["name"] == "limit")
     assert limit["schema"] == {"type": "integer", "default": 100, "minimum": 1, "maximum": 500}
+
+
+@pytest.mark.parametrize("cls", SERVICES, ids=lambda c: c.name)
+def test_every_example_is_what_its_schema_allows(cls):
+    document = cls.openapi_document()
+    examples, successes = 0, 0
+    for method, path, op in operations(document):
+        for status, answer in op["responses"].items():
+            for media in answer.get("content", {}).values():
+                if "example" in media:
+                    schema = {**media["schema"], "components": document["components"]}
+                    jsonschema.validate(media["example"], schema,
+                                        format_checker=jsonschema.FormatChecker())
+                    examples += 1
+                    successes += status < "400"
+    assert examples - successes == 6 * len(operations(document))    # every error
+    assert successes >= 3, successes                                  # the main answers
