@@ -2,6 +2,7 @@
 serves it, who may call it, the body it takes and the answer it gives; the HTTP and RPC entrypoints
 (``pathways.runtime.api``) and the OpenAPI document (``pathways.runtime.openapi``) are generated
 from the same table. No transport here: :func:`call` runs a route with a caller and plain data."""
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -36,7 +37,7 @@ class Route:
     def params(self) -> list[str]:
         return re.findall(r"{(\w+)}", self.path)
 
-    @property
+    @functools.cached_property   # asked on every request
     def query_names(self) -> tuple[str, ...]:
         if isinstance(self.query, tuple):
             return self.query

@@ -16,7 +16,8 @@ def serves(routes: list[Route], app: str, title: str):
     """Class decorator: for every route an HTTP entrypoint ``http_<use case>`` and (unless
     ``rpc=False``) an RPC entrypoint ``<use case>`` over the dependency named ``app``; the
     service's OpenAPI document at ``/openapi.json``, browsable at ``/docs``; the AsyncAPI
-    document of the events it publishes at ``/asyncapi.json``. Callers come from the ``auth`` dependency."""
+    document of the events it publishes at ``/asyncapi.json``. Callers come from the ``auth``
+    dependency."""
     def decorate(cls):
         for route in routes:
             if not route.generated:

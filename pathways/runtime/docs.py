@@ -1,6 +1,7 @@
 """``GET /docs``: a browsable page of a service's OpenAPI document, with Swagger UI's own files
 from the pinned ``swagger-ui-py`` package (nothing fetched from elsewhere: the page works on a
 closed network, and a strict Content-Security-Policy holds it to this origin)."""
+import html
 import importlib.util
 import os
 
@@ -29,7 +30,7 @@ def _static_dir():
 def page(title):
     """The page: Swagger UI over ``/openapi.json``."""
     body = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}: API</title>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}: API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script>
