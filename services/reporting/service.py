@@ -115,6 +115,18 @@ def csv_response(table, rows, built_from=None):
     return 200, headers, out.getvalue()
 
 
+def report_rows(report, table):
+    """A report's table as CSV rows (``outcomes``: one row per horizon)."""
+    if table == "outcomes":
+        return [{"when": k, **v} for k, v in report["outcomes"].items()]
+    return report[table]
+
+
+def capacity_rows(series):
+    """A capacity series as CSV rows: one per programme and day."""
+    return [{"programme": p, **point} for p, points in series.items() for point in points]
+
+
 ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies); documented here
     Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
           query=schemas.ReportQuerySchema, roles=READERS, response=answers.ReportSchema,
@@ -162,9 +174,8 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         q = load(schemas.ReportQuerySchema(), request.args.to_dict(flat=False), "query")
         report = self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
         if q["format"] == "csv":
-            rows = report[q["table"]] if q["table"] != "outcomes" else \
-                [{"when": k, **v} for k, v in report["outcomes"].items()]
-            return csv_response(q["table"], rows, report["built_from"])
+            return csv_response(q["table"], report_rows(report, q["table"]),
+                                report["built_from"])
         return respond(200, report)
 
     @http("GET", "/reports/capacity")
@@ -174,8 +185,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         q = load(schemas.CapacityQuerySchema(), request.args.to_dict(flat=False), "query")
         series = self.reporting.capacity(q["from"], q["to"], scoped(caller, q))
         if q["format"] == "csv":
-            return csv_response("capacity", [{"programme": p, **point}
-                                             for p, points in series.items() for point in points])
+            return csv_response("capacity", capacity_rows(series))
         return respond(200, {"capacity": series})
 
     @http("POST", "/rebuild")
@@ -231,11 +241,13 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         if caller is None:
             raise Unauthorized("sign in at /dashboard first")
         q = load(schemas.ExportQuerySchema(), request.args.to_dict(flat=False), "query")
-        report, capacity = self.reporting.dashboard(scoped(caller, q))
-        rows = {"per_month": report["per_month"], "per_employer": report["per_employer"],
-                "outcomes": [{"when": k, **v} for k, v in report["outcomes"].items()],
-                "capacity": [{"programme": p, **point} for p, points in capacity.items()
-                             for point in points]}[q["table"]]
+        filters = scoped(caller, q)
+        if q["table"] == "capacity":   # the dashboard's series, over the report's months
+            report, series = self.reporting.dashboard(filters)
+            rows = capacity_rows(series)
+        else:
+            report = self.reporting.report(filters)
+            rows = report_rows(report, q["table"])
         return csv_response(q["table"], rows, report["built_from"])
 
     @http("POST", "/dashboard/session")
