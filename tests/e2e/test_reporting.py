@@ -193,6 +193,16 @@ def test_reporting_on_seeded_data(platform, dbs, base_config, tmp_path):
     assert csv_rows[0] == "employer_id,name,placements,hires,small_jobs"
     assert len(csv_rows) - 1 == len(narrowed["per_employer"])
     assert requests.get(export, timeout=30).status_code == 401     # no session, no table
+    # another organisation's browser gets its own figures, whatever organisation it names
+    other = reporting["auditor-b"]
+    browser_b = requests.Session()
+    browser_b.get(other.base + other.call("POST", "/dashboard/links", expect=201)["url"],
+                  timeout=30)
+    own = other.call("GET", "/reports/kpis")["per_employer"]
+    rows_b = browser_b.get(f"{other.base}/dashboard/export?table=per_employer&org=org-a",
+                           timeout=30).text.splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows_b) == sorted(r["employer_id"] for r in own)
+    assert own != admin.call("GET", "/reports/kpis", params={"org": "org-a"})["per_employer"]
 
 
 def assert_documented_events(base, events):
