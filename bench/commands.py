@@ -22,11 +22,11 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 
-from pathways.callers import Caller  # noqa: E402
+from pathways.security.callers import Caller  # noqa: E402
 from pathways.contracts import new_event  # noqa: E402
 from pathways.errors import Conflict  # noqa: E402
 from pathways.eventstore import EventStore  # noqa: E402
-from pathways.mongo import drop, mongo_client  # noqa: E402
+from pathways.operations.mongo import drop, mongo_client  # noqa: E402
 from services.intake.app import Intake, participant_stream, run_stream  # noqa: E402
 from services.intake.commands import RecordConsent  # noqa: E402
 from services.intake.views import RunsView  # noqa: E402

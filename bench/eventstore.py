@@ -19,7 +19,7 @@ import kombu  # noqa: E402
 
 from pathways.eventstore import EventStore  # noqa: E402
 from pathways.messaging import ConfirmingPublisher, Relay  # noqa: E402
-from pathways.mongo import drop, mongo_client  # noqa: E402
+from pathways.operations.mongo import drop, mongo_client  # noqa: E402
 from tests.support import counted, make_registry  # noqa: E402
 
 

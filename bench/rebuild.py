@@ -20,7 +20,7 @@ import uuid
 
 from pathways.contracts import REGISTRY, new_event
 from pathways.eventstore import EventStore
-from pathways.mongo import drop, mongo_client
+from pathways.operations.mongo import drop, mongo_client
 from services.reporting.projection import MemoryRows
 
 ACTOR = {"type": "caseworker", "id": "bench"}

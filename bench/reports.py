@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta, timezone  # noqa: E402
 
 from pathways.contracts import new_event  # noqa: E402
 from pathways.eventstore import EventStore  # noqa: E402
-from pathways.mongo import drop, mongo_client  # noqa: E402
+from pathways.operations.mongo import drop, mongo_client  # noqa: E402
 from services.reporting.app import Reporting  # noqa: E402
 
 ORGS = ("org-a", "org-b", "org-c")

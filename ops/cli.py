@@ -21,7 +21,7 @@ import sys
 import requests
 
 from pathways.eventstore import EventStore
-from pathways.mongo import mongo_client
+from pathways.operations.mongo import mongo_client
 
 
 def _database(args):
@@ -72,7 +72,7 @@ def cmd_retry(args):
 
 
 def cmd_audit(args):
-    from pathways import audit
+    from pathways.security import audit
     if args.audit == "replay":
         feeds = {name: {"url": url, "token": args.token}
                  for name, url in (f.split("=", 1) for f in args.feed)}

@@ -9,8 +9,8 @@ import os  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
-import pathways.mongo  # noqa: E402
-from pathways.mongo import drop  # noqa: E402
+import pathways.operations.mongo  # noqa: E402
+from pathways.operations.mongo import drop  # noqa: E402
 from tests.support import make_registry  # noqa: E402
 
 
@@ -32,7 +32,7 @@ def mongo_uri():
 
 @pytest.fixture(scope="session")
 def mongo_client(mongo_uri):
-    return pathways.mongo.mongo_client(mongo_uri)
+    return pathways.operations.mongo.mongo_client(mongo_uri)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Callable, Collection
 
 from pathways.contracts import REGISTRY, InvalidEvent
 from pathways.errors import PathwaysError
-from pathways.metrics import EVENTS_APPENDED
+from pathways.operations.metrics import EVENTS_APPENDED
 from pathways.eventstore.chain import Verification, canonical, verify_commits
 from pathways.timeutil import iso, utcnow
 

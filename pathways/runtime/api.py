@@ -1,10 +1,10 @@
 """A service's HTTP and RPC entrypoints, and its ``GET /openapi.json``, generated from its route
-table (``pathways.routes``): each path, role and body schema is written once."""
+table (``pathways.api.routes``): each path, role and body schema is written once."""
 import functools
 import inspect
 import re
 
-from pathways.routes import Route, call
+from pathways.api.routes import Route, call
 from pathways.runtime import asyncapi, docs, openapi
 from pathways.runtime.entrypoints import http, rpc
 from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond

@@ -3,7 +3,7 @@ import threading
 
 from nameko.extensions import DependencyProvider
 
-from pathways.reactions import handlers
+from pathways.application.reactions import handlers
 from pathways.runtime.dependencies import EventLog, service_database
 
 

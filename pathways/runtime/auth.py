@@ -1,9 +1,9 @@
-"""The Auth dependency: callers from a request's or an RPC call's credentials (``pathways.callers``),
+"""The Auth dependency: callers from a request's or an RPC call's credentials (``pathways.security.callers``),
 and which organisations' events each may read from a feed (config ``FEED_GRANTS``)."""
 from nameko.extensions import DependencyProvider
 
-from pathways.callers import ALL_ORGS, caller_from
-from pathways.settings import settings_of
+from pathways.security.callers import ALL_ORGS, caller_from
+from pathways.operations.settings import settings_of
 
 
 class Authenticator:

@@ -13,9 +13,9 @@ from nameko.extensions import DependencyProvider
 
 from pathways.eventstore import EventStore
 from pathways.messaging import ConfirmingPublisher, Consumer, Relay
-from pathways.mongo import mongo_client
+from pathways.operations.mongo import mongo_client
 from pathways.runtime.feeds import HttpFeed, RpcFeed
-from pathways.settings import settings_of
+from pathways.operations.settings import settings_of
 
 log = logging.getLogger(__name__)
 

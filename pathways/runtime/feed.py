@@ -9,7 +9,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from pathways.runtime.entrypoints import http, rpc
 from pathways.errors import BadRequest, Forbidden
 from pathways.runtime.http import json_endpoint, respond
-from pathways.validation import load
+from pathways.application.validation import load
 
 MAX_PAGE = 1000
 MAX_POSITION = 2**62   # far beyond any log; larger integers do not fit a BSON int64

@@ -18,8 +18,8 @@ from pathways.runtime.app import dependency_of
 from pathways.runtime.dependencies import EventLog
 from pathways.runtime.entrypoints import http
 from pathways.runtime.http import respond
-from pathways.metrics import CONSUMER_LAG, DEAD_LETTERS, RELAY_LAG
-from pathways.settings import settings_of
+from pathways.operations.metrics import CONSUMER_LAG, DEAD_LETTERS, RELAY_LAG
+from pathways.operations.settings import settings_of
 
 CHECK_SECONDS = 1.0
 NAN = float("nan")

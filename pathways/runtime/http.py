@@ -7,8 +7,8 @@ import re
 import time
 import uuid
 
-from pathways.metrics import HTTP_SECONDS
-from pathways.timeouts import WAIT_SECONDS
+from pathways.operations.metrics import HTTP_SECONDS
+from pathways.application.timeouts import WAIT_SECONDS
 from pathways.errors import (BadRequest, Conflict, Forbidden, Gone, NotCaughtUp, NotFoundError,
                              Unauthorized)
 

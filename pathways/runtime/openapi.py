@@ -5,8 +5,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from pathways import answers
-from pathways.routes import Route
+from pathways.api import answers
+from pathways.api.routes import Route
 from pathways.runtime.feed import FeedQuerySchema
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -131,7 +131,7 @@ def _parameters(plugin, route, path):
 
 
 def build(title, routes):
-    """The OpenAPI document of ``routes`` (``pathways.routes.Route``) and the kernel's."""
+    """The OpenAPI document of ``routes`` (``pathways.api.routes.Route``) and the kernel's."""
     plugin = MarshmallowPlugin()
     spec = APISpec(title=title, version="1.0.0", openapi_version="3.1.0", plugins=[plugin],
                    info={"description": ABOUT})

@@ -1,7 +1,7 @@
-"""What employer answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+"""What employer answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields, validate
 
-from pathways.answers import Answer, choice, count, date, text
+from pathways.api.answers import Answer, choice, count, date, text
 from pathways.contracts.employer import AGREEMENT_KINDS, OPPORTUNITY_KINDS
 
 COUNTRIES = {"NO": "Norway", "DK": "Denmark", "SE": "Sweden"}

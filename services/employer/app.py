@@ -13,12 +13,12 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          OpportunityShared, OpportunityWithdrawn)
 from pathways.contracts.placement import PlacementEnded, PlacementStarted
 from pathways.errors import BadRequest, Forbidden, NotFoundError
-from pathways.identifiers import InvalidIdentifier, org_number
-from pathways.privacy import Erased
-from pathways.callers import Caller
-from pathways.commands import Commands
-from pathways.validation import load
-from pathways.views import SummaryView, paging
+from pathways.domain.identifiers import InvalidIdentifier, org_number
+from pathways.security.privacy import Erased
+from pathways.security.callers import Caller
+from pathways.application.commands import Commands
+from pathways.application.validation import load
+from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Sign,
@@ -56,7 +56,7 @@ def contact_subject(org, employer_id):
 
 
 class Employers:
-    """``contacts``: the organisations' contact persons at employers (``pathways.privacy``:
+    """``contacts``: the organisations' contact persons at employers (``pathways.security.privacy``:
     encrypted, erasable); ``access_log``: every read of one, or attempt."""
 
     def __init__(self, store, db, contacts, access_log, *, clock=utcnow,

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from pathways.fields import day
-from pathways.views import PageQuerySchema
+from pathways.api.fields import day
+from pathways.application.views import PageQuerySchema
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
 
 

@@ -17,7 +17,7 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          OpportunityReopened, OpportunityShared,
                                          OpportunityWithdrawn)
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, Fold, NotFound
+from pathways.domain.decider import DomainError, Fold, NotFound
 from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Share, Sign,
                                         TakePlace, Update, Withdraw)
 

@@ -13,8 +13,8 @@ from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.runtime.auth import Auth
-from pathways.settings import VaultSettings, settings_of
-from pathways.privacy import SealedRecords
+from pathways.operations.settings import VaultSettings, settings_of
+from pathways.security.privacy import SealedRecords
 from services.employer.app import Employers
 from services.employer.routes import ROUTES, TITLE
 

@@ -1,7 +1,7 @@
-"""What intake answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+"""What intake answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields, validate
 
-from pathways.answers import Answer, choice, count, date, text
+from pathways.api.answers import Answer, choice, count, date, text
 from pathways.contracts.intake import PROGRAMMES
 
 NEEDS = {"standard": "standard needs (NAV standard innsats)",

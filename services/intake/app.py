@@ -7,11 +7,11 @@ from copy import copy
 from pathways.contracts.intake import END_STATUSES
 from pathways.contracts.placement import CaseClosed
 from pathways.errors import BadRequest, Conflict, Forbidden, Gone, NotFoundError
-from pathways.identifiers import InvalidIdentifier, national_id
-from pathways.callers import Caller
-from pathways.commands import Commands
-from pathways.views import paging
-from pathways.validation import load
+from pathways.domain.identifiers import InvalidIdentifier, national_id
+from pathways.security.callers import Caller
+from pathways.application.commands import Commands
+from pathways.application.views import paging
+from pathways.application.validation import load
 from pathways.timeutil import dated, dated_command, iso, utcnow, zone
 from services.intake import commands
 from services.intake.commands import CloseFromCase, CreateRun, Erase, Refer, Register

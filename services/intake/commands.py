@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from pathways.fields import day
+from pathways.api.fields import day
 from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
                                        OUTCOME_HINTS, PROGRAMMES, START_MODES)
 

@@ -22,7 +22,7 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, Fold, NotFound
+from pathways.domain.decider import DomainError, Fold, NotFound
 from services.intake.commands import (AllocatePlace, Apply, ChangeParticipation, CloseFromCase,
                                       Correct, CreateRun, Dated, End, Erase, RecordConsent, Refer,
                                       Register, Reject, Share, Start, Void, Waitlist)

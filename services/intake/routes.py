@@ -1,6 +1,6 @@
 """Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
-from pathways.routes import Route
-from pathways.views import PageQuerySchema
+from pathways.api.routes import Route
+from pathways.application.views import PageQuerySchema
 from services.intake import answers, commands
 
 TITLE = "Pathways intake"

@@ -12,8 +12,8 @@ from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
-from pathways.commands import Commands
-from pathways.settings import VaultSettings, settings_of
+from pathways.application.commands import Commands
+from pathways.operations.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
 from services.intake.app import Intake
 from services.intake.routes import ROUTES, TITLE

@@ -1,7 +1,7 @@
 """Participants' personal-data vault: names, national IDs, contact details and notes.
 
 Each participant's data is encrypted with the participant's own key, wrapped by the master key
-(config ``VAULT_MASTER_KEY``) in a separate keys database (``pathways.privacy``). Erasure deletes
+(config ``VAULT_MASTER_KEY``) in a separate keys database (``pathways.security.privacy``). Erasure deletes
 the key (crypto-shredding) and the ciphertext; the event log and its hash chain are untouched.
 
 A national ID is found again only through a keyed hash (HMAC-SHA256 under the master key, per
@@ -12,7 +12,7 @@ import hmac
 
 from pymongo.errors import DuplicateKeyError
 
-from pathways.privacy import Erased, SealedRecords, master_key_from
+from pathways.security.privacy import Erased, SealedRecords, master_key_from
 
 
 class AlreadyRegistered(Exception):
@@ -22,7 +22,7 @@ class AlreadyRegistered(Exception):
 
 
 class Vault:
-    """Participants' records (``pathways.privacy``) plus the keyed hashes of their national IDs."""
+    """Participants' records (``pathways.security.privacy``) plus the keyed hashes of their national IDs."""
 
     def __init__(self, db, keys_db, master_key):
         self.ids, self._master = db["vault_national_ids"], master_key

@@ -4,7 +4,7 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
                                        ParticipantReferred, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
                                        ReferralRejected, ReferralShared)
-from pathways.views import SummaryView
+from pathways.application.views import SummaryView
 from services.intake.domain import fold_run
 
 RUN_EVENTS = (ProgrammeRunCreated, ParticipantReferred, ReferralShared, ConsentRecorded,

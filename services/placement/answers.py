@@ -1,7 +1,7 @@
-"""What placement answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+"""What placement answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields, validate
 
-from pathways.answers import Answer, choice, count, date, text
+from pathways.api.answers import Answer, choice, count, date, text
 from pathways.contracts.placement import END_STATUSES, OUTCOMES, PARTIES, PLACEMENT_KINDS
 
 PLACEMENT_STATES = {

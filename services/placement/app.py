@@ -2,14 +2,14 @@
 events, each idempotent and driven by events (never by calls to another service)."""
 import uuid
 
-from pathways.callers import Caller
+from pathways.security.callers import Caller
 from pathways.contracts.intake import EnrolmentEnded, EnrolmentVoided
 from pathways.contracts.placement import (CaseClosed, FollowUpRecorded, OutcomeObserved,
                                           PlacementApproved, PlacementEnded, PlacementProposed,
                                           PlacementStarted)
-from pathways.commands import Commands
+from pathways.application.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
-from pathways.views import SummaryView, paging
+from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, utcnow, zone
 from services.placement.commands import Close, EndOpenPlacements, Observe, Propose, Start
 from services.placement.domain import Case, decide_case, fold_case

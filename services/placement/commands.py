@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from pathways.fields import day
+from pathways.api.fields import day
 from pathways.contracts.placement import (ENROLMENT_STATUSES, END_REASONS, END_STATUSES,
                                           FOLLOW_UP_KINDS, FOLLOW_UP_WITH, OUTCOMES, PARTIES,
                                           PLACEMENT_KINDS)

@@ -16,7 +16,7 @@ from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STAT
                                           FollowUpRecorded, OutcomeObserved, PlacementApproved,
                                           PlacementEnded, PlacementProposed, PlacementStarted)
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, Fold, NotFound
+from pathways.domain.decider import DomainError, Fold, NotFound
 from services.placement.commands import (Approve, Close, EndOpenPlacements, EndPlacement,
                                          FollowUp, Observe, Propose, Start)
 

@@ -1,7 +1,7 @@
 """Placement's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
-from pathways.routes import Route
-from pathways.views import PageQuerySchema
+from pathways.api.routes import Route
+from pathways.application.views import PageQuerySchema
 from services.placement import answers, commands
 
 TITLE = "Pathways placement"

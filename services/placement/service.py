@@ -12,9 +12,9 @@ from pathways.runtime.entrypoints import on_events
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions, dependency_of
-from pathways.settings import settings_of
+from pathways.operations.settings import settings_of
 from pathways.runtime.auth import Auth
-from pathways.timeouts import WAIT_SECONDS
+from pathways.application.timeouts import WAIT_SECONDS
 from services.placement.app import Placements
 from services.placement.routes import ROUTES, TITLE
 

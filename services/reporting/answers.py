@@ -1,7 +1,7 @@
-"""What reporting answers (documented in its OpenAPI document; see ``pathways.answers``)."""
+"""What reporting answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields, validate
 
-from pathways.answers import Answer, count, date, text
+from pathways.api.answers import Answer, count, date, text
 
 RATE = {"description": "numerator ÷ denominator; null when nothing to divide"}
 

@@ -20,8 +20,8 @@ from pymongo.errors import DuplicateKeyError
 
 from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
-from pathways.timeouts import WAIT_SECONDS, bounded
-from pathways.config import feed_addresses
+from pathways.application.timeouts import WAIT_SECONDS, bounded
+from pathways.operations.config import feed_addresses
 from pathways.errors import BadRequest, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis

@@ -1,6 +1,6 @@
 """An auditor's replay: the reports as known at a time T, rebuilt in memory from the services'
 feeds (``GET /events``) with reporting's own projection, outside any running service."""
-from pathways.audit import Progress
+from pathways.security.audit import Progress
 from pathways.runtime.feeds import HttpFeed
 from services.reporting import app, kpis
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
                          validates_schema)
 
-from pathways.fields import EARLIEST, LATEST, day
+from pathways.api.fields import EARLIEST, LATEST, day
 from pathways.timeutil import iso, parse_iso
 
 MAX_CAPACITY_DAYS = 1096

@@ -23,13 +23,13 @@ from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
-from pathways.callers import caller_from
+from pathways.security.callers import caller_from
 from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, respond
-from pathways.validation import load
-from pathways.routes import Route
+from pathways.application.validation import load
+from pathways.api.routes import Route
 from pathways.runtime.api import serves
 from pathways.errors import BadRequest, Unauthorized
-from pathways.settings import Settings, settings_of
+from pathways.operations.settings import Settings, settings_of
 from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled

@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from pathways.callers import Caller
+from pathways.security.callers import Caller
 
 COOKIE = "pathways_dashboard"
 SESSION_SECONDS = 8 * 3600

@@ -4,7 +4,7 @@ waits for instead."""
 import time
 import uuid
 
-from pathways.timeouts import WAIT_SECONDS
+from pathways.application.timeouts import WAIT_SECONDS
 from tests.e2e.flow import PERSON, REFERRED, opportunity
 
 BOUND = WAIT_SECONDS + 4   # the documented wait, plus generous room for a loaded machine

@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
-from pathways import audit
+from pathways.security import audit
 from services.reporting.audit import replay
-from pathways.mongo import drop
+from pathways.operations.mongo import drop
 from ops.seed import seed
 from pathways.timeutil import iso, utcnow
 from services.employer.service import EmployerService

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from pathways.logs import JsonFormatter
+from pathways.operations.logs import JsonFormatter
 from services.intake.service import IntakeService
 from tests.e2e.conftest import TOKENS
 from tests.support import TcpProxy, free_port, wait_until

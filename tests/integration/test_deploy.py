@@ -99,7 +99,7 @@ def test_the_monitoring_overlay_is_valid_and_scrapes_every_service(compose_schem
 
 def test_the_grafana_dashboard_charts_only_metrics_the_services_export():
     from prometheus_client.metrics import MetricWrapperBase
-    from pathways import metrics
+    from pathways.operations import metrics
     exported = {family.name + suffix for metric in vars(metrics).values()
                 if isinstance(metric, MetricWrapperBase) for family in metric.describe()
                 for suffix in ("", "_total", "_bucket", "_count", "_sum")}

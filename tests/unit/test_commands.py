@@ -2,9 +2,9 @@
 newer events, never trusted over the log (another instance's writes), bounded."""
 import pytest
 
-from pathways.callers import Caller
-from pathways.commands import Commands
-from pathways.domain import Fold
+from pathways.security.callers import Caller
+from pathways.application.commands import Commands
+from pathways.domain.decider import Fold
 from pathways.eventstore import MemoryEventStore
 from pathways.errors import Conflict, NotFoundError
 from pathways.timeutil import utcnow

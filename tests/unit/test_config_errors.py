@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from pathways.callers import load_tokens
+from pathways.security.callers import load_tokens
 from services.intake.vault import master_key_from
 from services.reporting.app import load_feeds
 
@@ -38,7 +38,7 @@ def test_bad_reporting_feeds(raw):
 
 
 def test_feed_grants_are_checked_at_start():
-    from pathways.callers import ALL_ORGS, load_grants
+    from pathways.security.callers import ALL_ORGS, load_grants
     assert load_grants('{"hub": ["org-a", "org-b"], "audit": "*"}') == {
         "hub": frozenset({"org-a", "org-b"}), "audit": ALL_ORGS}
     for bad, says in (("{nope", "not valid JSON"), ("[1]", "must map"),
@@ -49,7 +49,7 @@ def test_feed_grants_are_checked_at_start():
 
 
 def test_time_zones_are_checked_at_start():
-    from pathways.config import zones_from
+    from pathways.operations.config import zones_from
     zone_of = zones_from({"TIME_ZONE": "Europe/Copenhagen",
                           "ORG_TIME_ZONES": '{"af-malmo": "Europe/Stockholm"}'})
     assert (str(zone_of("af-malmo")), str(zone_of("anyone"))) == ("Europe/Stockholm",
@@ -75,7 +75,7 @@ def test_the_date_of_occurred_at_is_the_business_date_also_just_after_midnight()
 
 
 def test_a_services_settings_are_read_in_one_place_and_every_bad_key_is_named_at_once():
-    from pathways.settings import Settings, SettingsError, VaultSettings
+    from pathways.operations.settings import Settings, SettingsError, VaultSettings
 
     good = {"AMQP_URI": "pyamqp://guest:guest@localhost:5672/", "MONGO_URI": "mongodb://x/"}
     settings = Settings.from_config(good, "placement")
@@ -97,7 +97,7 @@ def test_a_services_settings_are_read_in_one_place_and_every_bad_key_is_named_at
 
 
 def test_feeds_over_http_may_carry_a_token_as_readme_says():
-    from pathways.settings import Settings
+    from pathways.operations.settings import Settings
 
     feeds = {"intake": "rpc", "employer": "https://employer.example",
              "placement": {"url": "https://placement.example", "token": "tok-0123456789abcdef"}}

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pathways.identifiers import InvalidIdentifier, national_id, org_number
+from pathways.domain.identifiers import InvalidIdentifier, national_id, org_number
 
 
 @pytest.mark.parametrize("country,value,born,gender,kind", [

@@ -7,9 +7,9 @@ import pytest
 from nameko.web.handlers import HttpRequestHandler
 from nameko.rpc import Rpc
 
-from pathways.callers import Caller
+from pathways.security.callers import Caller
 from pathways.errors import BadRequest, Forbidden, NotFoundError
-from pathways.routes import Route, call
+from pathways.api.routes import Route, call
 from pathways.runtime.openapi import KERNEL
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService

@@ -2,7 +2,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (Encoding, NoEncryption, PrivateFormat,
                                                           PublicFormat)
 
-from pathways.audit import check_seal, sign
+from pathways.security.audit import check_seal, sign
 
 HEAD = {"source": "intake", "position": 42, "hash": "ab" * 32}
 

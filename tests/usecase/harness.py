@@ -5,11 +5,11 @@ import re
 
 import mongomock
 
-from pathways.callers import Caller
-from pathways.commands import Commands
+from pathways.security.callers import Caller
+from pathways.application.commands import Commands
 from pathways.eventstore import MemoryEventStore
-from pathways.reactions import handlers
-from pathways.routes import call
+from pathways.application.reactions import handlers
+from pathways.api.routes import call
 from services.employer.app import Employers
 from services.employer.routes import ROUTES as EMPLOYER_ROUTES
 from services.intake.app import Intake
@@ -18,7 +18,7 @@ from services.intake.vault import Vault
 from services.intake.views import RunsView
 from services.placement.app import Placements
 from services.placement.routes import ROUTES as PLACEMENT_ROUTES
-from pathways.privacy import SealedRecords
+from pathways.security.privacy import SealedRecords
 
 MASTER_KEY = bytes(range(32))
 CALLERS = {name: Caller(org, role, f"{name}@{org}") for name, org, role in (

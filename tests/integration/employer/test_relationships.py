@@ -4,7 +4,7 @@ stored without its employer's event (nor the other way round)."""
 import pytest
 
 from pathways.eventstore import EventStore
-from pathways.privacy import SealedRecords
+from pathways.security.privacy import SealedRecords
 from services.employer.app import Employers
 from tests.integration.employer.conftest import FIRM
 
@@ -69,7 +69,7 @@ def app(database):
 
 
 def test_a_failed_event_leaves_no_contact_and_a_failed_contact_leaves_no_event(app):
-    from pathways.callers import Caller
+    from pathways.security.callers import Caller
     employers, store, db = app
     caller = Caller("org-a", "coordinator", "co-a")
     employers.store = employers.commands.store = Failing(store, "append")

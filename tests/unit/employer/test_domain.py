@@ -1,7 +1,7 @@
 """Employer rules on agreements' business dates (no servers)."""
 import pytest
 
-from pathways.domain import DomainError
+from pathways.domain.decider import DomainError
 from services.employer.commands import EndAgreement, Sign
 from services.employer.domain import decide_agreement, fold_agreement
 from tests.support import envelope

@@ -4,7 +4,7 @@ import pytest
 from pathways.contracts.placement import CaseClosed
 from tests.support import envelope
 
-from pathways.domain import DomainError, NotFound
+from pathways.domain.decider import DomainError, NotFound
 from services.placement import commands
 from services.placement.domain import decide_case, fold_case
 

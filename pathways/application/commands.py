@@ -15,13 +15,13 @@ import uuid
 from collections import OrderedDict
 from typing import Any, Callable, TypeVar
 
-from pathways.callers import Caller
+from pathways.security.callers import Caller
 from pathways.contracts import new_event
 from pathways.contracts.events import Event
-from pathways.domain import DomainError, Fold, NotFound
+from pathways.domain.decider import DomainError, Fold, NotFound
 from pathways.errors import Conflict, NotFoundError
 from pathways.eventstore import BaseEventStore, ConcurrencyError
-from pathways.metrics import COMMANDS
+from pathways.operations.metrics import COMMANDS
 
 S = TypeVar("S")
 R = TypeVar("R")

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from pathways.callers import Caller
-from pathways.validation import load_action, load_command
+from pathways.security.callers import Caller
+from pathways.application.validation import load_action, load_command
 
 
 @dataclass(frozen=True)

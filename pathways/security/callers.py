@@ -8,7 +8,7 @@ from here, never from a request body.
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from pathways.config import config_mapping
+from pathways.operations.config import config_mapping
 from pathways.errors import Forbidden, Unauthorized
 
 ROLES = ("caseworker", "coordinator", "auditor", "admin")

@@ -3,9 +3,9 @@ listing without reading every stream. Built by the kernel consumer from the serv
 it is always rebuildable; each document is the fold of one stream, written with ``apply_once``."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from pathways.commands import Commands
+from pathways.application.commands import Commands
 from pathways.messaging import Consumer, apply_once
-from pathways.validation import load
+from pathways.application.validation import load
 
 MAX_PAGE_ITEMS = 500
 """The most items one page of a list may hold; ``next_offset`` leads on."""

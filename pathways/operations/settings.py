@@ -4,9 +4,9 @@ with one message that names every bad key, never later, inside a request."""
 from dataclasses import dataclass, fields
 from typing import Any, Callable, ClassVar, Mapping
 
-from pathways.callers import Caller, load_grants, load_tokens
-from pathways.config import feed_addresses, zones_from
-from pathways.privacy import master_key_from
+from pathways.security.callers import Caller, load_grants, load_tokens
+from pathways.operations.config import feed_addresses, zones_from
+from pathways.security.privacy import master_key_from
 
 DEFAULT_MAX_RELAY_LAG = 10_000
 
@@ -96,7 +96,7 @@ def settings_of(container) -> Settings:
 
 @dataclass(frozen=True)
 class VaultSettings(Settings):
-    """A service that keeps personal data sealed (``pathways.privacy``)."""
+    """A service that keeps personal data sealed (``pathways.security.privacy``)."""
     vault_master_key: bytes                          # VAULT_MASTER_KEY: base64 of 32 bytes
 
     READERS = {"vault_master_key": lambda config: master_key_from(config.get("VAULT_MASTER_KEY"))}
