@@ -40,6 +40,14 @@ class Gone(PathwaysError):
     """HTTP 410: it existed and was erased."""
 
 
+class RequestTimeout(PathwaysError):
+    """HTTP 408: the client did not send its request within the server's bound."""
+
+
+class TooLarge(PathwaysError):
+    """HTTP 413: the body is larger than the server takes."""
+
+
 class NotCaughtUp(PathwaysError):
     """HTTP 503 with Retry-After: a fact from another service has not arrived yet (or that
     service does not answer); ``waiting_for`` names each source and the position awaited."""

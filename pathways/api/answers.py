@@ -44,8 +44,10 @@ class ErrorSchema(Schema):
 
     error = fields.String(required=True, metadata={
         "description": "a stable code: `bad_request` (400), `unauthorized` (401), `forbidden` "
-                       "(403), `not_found` (404), `gone` (410), `not_caught_up` (503), or the "
-                       "rule a 409 names (e.g. `no_consent`, `dates_out_of_order`)"})
+                       "(403), `not_found` (404), `request_timeout` (408), `gone` (410), "
+                       "`length_required` (411), `too_large` (413), `not_caught_up` or `busy` "
+                       "(503), or the rule a 409 names (e.g. `no_consent`, "
+                       "`dates_out_of_order`)"})
     message = fields.String(required=True, metadata={"description": "what went wrong, in words"})
     errors = fields.Dict(metadata={"description": "400: each field that is wrong, with its "
                                                   "messages (`_schema`: the body as a whole)"})

@@ -22,3 +22,9 @@ CONSUMER_LAG = Gauge(
     "(the source's known head - this consumer's checkpoint)", ["service", "source"])
 DEAD_LETTERS = Gauge(
     "pathways_dead_letters", "Events parked by this service's consumers", ["service"])
+HTTP_CONNECTIONS = Gauge(
+    "pathways_http_connections", "HTTP connections open at the service's web server", ["service"])
+HTTP_CUT = Counter(
+    "pathways_http_connections_cut_total", "HTTP connections the web server ended for a bound: "
+    "busy (past HTTP_MAX_CONNECTIONS), header_timeout, body_timeout, too_large",
+    ["service", "reason"])

@@ -11,6 +11,34 @@ from pathways.security.privacy import master_key_from
 DEFAULT_MAX_RELAY_LAG = 10_000
 
 
+@dataclass(frozen=True)
+class HttpLimits:
+    """What a service's web server allows one connection (``pathways.runtime.webserver``)."""
+    header_timeout: float = 10.0       # HTTP_HEADER_TIMEOUT: request line and headers, seconds
+    body_timeout: float = 10.0         # HTTP_BODY_TIMEOUT: a whole body; any one read or write
+    keepalive_timeout: float = 15.0    # HTTP_KEEPALIVE_TIMEOUT: idle between requests
+    max_connections: int = 4096        # HTTP_MAX_CONNECTIONS: open at once, per process
+    max_body_bytes: int = 1_000_000    # HTTP_MAX_BODY_BYTES: refused (413) before reading
+
+    KEYS = {"header_timeout": ("HTTP_HEADER_TIMEOUT", float),
+            "body_timeout": ("HTTP_BODY_TIMEOUT", float),
+            "keepalive_timeout": ("HTTP_KEEPALIVE_TIMEOUT", float),
+            "max_connections": ("HTTP_MAX_CONNECTIONS", int),
+            "max_body_bytes": ("HTTP_MAX_BODY_BYTES", int)}
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "HttpLimits":
+        problems, values = [], {}
+        for name, (key, kind) in cls.KEYS.items():
+            try:
+                values[name] = _number(config, key, getattr(cls, name), kind)
+            except ValueError as err:
+                problems.append(str(err))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return cls(**values)
+
+
 class SettingsError(ValueError):
     """The configuration is wrong; ``problems`` names each key and what is wrong with it."""
 
@@ -31,6 +59,7 @@ class Settings:
     grants: Mapping[str, Any]                        # FEED_GRANTS
     feeds: Mapping[str, Any]                         # FEEDS: source -> "rpc" or an address
     zone_of: Callable[[str], Any]                    # TIME_ZONE, ORG_TIME_ZONES
+    http: HttpLimits                                 # HTTP_* (HttpLimits)
 
     READERS: ClassVar[dict[str, Callable]] = {}      # a subclass's own keys: field -> reader
 
@@ -57,6 +86,7 @@ class Settings:
         read("feeds", lambda: feed_addresses(config.get("FEEDS") or {}, "FEEDS", "sources",
                                              rpc=True))
         read("zone_of", lambda: zones_from(config))
+        read("http", lambda: HttpLimits.from_config(config))
         for name, reader in cls.READERS.items():
             read(name, lambda reader=reader: reader(config))
         if problems:

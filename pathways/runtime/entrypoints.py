@@ -15,6 +15,8 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.web import handlers as nameko_http
 from werkzeug.wrappers import Response
 
+from pathways.runtime.webserver import BoundedWebServer
+
 log = logging.getLogger(__name__)
 
 
@@ -72,7 +74,10 @@ def subscribed_types(container):
 class HttpRequestHandler(nameko_http.HttpRequestHandler):
     """nameko's HTTP entrypoint, with its own errors as JSON: a container that is stopping answers
     503 with Retry-After (a supervisor brings it back), anything else nameko catches is a 500
-    without a traceback. The services' handlers map their own errors (``json_endpoint``)."""
+    without a traceback. The services' handlers map their own errors (``json_endpoint``). Its
+    web server is bounded (``pathways.runtime.webserver``): slow clients cannot starve it."""
+
+    server = BoundedWebServer()
 
     def response_from_exception(self, exc):
         if isinstance(exc, ContainerBeingKilled):

@@ -7,10 +7,12 @@ import re
 import time
 import uuid
 
+from werkzeug.exceptions import ClientDisconnected
+
 from pathways.operations.metrics import HTTP_SECONDS
 from pathways.application.timeouts import WAIT_SECONDS
 from pathways.errors import (BadRequest, Conflict, Forbidden, Gone, NotCaughtUp, NotFoundError,
-                             Unauthorized)
+                             RequestTimeout, TooLarge, Unauthorized)
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ class RedactSecrets(logging.Filter):
 logging.getLogger("nameko.web.server").addFilter(RedactSecrets())
 
 
-EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone, NotCaughtUp)
+EXPECTED = (BadRequest, Unauthorized, Forbidden, NotFoundError, Conflict, Gone, NotCaughtUp,
+            RequestTimeout, TooLarge)
 """What an RPC entrypoint declares as ``expected_exceptions``: not a fault of ours."""
 
 POSITION_HEADER = "Pathways-Position"
@@ -62,6 +65,10 @@ def error_response(err):
         return respond(409, {"error": err.rule, "message": str(err), **err.extra})
     if isinstance(err, Gone):
         return respond(410, {"error": "gone", "message": str(err)})
+    if isinstance(err, RequestTimeout):
+        return respond(408, {"error": "request_timeout", "message": str(err)})
+    if isinstance(err, TooLarge):
+        return respond(413, {"error": "too_large", "message": str(err)})
     if isinstance(err, NotCaughtUp):
         status, headers, body = respond(503, {
             "error": "not_caught_up", "message": str(err), "waiting_for": err.waiting_for,
@@ -143,11 +150,14 @@ def wait_for_positions(service, header):
                           f" (waited {WAIT_SECONDS:g}s; catch-up goes on)", behind, applied)
 
 
-def read_json(request, max_bytes=1_000_000):
-    """The request body as a JSON object, or BadRequest saying what is wrong with it."""
-    if request.content_length and request.content_length > max_bytes:
-        raise BadRequest(f"body larger than {max_bytes} bytes")
-    raw = request.get_data(as_text=True)
+def read_json(request):
+    """The request body as a JSON object, or BadRequest saying what is wrong with it. The web
+    server bounds its size and the time it takes to arrive (``pathways.runtime.webserver``)."""
+    try:
+        raw = request.get_data(as_text=True)
+    except ClientDisconnected:   # fewer bytes than its Content-Length: the client went away
+        log.info("client went away while sending its request body")
+        raise _body_error("cut off before its Content-Length") from None
     if not raw.strip():
         return {}
     try:

@@ -17,8 +17,12 @@ ERROR_EXAMPLES = {
     "403": {"error": "forbidden", "message": "role 'auditor' may not do this (needs one of: "
                                             "coordinator, admin)"},
     "404": {"error": "not_found", "message": "programme run not found"},
+    "408": {"error": "request_timeout", "message": "the request body did not arrive within 10s"},
     "409": {"error": "dates_out_of_order", "message": "the start (2026-03-01) would lie "
                                                      "before the referral (2026-03-03)"},
+    "411": {"error": "length_required", "message": "send the body with a Content-Length "
+                                                   "(chunked bodies are not accepted)"},
+    "413": {"error": "too_large", "message": "body larger than 1000000 bytes"},
     "503": {"error": "not_caught_up", "message": "intake's events up to 812 have not arrived",
             "waiting_for": {"intake": 812}, "applied": {"intake": 790}},
 }
@@ -27,11 +31,19 @@ ERRORS = {
     "401": "missing or unknown token",
     "403": "the caller's role may not do this",
     "404": "not found (or another organisation's)",
+    "408": "the request's headers or body did not arrive within the server's bound "
+           "(`HTTP_HEADER_TIMEOUT`, `HTTP_BODY_TIMEOUT`); the connection is closed",
     "409": "a rule refuses it; `error` names the rule",
     "503": "another service's events it needs have not arrived, or that service did not answer "
-           "within 3 s: `waiting_for` names each source (and position); try again after "
-           "`Retry-After` seconds",
+           "within 3 s: `waiting_for` names each source (and position); or the service holds "
+           "as many connections as it takes (`busy`); try again after `Retry-After` seconds",
 }
+BODY_ERRORS = {
+    "411": "a body without a `Content-Length` (chunked): not accepted",
+    "413": "a body larger than the server takes (`HTTP_MAX_BODY_BYTES`, 1 MB unless "
+           "configured), refused before it is read",
+}
+"""What an operation that takes a body may answer besides ``ERRORS``."""
 AFTER = {"in": "header", "name": "Pathways-After", "required": False,
          "description": "answer only once these events of other services are applied "
                         "(read your own writes): `source=position[, ...]`, as another service's "
@@ -140,12 +152,13 @@ def build(title, routes):
     paths = {}
     for route in (*routes, *KERNEL):
         for path, summary, body, description in _operations(route):
+            errors = {**ERRORS, **(BODY_ERRORS if body is not None else {})}
             op = {"summary": summary, "operationId": _operation_id(route, path),
                   "responses": {str(route.status): _answer(spec, route),
                                 **{status: {"description": text, "content": {
                                     "application/json": {"schema": ERROR,
                                                          "example": ERROR_EXAMPLES[status]}}}
-                                   for status, text in ERRORS.items()}}}
+                                   for status, text in sorted(errors.items())}}}
             if description:
                 op["description"] = description
             if route not in KERNEL:

@@ -6,11 +6,7 @@ sources' logs exactly once, reporting equals a replay of the feeds, no 5xx came 
 killed process during its own downtime (503 not_caught_up, documented, aside), and no answer took
 longer than the documented bound."""
 import itertools
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import date
@@ -18,14 +14,14 @@ from datetime import date
 import eventlet
 import pytest
 import requests
-import yaml
 
 from pathways.eventstore import EventStore
 from ops.seed import valid_fnr
 from services.reporting.app import SOURCES, replay
 from services.reporting.projection import COLLECTIONS
 from tests.e2e.conftest import TOKENS
-from tests.support import ROOT, free_port, rabbitmqctl, wait_until
+from tests.e2e.processes import CLASSES, Instance
+from tests.support import rabbitmqctl, wait_until
 
 # The product's bound is the wait on another service (3 s, asserted tightly in test_consistency);
 # an answer's wall time also holds the machine's load. Alone here the slowest answer took about
@@ -33,50 +29,6 @@ from tests.support import ROOT, free_port, rabbitmqctl, wait_until
 # there too and still catches a wait that forgets its bound (10 s RPC timeouts, twice or more).
 ANSWER_BOUND = 30.0
 LOAD_SECONDS = 75
-CLASSES = {"intake": "IntakeService", "employer": "EmployerService",
-           "placement": "PlacementService", "reporting": "ReportingService"}
-
-
-class Instance:
-    """One `nameko run` process of a service, on its own port; killed and started at will."""
-
-    def __init__(self, service, index, config, tmp_path):
-        self.service, self.index = service, index
-        self.port = free_port()   # kept across restarts
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.config = tmp_path / f"{service}-{index}.yaml"
-        self.config.write_text(yaml.safe_dump({
-            **config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
-            "LOGGING": {"version": 1, "disable_existing_loggers": False,
-                        "handlers": {"err": {"class": "logging.StreamHandler"}},
-                        "root": {"level": "WARNING", "handlers": ["err"]}}}))
-        self.log = tmp_path / f"{service}-{index}.log"
-        self.proc, self.down = None, []     # downtime windows: [killed at, up again at]
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "nameko"), "run", "--config",
-             str(self.config), f"services.{self.service}.service:{CLASSES[self.service]}"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-
-    def up(self):
-        try:
-            return requests.get(self.base + "/openapi.json", timeout=2).ok
-        except requests.RequestException:
-            return False
-
-    def kill_and_restart(self):
-        killed = time.monotonic()
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.start()
-        wait_until(self.up, timeout=60, what=f"{self.service}-{self.index} to start again")
-        self.down.append((killed, time.monotonic() + 1))
-
-    def was_down(self, at):
-        return any(start <= at <= end for start, end in self.down)
-
-
 class Load:
     """Participants through the whole flow, round-robin over the instances; every answer kept."""
 

@@ -14,7 +14,7 @@ from jsonschema import Draft7Validator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FILES = ["docker-compose.yml", "deploy/multi-org/docker-compose.multi-org.yml"]
-INFRASTRUCTURE = {"rabbitmq", "rabbitmq-b", "mongodb"}
+INFRASTRUCTURE = {"rabbitmq", "rabbitmq-b", "mongodb", "proxy"}
 MONITORING = "deploy/monitoring"
 OVERLAY = f"{MONITORING}/docker-compose.monitoring.yml"
 
