@@ -30,7 +30,7 @@ from nameko.web.server import HttpOnlyProtocol, WebServer
 
 from pathways.errors import BadRequest, RequestTimeout, TooLarge
 from pathways.operations.metrics import HTTP_CONNECTIONS, HTTP_CUT
-from pathways.operations.settings import settings_of
+from pathways.operations.settings import HttpLimits, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,12 @@ class BoundedProtocol(HttpOnlyProtocol):
         except (OSError, ValueError):   # idle too long, reset or closed: end quietly
             return ""
         self._deadline = eventlet.Timeout(limits.header_timeout, HeaderTimeout())
-        return super()._read_request_line()   # then every socket operation: server.socket_timeout
+        line = super()._read_request_line()   # then every socket operation: server.socket_timeout
+        if len(line) >= self.server.url_length_limit:   # eventlet's own 414 has no body
+            self._send(canned(414, "URI Too Long", "uri_too_long", f"the request line is "
+                              f"longer than {self.server.url_length_limit} bytes"))
+            return ""
+        return line
 
     def parse_request(self):
         try:
@@ -182,7 +187,12 @@ class BoundedWebServer(WebServer):
 
     def setup(self):
         super().setup()
-        self.limits = settings_of(self.container).http
+        # The bounds alone (a service with HTTP entrypoints may have no other settings), checked
+        # at start like every setting: a bad value stops the service with what is wrong.
+        try:
+            self.limits = HttpLimits.from_config(self.container.config)
+        except ValueError as err:
+            raise SettingsError(self.container.service_name, [str(err)]) from None
         self.open_connections = 0
         self.connections_gauge = HTTP_CONNECTIONS.labels(self.container.service_name)
         self._last_accept_error = 0.0

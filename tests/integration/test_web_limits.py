@@ -11,7 +11,7 @@ import pytest
 
 from pathways.runtime.entrypoints import http
 from pathways.runtime.http import json_endpoint, read_json, respond
-from tests.support import free_port
+from tests.support import free_port, wait_until
 
 LIMITS = {"HTTP_HEADER_TIMEOUT": 1, "HTTP_BODY_TIMEOUT": 1, "HTTP_KEEPALIVE_TIMEOUT": 1,
           "HTTP_MAX_CONNECTIONS": 4, "HTTP_MAX_BODY_BYTES": 1000}
@@ -73,6 +73,13 @@ def test_an_ordinary_client_keeps_its_connection_for_several_requests(port):
     sock.close()
 
 
+def test_a_request_line_over_8_kb_is_answered_414_in_json(port):
+    sock = connect(port)
+    sock.sendall(b"GET /echo?" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    text = answer(sock)
+    assert status(text) == 414 and body_of(text)["error"] == "uri_too_long", text
+
+
 def test_half_sent_headers_are_answered_408_and_closed(port):
     sock = connect(port)
     sock.sendall(b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: a")
@@ -116,9 +123,12 @@ def test_past_the_connection_cap_a_new_connection_gets_503_at_once(port):
     assert body_of(text)["error"] == "busy"
     for sock in held:
         sock.close()
-    sock = connect(port)   # room again once they are gone
-    sock.sendall(post("{}"))
-    assert status(sock.recv(65536).decode()) == 200
+
+    def room_again():   # once the server has seen them go
+        sock = connect(port)
+        sock.sendall(post("{}"))
+        return status(sock.recv(65536).decode()) == 200
+    wait_until(room_again, timeout=10, what="a connection to be taken again")
 
 
 def test_a_client_gone_mid_body_is_one_log_line_without_a_traceback(port, caplog):
