@@ -8,7 +8,36 @@ PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST,
                            error="must lie between 1900-01-01 and 2199-12-31")
 
 
+YEAR = "(19[0-9]{2}|2[01][0-9]{2})"
+"""A year the platform takes: 1900 to 2199 (documents say so with a pattern)."""
+DATE_PATTERN = f"^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 def day(**kw):
     """A business date: when it happened (or is planned), not when it was recorded. Bounded, so
-    that a typo (20224-01-01, 0024-01-01) is a 400 here rather than a decade in a report."""
-    return fields.Date(validate=PLAUSIBLE, **kw)
+    that a typo (20224-01-01, 0024-01-01) is a 400 here rather than a decade in a report; the
+    documents carry the bound as a pattern beside ``format: date``."""
+    metadata = {"pattern": DATE_PATTERN, **kw.pop("metadata", {})}
+    return fields.Date(validate=PLAUSIBLE, metadata=metadata, **kw)
+
+
+class Whole(fields.Integer):
+    """A whole number as JSON Schema's ``integer`` means it: ``107`` or ``107.0``, never
+    ``107.5``, ``true`` or ``"107"`` (marshmallow's strict integer refuses ``107.0``, its lax one
+    takes strings and cuts fractions off)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                (isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(int(value), attr, data, **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A JSON boolean and nothing else: ``0``, ``1``, ``"true"`` or ``"yes"`` are refused, as
+    the documents' ``type: boolean`` says (marshmallow would take them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

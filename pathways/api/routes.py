@@ -5,7 +5,7 @@ from the same table. No transport here: :func:`call` runs a route with a caller 
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from pathways.security.callers import Caller
 from pathways.application.validation import load_action, load_command
@@ -31,6 +31,10 @@ class Route:
     listing: str | None = None         # the use case gives (items, next_offset)
     description: str | None = None
     rpc: bool = True
+    after: bool = True                 # honours Pathways-After (waits for other services' events)
+    security: tuple[str, ...] = ("bearer",)   # how a caller proves who it is; () = nobody asks
+    extra: Mapping[str, tuple] = field(default_factory=dict)  # status -> (media, what it
+    #                                    means[, schema]): answers beside or instead of the usual
     generated: bool = True             # False: a hand-written entrypoint serves it (documented)
 
     @property
@@ -49,9 +53,11 @@ class Route:
 
 
 def call(app: Any, route: Route, caller: Caller, params: Mapping[str, str],
-         body: Mapping | None = None, query: Mapping | None = None) -> Any:
+         body: Mapping | None = None, query: Mapping | None = None,
+         ready: Callable[[], None] | None = None) -> Any:
     """Run ``route``'s use case on ``app``: roles first, then the body (400 with field errors),
-    then ``use_case(caller, *path values[, command or body][, query])``."""
+    then ``ready()`` (e.g. wait for other services' events), then
+    ``use_case(caller, *path values[, command or body][, query])``."""
     if route.roles:
         caller.require(*route.roles)
     args = [params[p] for p in route.params if not (route.actions and p == "action")]
@@ -61,6 +67,8 @@ def call(app: Any, route: Route, caller: Caller, params: Mapping[str, str],
         args.append(load_command(route.body(), body or {}, route.what))
     if route.query_names:
         args.append(dict(query or {}))
+    if ready is not None:
+        ready()
     result = getattr(app, route.use_case)(caller, *args)
     if route.listing:
         items, next_offset = result

@@ -226,10 +226,14 @@ class Consumer:
 
     def reach(self, source, position, seconds):
         """Apply ``source``'s events up to ``position`` (pulling its feed), within ``seconds``.
-        Returns the checkpoint reached: below ``position`` if the source did not answer in time."""
+        Returns ``(checkpoint, whole)``: the checkpoint reached, below ``position`` if the
+        source did not answer in time or has no such position; ``whole`` when the feed was read
+        to its head, so that a checkpoint still below ``position`` means the source's log ends
+        before it."""
+        whole = False
         if self.checkpoint(source) < position:
-            self._pull_by(source, time.monotonic() + seconds, until=position)
-        return self.checkpoint(source)
+            whole = self._pull_by(source, time.monotonic() + seconds, until=position)
+        return self.checkpoint(source), whole
 
     def _pull_by(self, source, deadline, until=None):
         lock = self._locks[source]

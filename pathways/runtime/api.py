@@ -7,7 +7,7 @@ import re
 from pathways.api.routes import Route, call
 from pathways.runtime import asyncapi, docs, openapi
 from pathways.runtime.entrypoints import http, rpc
-from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond
+from pathways.runtime.http import EXPECTED, json_endpoint, read_json, respond, wait_for_positions
 
 P = inspect.Parameter
 
@@ -25,7 +25,8 @@ def serves(routes: list[Route], app: str, title: str):
             setattr(cls, f"http_{route.use_case}", _http(route, app))
             if route.rpc:
                 setattr(cls, route.use_case, _rpc(route, app))
-        document = functools.cache(lambda: openapi.build(title, routes))
+        sources = tuple(getattr(getattr(cls, "inbox", None), "sources", ()))
+        document = functools.cache(lambda: openapi.build(title, routes, sources))
 
         def http_openapi(self, request):
             return respond(200, document())
@@ -45,10 +46,15 @@ def serves(routes: list[Route], app: str, title: str):
 
 def _http(route, app):
     def handler(self, request, **params):
+        # One order for every request: who is asking, may they, is it well formed, then wait
+        # for other services' events (Pathways-After) and work.
         caller = self.auth.from_request(request)
+        if route.roles:
+            caller.require(*route.roles)
         body = read_json(request) if route.takes_body else None
         query = request.args.to_dict() if route.query_names else None
-        return respond(route.status, call(getattr(self, app), route, caller, params, body, query))
+        return respond(route.status, call(getattr(self, app), route, caller, params, body, query,
+                                          ready=lambda: wait_for_positions(self, request)))
     handler.__name__ = handler.__qualname__ = f"http_{route.use_case}"
     path = re.sub(r"{(\w+)}", r"<string:\1>", route.path)
     return http(route.method, path)(json_endpoint(handler))

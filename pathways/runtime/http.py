@@ -95,7 +95,6 @@ def json_endpoint(fn):
 def _answer(self, fn, request, *args, **kwargs):
     """``fn``'s answer, or the answer its error maps to."""
     try:
-        wait_for_positions(self, request.headers.get(AFTER_HEADER))
         store = getattr(self, "event_log", None)
         if store is not None:
             store.forget_last_append()
@@ -115,22 +114,36 @@ def _answer(self, fn, request, *args, **kwargs):
                              "error_id": error_id})
 
 
+def positions_pattern(sources=None):
+    """What a ``Pathways-After`` value looks like: ``source=position`` pairs, comma-separated
+    (one space at most after a comma); ``sources`` narrows the names to those given."""
+    name = "(" + "|".join(map(re.escape, sources)) + ")" if sources else "[a-z][a-z0-9_.-]*"
+    pair = f"{name}=[0-9]{{1,18}}"
+    return f"^{pair}(, ?{pair})*$"
+
+
+POSITIONS = re.compile(positions_pattern())
+
+
 def parse_positions(header):
-    """``intake=2542, employer=17`` -> {"intake": 2542, "employer": 17}; BadRequest if malformed."""
-    out = {}
-    for part in (header or "").split(","):
-        source, _, position = part.strip().partition("=")
-        if not source or not re.fullmatch(r"[0-9]{1,18}", position):
-            raise BadRequest(f"invalid {AFTER_HEADER} header: expected source=position[, ...]",
-                             {AFTER_HEADER: [f"not source=position: {part.strip()[:50]!r}"]})
-        out[source] = int(position)
-    return out
+    """``intake=2542, employer=17`` -> {"intake": 2542, "employer": 17}; BadRequest if malformed
+    (exactly what the documents' pattern admits, no more)."""
+    if not POSITIONS.fullmatch(header or ""):
+        raise BadRequest(f"invalid {AFTER_HEADER} header: expected source=position[, ...]",
+                         {AFTER_HEADER: [f"not source=position[, ...]: {(header or '')[:50]!r}"]})
+    return {source: int(position) for source, position in
+            (part.strip().split("=") for part in header.split(","))}
 
 
-def wait_for_positions(service, header):
+def wait_for_positions(service, request):
     """Read-your-writes across services: before answering, apply the named sources' events up
-    to the given positions (at most WAIT_SECONDS); NotCaughtUp (503) if they did not arrive."""
-    if not header:
+    to the given positions (at most WAIT_SECONDS); NotCaughtUp (503) if they did not arrive,
+    Conflict (409) at once for a position beyond the source's log (the request is well formed;
+    the log's state refuses it). A handler calls it once it has
+    authenticated, authorised and checked the request: nothing waits for a caller it would
+    refuse."""
+    header = request.headers.get(AFTER_HEADER)
+    if header is None:   # (an empty one is malformed: 400)
         return
     wanted = parse_positions(header)
     consumers = service.consumers() if hasattr(service, "consumers") else []
@@ -139,11 +152,17 @@ def wait_for_positions(service, header):
     if unknown:
         raise BadRequest(f"this service does not consume {', '.join(unknown)}",
                          {AFTER_HEADER: [f"unknown source {s!r}" for s in unknown]})
-    applied = {}
+    applied, beyond = {}, {}
     for consumer in consumers:
         for source in consumer.sources:
             if source in wanted:
-                applied[source] = consumer.reach(source, wanted[source], WAIT_SECONDS)
+                applied[source], whole = consumer.reach(source, wanted[source], WAIT_SECONDS)
+                if whole and applied[source] < wanted[source]:
+                    beyond[source] = applied[source]
+    if beyond:   # no write gave such a position: waiting would not bring it, so say so at once
+        raise Conflict("position_not_written", f"{AFTER_HEADER} names positions that no write "
+                       "has given: " + ", ".join(f"{s}'s log ends at {p}" for s, p in
+                                                 beyond.items()), log_ends_at=beyond)
     behind = {s: p for s, p in wanted.items() if applied[s] < p}
     if behind:
         raise NotCaughtUp(f"not yet applied: {', '.join(f'{s} up to {p}' for s, p in behind.items())}"

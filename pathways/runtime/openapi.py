@@ -8,6 +8,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from pathways.api import answers
 from pathways.api.routes import Route
 from pathways.runtime.feed import FeedQuerySchema
+from pathways.runtime.http import positions_pattern
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_EXAMPLES = {
@@ -20,9 +21,11 @@ ERROR_EXAMPLES = {
     "408": {"error": "request_timeout", "message": "the request body did not arrive within 10s"},
     "409": {"error": "dates_out_of_order", "message": "the start (2026-03-01) would lie "
                                                      "before the referral (2026-03-03)"},
+    "410": {"error": "gone", "message": "the participant's personal data was erased"},
     "411": {"error": "length_required", "message": "send the body with a Content-Length "
                                                    "(chunked bodies are not accepted)"},
     "413": {"error": "too_large", "message": "body larger than 1000000 bytes"},
+    "414": {"error": "uri_too_long", "message": "the request line is longer than 8192 bytes"},
     "503": {"error": "not_caught_up", "message": "intake's events up to 812 have not arrived",
             "waiting_for": {"intake": 812}, "applied": {"intake": 790}},
 }
@@ -34,6 +37,7 @@ ERRORS = {
     "408": "the request's headers or body did not arrive within the server's bound "
            "(`HTTP_HEADER_TIMEOUT`, `HTTP_BODY_TIMEOUT`); the connection is closed",
     "409": "a rule refuses it; `error` names the rule",
+    "414": "a request line longer than 8 KB",
     "503": "another service's events it needs have not arrived, or that service did not answer "
            "within 3 s: `waiting_for` names each source (and position); or the service holds "
            "as many connections as it takes (`busy`); try again after `Retry-After` seconds",
@@ -44,12 +48,16 @@ BODY_ERRORS = {
            "configured), refused before it is read",
 }
 """What an operation that takes a body may answer besides ``ERRORS``."""
-AFTER = {"in": "header", "name": "Pathways-After", "required": False,
-         "description": "answer only once these events of other services are applied "
-                        "(read your own writes): `source=position[, ...]`, as another service's "
-                        "`Pathways-Position` answer header gave them; waits at most 3 s",
-         "schema": {"type": "string", "pattern": r"^[a-z][a-z0-9_.-]*=[0-9]{1,18}"
-                                                 r"(, ?[a-z][a-z0-9_.-]*=[0-9]{1,18})*$"}}
+def after(sources):
+    """The ``Pathways-After`` header of a service that consumes ``sources``."""
+    return {"in": "header", "name": "Pathways-After", "required": False,
+            "description": "answer only once these events of other services are applied (read "
+                           "your own writes): `source=position[, ...]` of "
+                           f"{', '.join(sources)}, as that service's `Pathways-Position` answer "
+                           "header gave them; waits at most 3 s (then 503), and a position no "
+                           "write has given is refused at once (409 `position_not_written`)",
+            "schema": {"type": "string", "pattern": positions_pattern(sources),
+                       "examples": [f"{sources[0]}=1", ", ".join(f"{s}=2" for s in sources)]}}
 POSITION = {"Pathways-Position": {
     "description": "where a write put its events: `source=position` (send it on as "
                    "`Pathways-After` to read your own write in another service)",
@@ -74,7 +82,9 @@ KERNEL = (FEED,
                 response=answers.LiveSchema, generated=False),
           Route("GET", "/health/ready", "health_ready", "Readiness: MongoDB and RabbitMQ "
                 "reachable, the relay's lag within bounds (503 naming the failing check)",
-                response=answers.ReadySchema, generated=False),
+                response=answers.ReadySchema, generated=False, extra={"503": (
+                    "application/json", "not ready: `checks` names the failing one",
+                    answers.ReadySchema)}),
           Route("GET", "/metrics", "metrics", "Prometheus metrics: commands by outcome, events "
                 "appended, relay and consumer lag, dead letters, request latency (text format; "
                 "no organisation or person is a label)", media="text/plain", generated=False))
@@ -99,6 +109,9 @@ def _ref(spec, schema):
     name = schema.__name__.removesuffix("Schema")
     if name not in spec.components.schemas:
         spec.components.schema(name, schema=schema)
+        # what marshmallow checks in a method (at least one field, a pair that may not go
+        # together), said in JSON Schema by the schema class itself
+        spec.components.schemas[name].update(getattr(schema, "JSON_SCHEMA", {}))
     return {"$ref": f"#/components/schemas/{name}"}
 
 
@@ -132,22 +145,29 @@ def _answer(spec, route):
     return out
 
 
-def _parameters(plugin, route, path):
+def _parameters(plugin, route, path, sources):
     params = [{"in": "path", "name": n, "required": True, "schema": PATH_PARAMETER}
               for n in re.findall(r"{(\w+)}", path)]
     if isinstance(route.query, tuple):
         params += [{"in": "query", "name": n, "schema": {"type": "string"}} for n in route.query]
     else:
         params += plugin.converter.schema2parameters(route.query, location="query")
-    return params + [AFTER]
+    if route.after and sources and route not in KERNEL:
+        params.append(after(sources))
+    return params
 
 
-def build(title, routes):
-    """The OpenAPI document of ``routes`` (``pathways.api.routes.Route``) and the kernel's."""
+def build(title, routes, sources=()):
+    """The OpenAPI document of ``routes`` (``pathways.api.routes.Route``) and the kernel's, for a
+    service that consumes ``sources`` (the names its ``Pathways-After`` header takes)."""
     plugin = MarshmallowPlugin()
     spec = APISpec(title=title, version="1.0.0", openapi_version="3.1.0", plugins=[plugin],
                    info={"description": ABOUT})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("dashboard_session", {
+        "type": "apiKey", "in": "cookie", "name": "pathways_dashboard",
+        "description": "the dashboard's session cookie (signed, HttpOnly, SameSite=Strict; "
+                       "reads reports only), set by signing in at /dashboard"})
     spec.components.schema("Error", schema=answers.ErrorSchema)
     paths = {}
     for route in (*routes, *KERNEL):
@@ -158,19 +178,68 @@ def build(title, routes):
                                 **{status: {"description": text, "content": {
                                     "application/json": {"schema": ERROR,
                                                          "example": ERROR_EXAMPLES[status]}}}
-                                   for status, text in sorted(errors.items())}}}
+                                   for status, text in sorted(errors.items())},
+                                **{status: _extra(spec, status, *answer)
+                                   for status, answer in route.extra.items()}}}
             if description:
                 op["description"] = description
-            if route not in KERNEL:
-                op["security"] = [{"bearer": []}]
-            op["parameters"] = _parameters(plugin, route, path)
+            if route not in KERNEL and route.security:
+                op["security"] = [{scheme: []} for scheme in route.security]
+            op["parameters"] = _parameters(plugin, route, path, sources)
             if body is not None:
                 op["requestBody"] = {"required": True,
                                      "content": {"application/json": {"schema": _ref(spec, body)}}}
             paths.setdefault(path, {})[route.method.lower()] = op
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return with_links(spec.to_dict())
+
+
+def with_links(document):
+    """OpenAPI links, derived from the answers: where an operation's answer carries an id that
+    another operation's path names (a run's ``run_id``, an enrolment's ``enrolment_id`` and its
+    ``run_id``), that operation follows from it, its other path values taken from the request.
+    A client (or a stateful fuzzer) walks the API from what it created."""
+    schemas = document["components"]["schemas"]
+    operations = [(path, method, op) for path, ops in document["paths"].items()
+                  for method, op in ops.items()]
+    for path, method, source in operations:
+        ids = set(_answer_properties(source, schemas))
+        known = set(re.findall(r"{(\w+)}", path))
+        for target_path, target_method, target in operations:
+            needed = set(re.findall(r"{(\w+)}", target_path))
+            if target is source or not needed or not (needed - known) & ids or \
+                    not needed <= ids | known:
+                continue
+            success = next(s for s in source["responses"] if s < "300")
+            source["responses"][success].setdefault("links", {})[target["operationId"]] = {
+                "operationId": target["operationId"],
+                "parameters": {p: f"$response.body#/{p}" if p in ids else f"$request.path.{p}"
+                               for p in sorted(needed)}}
+    return document
+
+
+def _answer_properties(operation, schemas):
+    """The properties of an operation's success answer (one object, not a listing)."""
+    for status, answer in operation["responses"].items():
+        if status < "300":
+            ref = answer.get("content", {}).get("application/json", {}).get("schema", {})
+            name = ref.get("$ref", "").rsplit("/", 1)[-1]
+            return schemas.get(name, {}).get("properties", {})
+    return {}
+
+
+def _extra(spec, status, media, text, schema=None):
+    """An answer a route gives beside (or instead of) the usual ones: no body (a redirect), a
+    JSON body (an error, unless ``schema`` says what else), or a page."""
+    if not media:
+        return {"description": text}
+    if schema is not None:
+        return {"description": text, "content": {media: {"schema": _ref(spec, schema)}}}
+    if media == "application/json":
+        return {"description": text, "content": {media: {
+            "schema": ERROR, "example": ERROR_EXAMPLES.get(status, ERROR_EXAMPLES["400"])}}}
+    return {"description": text, "content": {media: {"schema": {"type": "string"}}}}
 
 
 def _operation_id(route, path):

@@ -26,7 +26,9 @@ from functools import partial
 
 import eventlet
 from eventlet import wsgi
-from nameko.web.server import HttpOnlyProtocol, WebServer
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
 from pathways.errors import BadRequest, RequestTimeout, TooLarge
 from pathways.operations.metrics import HTTP_CONNECTIONS, HTTP_CUT
@@ -182,6 +184,30 @@ class BoundedInput:
         return data
 
 
+class JsonWsgiApp(WsgiApp):
+    """nameko's WSGI app, with its routing answers in JSON like every other: a path no route
+    serves is a 404, a method the path does not take a 405 with ``Allow`` (werkzeug's are HTML
+    pages)."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)   # (nameko: no body read before the handler)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            answer = provider.handle_request(request)
+        except HTTPException as exc:
+            answer = json_http_error(exc)
+        return answer(environ, start_response)
+
+
+def json_http_error(exc):
+    code = (exc.name or "error").lower().replace(" ", "_")
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return Response(json.dumps({"error": code, "message": exc.description or exc.name}),
+                    status=exc.code, headers=headers, mimetype="application/json")
+
+
 class BoundedWebServer(WebServer):
     """nameko's shared web server, bounded by the service's ``HTTP_*`` settings."""
 
@@ -219,7 +245,7 @@ class BoundedWebServer(WebServer):
         HTTP_CUT.labels(self.container.service_name, reason).inc()
 
     def get_wsgi_app(self):
-        app, limits = super().get_wsgi_app(), self.limits
+        app, limits = JsonWsgiApp(self), self.limits
         too_large = f"body larger than {limits.max_body_bytes} bytes"
 
         def bounded(environ, start_response):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from pathways.api.fields import day
+from pathways.api.fields import Flag, Whole, day
 from pathways.application.views import PageQuerySchema
 from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
 
@@ -140,13 +140,13 @@ class PostOpportunitySchema(Strict):
     employer_id = fields.String(required=True, validate=ID)
     kind = fields.String(required=True, validate=validate.OneOf(OPPORTUNITY_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    places = Whole(required=True, validate=validate.Range(min=1, max=1000))
     hours_per_week = fields.Float(load_default=None, allow_none=True,
                                   validate=validate.Range(min=0.5, max=60))
     requirements = fields.String(load_default="", validate=validate.Length(max=2000))
     valid_from = day(required=True)
     valid_to = day(load_default=None, allow_none=True)
-    shared = fields.Boolean(load_default=False)
+    shared = Flag(load_default=False)
 
 
 class WithdrawSchema(Strict):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from pathways.api.fields import day
+from pathways.api.fields import Flag, Whole, day
 from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
                                        OUTCOME_HINTS, PROGRAMMES, START_MODES)
 
@@ -144,10 +144,10 @@ class Strict(Schema):
 class CreateRunSchema(Strict):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000))
+    places = Whole(required=True, validate=validate.Range(min=1, max=10_000))
     start_mode = fields.String(load_default="rolling", validate=validate.OneOf(START_MODES))
     start_date = day(load_default=None, allow_none=True)
-    approval_required = fields.Boolean(load_default=False)
+    approval_required = Flag(load_default=False)
 
 
 class ParticipantSchema(Strict):
@@ -178,7 +178,7 @@ class DatedSchema(Strict):
 
 class ReferSchema(DatedSchema):
     participant_id = fields.String(required=True, validate=ID)
-    share = fields.Boolean(load_default=False)
+    share = Flag(load_default=False)
 
 
 class ConsentSchema(DatedSchema):
@@ -188,8 +188,8 @@ class ConsentSchema(DatedSchema):
 
 
 class ParticipationSchema(Strict):
-    percent = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
-    days_per_week = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=7))
+    percent = Whole(required=True, validate=validate.Range(min=1, max=100))
+    days_per_week = Whole(required=True, validate=validate.Range(min=1, max=7))
 
 
 class StartSchema(ParticipationSchema):
@@ -201,6 +201,8 @@ class ChangeParticipationSchema(ParticipationSchema):
 
 
 class EndSchema(Strict):
+    JSON_SCHEMA = {"not": {"required": ["status", "reason"], "properties": {
+        "status": {"const": "completed"}, "reason": {"const": "did_not_show"}}}}
     status = fields.String(required=True, validate=validate.OneOf(END_STATUSES))
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
     outcome_hint = fields.String(load_default="unknown", validate=validate.OneOf(OUTCOME_HINTS))
@@ -214,6 +216,7 @@ class EndSchema(Strict):
 
 class CorrectSchema(Strict):
     """Corrected dates of facts recorded earlier; at least one."""
+    JSON_SCHEMA = {"minProperties": 1}
     referred_on = day()
     start_date = day()
     end_date = day()

@@ -64,7 +64,8 @@ ROUTES = [
           response=answers.RegisteredParticipantSchema),
     Route("GET", "/participants/{participant_id}", "read_personal_data", "Read personal data "
           "(caseworker, coordinator); the read is recorded", query=commands.PurposeSchema,
-          response=answers.PersonalDataSchema),
+          response=answers.PersonalDataSchema,
+          extra={"410": ("application/json", "the participant's personal data was erased")}),
     Route("POST", "/participants/{participant_id}/erase", "erase_participant", "Erase personal "
           "data by crypto-shredding", roles=PLANNERS, response=answers.ErasedSchema),
 ]

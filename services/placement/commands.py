@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from pathways.api.fields import day
+from pathways.api.fields import Flag, Whole, day
 from pathways.contracts.placement import (ENROLMENT_STATUSES, END_REASONS, END_STATUSES,
                                           FOLLOW_UP_KINDS, FOLLOW_UP_WITH, OUTCOMES, PARTIES,
                                           PLACEMENT_KINDS)
@@ -107,9 +107,9 @@ class ProposeSchema(Strict):
     opportunity_id = fields.String(load_default=None, allow_none=True, validate=ID)
     kind = fields.String(required=True, validate=validate.OneOf(PLACEMENT_KINDS))
     hours_per_week = fields.Float(required=True, validate=validate.Range(min=0.5, max=60))
-    wage_subsidy_percent = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                          validate=validate.Range(min=1, max=100))
-    has_mentor = fields.Boolean(load_default=False)
+    wage_subsidy_percent = Whole(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=1, max=100))
+    has_mentor = Flag(load_default=False)
     start_date = day(required=True)
     planned_end_date = day(load_default=None, allow_none=True)
 
@@ -145,7 +145,7 @@ class CloseSchema(OutcomeSchema):
 
 
 class ObserveSchema(OutcomeSchema):
-    months = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 3, 6, 12)))
+    months = Whole(required=True, validate=validate.OneOf((1, 3, 6, 12)))
 
 
 # action in the URL -> (command, body schema)

@@ -22,7 +22,7 @@ from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
 from pathways.application.timeouts import WAIT_SECONDS, bounded
 from pathways.operations.config import feed_addresses
-from pathways.errors import BadRequest, NotCaughtUp
+from pathways.errors import BadRequest, Conflict, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
 from services.reporting.figures import Figures, LiveRows
@@ -261,34 +261,56 @@ class Reporting:
 
     def rebuild(self):
         """Replay into a fresh generation, then switch to it; returns the new generation. On a
-        failure the live generation stays active and the status says what went wrong."""
+        failure the live generation stays active and the status says what went wrong.
+        Conflict (409) at once if a rebuild runs already, here or on another instance."""
+        return self._run_rebuild(self._claim_rebuild(), reraise=True)
+
+    def start_rebuild(self, spawn):
+        """Claim the next generation now (Conflict if a rebuild runs) and replay it in the
+        background with ``spawn(fn)``; returns the status to answer with."""
+        new = self._claim_rebuild()
+        spawn(lambda: self._run_rebuild(new, reraise=False))
+        return dict(self.rebuild_status)
+
+    def _claim_rebuild(self):
+        """One rebuild at a time: in this process (a lock, held until the rebuild ends) and
+        per generation across instances (a claim document; one left by a process that died is
+        taken over after REBUILD_CLAIM_SECONDS)."""
         if not self._switch.acquire(blocking=False):
-            raise BadRequest("a rebuild is already running")
+            raise Conflict("rebuild_running", "a rebuild is already running",
+                           rebuild=dict(self.rebuild_status))
         try:
-            return self._rebuild()
-        except Exception as err:
-            log.exception("rebuild failed")
-            self.rebuild_status = {**self.rebuild_status, "state": "failed", "error": repr(err)}
+            self._adopt_active()
+            new = self.generation + 1
+            now = time.time()
+            try:
+                self.meta.insert_one({"_id": f"rebuild-{new}", "at": now})
+            except DuplicateKeyError:
+                taken = self.meta.find_one_and_update(
+                    {"_id": f"rebuild-{new}", "at": {"$lt": now - REBUILD_CLAIM_SECONDS}},
+                    {"$set": {"at": now}})
+                if taken is None:
+                    raise Conflict("rebuild_running", "a rebuild is already running (on "
+                                   "another instance)", rebuild={"generation": new}) from None
+            self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
+            return new
+        except BaseException:
+            self._switch.release()
             raise
+
+    def _run_rebuild(self, new, reraise):
+        try:
+            return self._rebuild(new)
+        except Exception as err:
+            log.exception("rebuild of generation %s failed", new)
+            self.rebuild_status = {**self.rebuild_status, "state": "failed", "error": repr(err)}
+            if reraise:
+                raise
         finally:
             self._switch.release()
 
-    def _rebuild(self):
+    def _rebuild(self, new):
         started = time.monotonic()
-        self._adopt_active()
-        new = self.generation + 1
-        # One rebuild per generation across instances: the claim is a document of its own (a
-        # claim left by a process that died is taken over after REBUILD_CLAIM_SECONDS).
-        now = time.time()
-        try:
-            self.meta.insert_one({"_id": f"rebuild-{new}", "at": now})
-        except DuplicateKeyError:
-            taken = self.meta.find_one_and_update(
-                {"_id": f"rebuild-{new}", "at": {"$lt": now - REBUILD_CLAIM_SECONDS}},
-                {"$set": {"at": now}})
-            if taken is None:
-                raise BadRequest("a rebuild is already running (on another instance)") from None
-        self.rebuild_status = {"state": "replaying", "generation": new, "positions": {}}
         for name in self.db.list_collection_names():   # strays of earlier generations
             if re.match(r"^g[0-9]+_", name) and not name.startswith(
                     (f"g{self.generation}_", f"g{new}_")):

@@ -140,7 +140,7 @@ def _exports(filters):
         f"{label}</a>" for t, label in EXPORTS)
 
 
-def render(report, capacity, title="Pathways", filters=None, may_choose_org=False):
+def render(report, capacity, title="Pathways", filters=None, may_choose_org=False, sign_out=""):
     filters = filters or {}
     o = report["outcomes"]["at_end"]
     rate = "–" if o["rate"] is None else f"{o['rate'] * 100:.0f}%"
@@ -159,6 +159,9 @@ table {{ border-collapse: collapse; }} td, th {{ padding: 2px 10px; border-botto
   text-align: left; }} td.n {{ text-align: right; }}
 footer {{ color: #777; font-size: 0.8em; margin-top: 2em; }}
 </style></head><body>
+<form id="sign-out" method="post" action="/dashboard/session/end" style="float: right">
+<input type="hidden" name="csrf" value="{html.escape(sign_out)}"><button type="submit">Sign out</button>
+</form>
 <h1>{html.escape(title)}</h1>
 {_filters(filters, may_choose_org)}
 <div class="figures">

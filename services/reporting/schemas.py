@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
                          validates_schema)
 
-from pathways.api.fields import EARLIEST, LATEST, day
+from pathways.api.fields import EARLIEST, LATEST, YEAR, day
 from pathways.timeutil import iso, parse_iso
 
 MAX_CAPACITY_DAYS = 1096
@@ -67,8 +67,8 @@ class FiltersSchema(Period):
     from_ = day(data_key="from")
     to = day()
     cohort = fields.String(validate=validate.Regexp(
-        r"^(enrolment|ending):[0-9]{4}-[0-9]{2}$",
-        error="must be enrolment:YYYY-MM or ending:YYYY-MM"))
+        rf"^(enrolment|ending):{YEAR}-(0[1-9]|1[0-2])$",
+        error="must be enrolment:YYYY-MM or ending:YYYY-MM (a month of 1900 to 2199)"))
 
 
 class DashboardQuerySchema(FiltersSchema):

@@ -24,11 +24,12 @@ from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.security.callers import caller_from
-from pathways.runtime.http import EXPECTED, NO_STORE, json_endpoint, respond
+from pathways.runtime.http import (AFTER_HEADER, EXPECTED, NO_STORE, json_endpoint,
+                                   parse_positions, respond, wait_for_positions)
 from pathways.application.validation import load
 from pathways.api.routes import Route
 from pathways.runtime.api import serves
-from pathways.errors import BadRequest, Unauthorized
+from pathways.errors import BadRequest, Forbidden, Unauthorized
 from pathways.operations.settings import Settings, settings_of
 from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
@@ -135,21 +136,32 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
           "programme", query=schemas.CapacityQuerySchema, roles=READERS,
           response=answers.CapacitySchema, generated=False),
     Route("POST", "/rebuild", "rebuild", "Rebuild the read model from every feed, then switch",
-          status=202, roles=("admin",), response=answers.RebuildSchema, generated=False),
+          status=202, roles=("admin",), response=answers.RebuildSchema, generated=False,
+          after=False),
     Route("GET", "/rebuild", "rebuild_status", "Progress of the last rebuild", roles=READERS,
           response=answers.RebuildSchema, generated=False),
     Route("GET", "/dashboard", "dashboard", "The dashboard (HTML) for a signed-in browser, else "
           "the sign-in page; ?link= signs in with a signed link",
-          query=schemas.DashboardQuerySchema, media="text/html", generated=False),
+          query=schemas.DashboardQuerySchema, media="text/html", generated=False,
+          security=(), extra={
+              "303": ("", "a signed link signed the browser in: on to the dashboard"),
+              "401": ("text/html", "the sign-in page: the signed link is not valid (any more)"),
+              "403": ("text/html", "the sign-in page: a signed link followed from another "
+                                   "site is refused (open it directly)")}),
     Route("GET", "/dashboard/export", "dashboard_export", "One of the dashboard's tables as "
           "CSV, with its filters, for the signed-in browser (the dashboard's session cookie)",
-          query=schemas.ExportQuerySchema, media="text/csv", generated=False),
-    Route("POST", "/dashboard/session", "sign_in", "Sign in (form field token): sets a cookie "
-          "that reads reports only, for 8 hours", status=303, generated=False),
-    Route("POST", "/dashboard/session/end", "sign_out", "Sign out", status=303, generated=False),
+          query=schemas.ExportQuerySchema, media="text/csv", generated=False,
+          security=("dashboard_session",)),
+    Route("POST", "/dashboard/session", "sign_in", "Sign in (the sign-in page's form: token and "
+          "csrf; or a script's Authorization header): sets a cookie that reads reports only, "
+          "for 8 hours; refused from another site", status=303, generated=False, after=False,
+          security=()),
+    Route("POST", "/dashboard/session/end", "sign_out", "Sign out (the dashboard's own form, "
+          "with its csrf)", status=303, generated=False, after=False,
+          security=("dashboard_session",)),
     Route("POST", "/dashboard/links", "dashboard_link", "A signed link (5 minutes) that signs a "
           "browser in to read reports", status=201, roles=READERS, response=answers.LinkSchema,
-          generated=False),
+          generated=False, after=False),
 ]
 
 
@@ -172,6 +184,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def http_kpis(self, request):
         caller = self.auth.from_request(request)
         q = load(schemas.ReportQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
         report = self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
         if q["format"] == "csv":
             return csv_response(q["table"], report_rows(report, q["table"]),
@@ -183,6 +196,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def http_capacity(self, request):
         caller = self.auth.from_request(request)
         q = load(schemas.CapacityQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
         series = self.reporting.capacity(q["from"], q["to"], scoped(caller, q))
         if q["format"] == "csv":
             return csv_response("capacity", capacity_rows(series))
@@ -192,14 +206,13 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     @json_endpoint
     def http_rebuild(self, request):
         self.auth.from_request(request).require("admin")
-        eventlet.spawn(self.reporting.rebuild)
-        eventlet.sleep(0)
-        return respond(202, self.reporting.rebuild_status)
+        return respond(202, self.reporting.start_rebuild(eventlet.spawn))
 
     @http("GET", "/rebuild")
     @json_endpoint
     def http_rebuild_status(self, request):
         self.auth.from_request(request).require(*READERS)
+        wait_for_positions(self, request)
         return respond(200, {**self.reporting.rebuild_status,
                              "generation": self.reporting.generation,
                              "positions": self.reporting.positions()})
@@ -213,24 +226,34 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         if "token" in query:
             raise BadRequest("tokens never go in a URL (they end up in logs and browser "
                              "history): sign in at /dashboard", {"token": ["not accepted"]})
+        load(schemas.DashboardQuerySchema(), query, "query")   # whoever asks: 400 if malformed
+        if AFTER_HEADER in request.headers:
+            parse_positions(request.headers[AFTER_HEADER])
         link = (query.pop("link", None) or [None])[0]
         if link is not None:
             caller = self.signer.check(link, "link")
             if caller is None:
-                return self._html(401, sessions.SIGN_IN_PAGE)
+                return self._sign_in_page(request, 401, "That link is not valid (any more).")
+            if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+                # another site must not sign this browser in as someone else (login CSRF)
+                return self._sign_in_page(request, 403, "A sign-in link works only when opened "
+                                          "directly (paste it into the address bar).")
             # On to the same filters, without the link (it stays out of history and logs).
             filters = load(schemas.FiltersSchema(), query, "query")
             return self._to_dashboard(self._session_cookie(request, caller),
                                       urlencode(query, doseq=True) if filters else "")
-        caller = self.signer.check(request.cookies.get(sessions.COOKIE), "session")
+        session = request.cookies.get(sessions.COOKIE)
+        caller = self.signer.check(session, "session")
         if caller is None:
-            return self._html(200, sessions.SIGN_IN_PAGE)
+            return self._sign_in_page(request, 200)
         q = load(schemas.FiltersSchema(), query, "query")
+        wait_for_positions(self, request)
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {', '.join(filters.get('org') or ['all organisations'])}"
         return self._html(200, dashboard.render(report, capacity, title, filters,
-                                                may_choose_org=caller.role == "admin"))
+                                                may_choose_org=caller.role == "admin",
+                                                sign_out=self.signer.form_token(session)))
 
     @http("GET", "/dashboard/export")
     @json_endpoint
@@ -241,6 +264,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         if caller is None:
             raise Unauthorized("sign in at /dashboard first")
         q = load(schemas.ExportQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
         filters = scoped(caller, q)
         if q["table"] == "capacity":   # the dashboard's series, over the report's months
             report, series = self.reporting.dashboard(filters)
@@ -253,16 +277,35 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     @http("POST", "/dashboard/session")
     @json_endpoint
     def http_sign_in(self, request):
-        """Sign in with a token (form field ``token``, or the Authorization header)."""
+        """Sign in with a token: the sign-in form's (field ``token``, with the form's ``csrf``)
+        from this site's page only, or a script's ``Authorization`` header."""
+        refused = sessions.cross_site(request.headers)
+        if refused:
+            raise Forbidden(f"cross-site sign-in refused ({refused}): sign in at /dashboard")
         token = request.form.get("token")
-        header = f"Bearer {token}" if token else request.headers.get("Authorization")
+        if token:
+            if not self.signer.form_token_ok(request.cookies.get(sessions.CSRF_COOKIE),
+                                             request.form.get("csrf")):
+                raise Forbidden("the sign-in form was not this site's, or it expired: sign in "
+                                "at /dashboard")
+            header = f"Bearer {token}"
+        else:
+            header = request.headers.get("Authorization")
         caller = caller_from(header, self.auth.tokens).require(*READERS)
         return self._to_dashboard(self._session_cookie(request, caller))
 
     @http("POST", "/dashboard/session/end")
     @json_endpoint
     def http_sign_out(self, request):
-        return self._to_dashboard(sessions.cookie_header("", 0, request.scheme == "https"))
+        """Sign out: from the dashboard's own form (its ``csrf``), never from another site."""
+        session = request.cookies.get(sessions.COOKIE)
+        if self.signer.check(session, "session") is None:
+            raise Unauthorized("not signed in")
+        refused = sessions.cross_site(request.headers)
+        if refused or not self.signer.form_token_ok(session, request.form.get("csrf")):
+            raise Forbidden(f"sign out from the dashboard's own page"
+                            f"{f' ({refused})' if refused else ''}")
+        return self._to_dashboard(sessions.cookie_header("", 0, self._secure(request)))
 
     @http("POST", "/dashboard/links")
     @json_endpoint
@@ -275,9 +318,21 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
 
     def _session_cookie(self, request, caller):
         value = self.signer.issue(caller, sessions.SESSION_SECONDS, "session")
-        secure = request.scheme == "https" or \
+        return sessions.cookie_header(value, sessions.SESSION_SECONDS, self._secure(request))
+
+    @staticmethod
+    def _secure(request):
+        return request.scheme == "https" or \
             request.headers.get("X-Forwarded-Proto", "") == "https"
-        return sessions.cookie_header(value, sessions.SESSION_SECONDS, secure)
+
+    def _sign_in_page(self, request, status, message=None):
+        """The sign-in page with a fresh form nonce (cookie) and the CSRF token bound to it."""
+        nonce = sessions.new_nonce()
+        return status, {**sessions.SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8",
+                        "Set-Cookie": sessions.cookie_header(
+                            nonce, sessions.CSRF_SECONDS, self._secure(request),
+                            sessions.CSRF_COOKIE)}, \
+            sessions.sign_in_page(self.signer.form_token(nonce), message)
 
     @staticmethod
     def _to_dashboard(cookie, query=""):

@@ -9,13 +9,17 @@ which lives minutes and only sets that cookie. The signing secret is ``DASHBOARD
 import base64
 import hashlib
 import hmac
+import html
 import json
 import os
 import time
+from urllib.parse import urlsplit
 
 from pathways.security.callers import Caller
 
 COOKIE = "pathways_dashboard"
+CSRF_COOKIE = "pathways_csrf"   # the sign-in form's nonce: a page on another site cannot read it
+CSRF_SECONDS = 3600
 SESSION_SECONDS = 8 * 3600
 LINK_SECONDS = 300
 SCOPE = "reports:read"
@@ -59,6 +63,15 @@ class Signer:
     def _mac(self, body):
         return _b64(hmac.new(self.secret, body.encode(), hashlib.sha256).digest())
 
+    def form_token(self, bound_to):
+        """The CSRF token a form carries: a MAC of what this browser holds (the sign-in page's
+        nonce cookie, or the session cookie), which another site can neither read nor make."""
+        return self._mac(f"form:{bound_to}")
+
+    def form_token_ok(self, bound_to, token):
+        return bool(bound_to) and isinstance(token, str) and \
+            hmac.compare_digest(token, self.form_token(bound_to))
+
     def check(self, value, kind):
         """The caller a session or link stands for, or None (forged, expired, other kind)."""
         if not isinstance(value, str) or value.count(".") != 1 or len(value) > 2000:
@@ -76,17 +89,43 @@ class Signer:
         return Caller(data["org"], data["role"], data["id"])
 
 
-def cookie_header(value, seconds, secure):
-    return (f"{COOKIE}={value}; Max-Age={seconds}; Path=/dashboard; HttpOnly; SameSite=Strict"
+def cookie_header(value, seconds, secure, name=COOKIE):
+    return (f"{name}={value}; Max-Age={seconds}; Path=/dashboard; HttpOnly; SameSite=Strict"
             + ("; Secure" if secure else ""))
+
+
+def new_nonce():
+    return _b64(os.urandom(18))
+
+
+def cross_site(headers):
+    """Why a state-changing browser request comes from another site, or None. Browsers say where
+    a request comes from (``Sec-Fetch-Site``, ``Origin``); a script sends neither and is judged
+    by its credentials alone."""
+    fetch_site = headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return f"Sec-Fetch-Site is {fetch_site[:20]!r}"
+    origin = headers.get("Origin")
+    if origin is not None:
+        host = urlsplit(origin).netloc if origin != "null" else None
+        if not host or host != headers.get("Host"):
+            return f"Origin {origin[:80]!r} is not this site"
+    return None
+
+
+def sign_in_page(csrf, message=None):
+    """The sign-in form, carrying its CSRF token (and why the last attempt was refused)."""
+    note = f"<p class='refused'>{html.escape(message)}</p>" if message else ""
+    return SIGN_IN_PAGE.replace("{csrf}", html.escape(csrf)).replace("{note}", note)
 
 
 SIGN_IN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Pathways — sign in</title>
 <style>body { font-family: sans-serif; margin: 4em auto; max-width: 28em; color: #222; }
 input { width: 100%; padding: .4em; margin: .4em 0 1em; } button { padding: .4em 1.2em; }</style>
-</head><body><h1>Pathways reports</h1>
+</head><body><h1>Pathways reports</h1>{note}
 <form method="post" action="/dashboard/session">
+<input type="hidden" name="csrf" value="{csrf}">
 <label for="token">Your access token (coordinator, auditor or admin)</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>

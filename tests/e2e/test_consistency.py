@@ -46,18 +46,33 @@ def test_a_command_names_its_position_and_other_services_honour_it(platform):
     assert report["built_from"]["feed_positions"]["intake"] >= position
 
 
-def test_a_position_that_has_not_arrived_is_503_within_the_bound(platform):
-    reporting = platform("intake", "reporting")["reporting"]["coordinator"]
+def test_a_position_never_written_is_409_at_once_and_one_not_arrived_503_within_the_bound(
+        platform):
+    apps = platform("intake", "reporting")
+    reporting = apps["reporting"]["coordinator"]
     started = time.monotonic()
     resp = reporting.session.get(reporting.base + "/reports/kpis",
                                  headers={"Pathways-After": "intake=999999"})
-    assert time.monotonic() - started < BOUND
-    assert resp.status_code == 503 and resp.headers["Retry-After"] == "1"
-    assert resp.json()["waiting_for"] == {"intake": 999999}
-    for bad in ("intake", "intake=x", "intake=1;drop", "nobody=3", "intake=\u00b2"):
+    assert resp.status_code == 409, resp.text   # intake's log ends before it: no wait
+    assert resp.json()["error"] == "position_not_written"
+    assert resp.json()["log_ends_at"] == {"intake": 0}
+    assert time.monotonic() - started < WAIT_SECONDS
+    for bad in ("intake", "intake=x", "intake=1;drop", "nobody=3", "intake=\u00b2",
+                "intake=1 ,intake=2", "intake=1,,intake=2"):
         resp = reporting.session.get(reporting.base + "/reports/kpis",
                                      headers={"Pathways-After": bad})
         assert resp.status_code == 400 and "Pathways-After" in resp.json()["errors"], bad
+    # intake down: whether the position exists cannot be known, so the answer is to wait
+    apps["intake"]["coordinator"].call("POST", "/runs", {"programme": "office_places",
+                                                         "name": "Kontor", "places": 3},
+                                       expect=201)
+    platform.containers["intake"].stop()
+    started = time.monotonic()
+    resp = reporting.session.get(reporting.base + "/reports/kpis",
+                                 headers={"Pathways-After": "intake=5"})
+    assert time.monotonic() - started < BOUND
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "1"
+    assert resp.json()["waiting_for"] == {"intake": 5}
 
 
 def test_with_employer_stopped_placement_answers_within_the_bound_saying_what_it_waits_for(

@@ -144,3 +144,15 @@ def test_a_client_gone_mid_body_is_one_log_line_without_a_traceback(port, caplog
     gone = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(gone) == 1, [r.getMessage() for r in caplog.records]
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def test_routing_answers_are_json_too(port):
+    sock = connect(port)
+    sock.sendall(b"GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    text = answer(sock)
+    assert status(text) == 404 and body_of(text)["error"] == "not_found", text
+    sock = connect(port)
+    sock.sendall(b"TRACE /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    text = answer(sock)
+    assert status(text) == 405 and body_of(text)["error"] == "method_not_allowed", text
+    assert "Allow: POST" in text and "application/json" in text
