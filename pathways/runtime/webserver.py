@@ -202,10 +202,16 @@ class JsonWsgiApp(WsgiApp):
 
 
 def json_http_error(exc):
-    code = (exc.name or "error").lower().replace(" ", "_")
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
-    return Response(json.dumps({"error": code, "message": exc.description or exc.name}),
-                    status=exc.code, headers=headers, mimetype="application/json")
+    return json_answer(exc.code, (exc.name or "error").lower().replace(" ", "_"),
+                       exc.description or exc.name, headers)
+
+
+def json_answer(status, error, message, headers=()):
+    """A JSON error answer as a WSGI app (``canned`` is the same as bytes, for the socket)."""
+    return Response(json.dumps({"error": error, "message": message}), status=status,
+                    headers=[("Cache-Control", "no-store"), *headers],
+                    mimetype="application/json")
 
 
 class BoundedWebServer(WebServer):
@@ -254,12 +260,13 @@ class BoundedWebServer(WebServer):
             if length and int(length) > limits.max_body_bytes:
                 close()   # unread: the connection cannot carry another request
                 self.cut("too_large")
-                return _answer(start_response, 413, "Payload Too Large", "too_large", too_large)
+                return json_answer(413, "too_large", too_large,
+                                   [("Connection", "close")])(environ, start_response)
             if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
                 close()
-                return _answer(start_response, 411, "Length Required", "length_required",
-                               "send the body with a Content-Length (chunked bodies are "
-                               "not accepted)")
+                return json_answer(411, "length_required", "send the body with a Content-Length "
+                                   "(chunked bodies are not accepted)",
+                                   [("Connection", "close")])(environ, start_response)
             environ["wsgi.input"] = BoundedInput(environ["wsgi.input"], limits, close, self.cut)
             return app(environ, start_response)
         return bounded
@@ -313,14 +320,6 @@ class BoundedWebServer(WebServer):
 LISTEN_BACKLOG = 4096   # the kernel caps it at net.core.somaxconn
 REFUSED = canned(503, "Service Unavailable", "busy",
                  "too many open connections; try again shortly", retry_after=1)
-
-
-def _answer(start_response, status, reason, error, message):
-    body = json.dumps({"error": error, "message": message}).encode()
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"),
-                                          ("Content-Length", str(len(body))),
-                                          ("Cache-Control", "no-store"), ("Connection", "close")])
-    return [body]
 
 
 def _close(sock):
