@@ -81,6 +81,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def timed(call, seconds, pause=0.05):
+    """The wall times of ``call(n)`` made one after another for ``seconds`` (n counts the calls),
+    sorted: a caller's latency, measured from outside."""
+    times, ends, n = [], time.monotonic() + seconds, 0
+    while time.monotonic() < ends:
+        began = time.monotonic()
+        call(n)
+        times.append(time.monotonic() - began)
+        n += 1
+        time.sleep(pause)
+    return sorted(times)
+
+
 def wait_until(check, timeout=30, what="condition"):
     """Poll ``check()`` until it returns something truthy; fail loudly on timeout."""
     deadline = time.monotonic() + timeout

@@ -234,7 +234,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             caller = self.signer.check(link, "link")
             if caller is None:
                 return self._sign_in_page(request, 401, "That link is not valid (any more).")
-            if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+            if sessions.cross_site(request.headers):
                 # another site must not sign this browser in as someone else (login CSRF)
                 return self._sign_in_page(request, 403, "A sign-in link works only when opened "
                                           "directly (paste it into the address bar).")
@@ -328,11 +328,11 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def _sign_in_page(self, request, status, message=None):
         """The sign-in page with a fresh form nonce (cookie) and the CSRF token bound to it."""
         nonce = sessions.new_nonce()
-        return status, {**sessions.SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8",
-                        "Set-Cookie": sessions.cookie_header(
-                            nonce, sessions.CSRF_SECONDS, self._secure(request),
-                            sessions.CSRF_COOKIE)}, \
-            sessions.sign_in_page(self.signer.form_token(nonce), message)
+        status, headers, page = self._html(
+            status, sessions.sign_in_page(self.signer.form_token(nonce), message))
+        headers["Set-Cookie"] = sessions.cookie_header(nonce, sessions.CSRF_SECONDS,
+                                                       self._secure(request), sessions.CSRF_COOKIE)
+        return status, headers, page
 
     @staticmethod
     def _to_dashboard(cookie, query=""):

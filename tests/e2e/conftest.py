@@ -8,7 +8,8 @@ from services.employer.service import EmployerService
 from services.intake.service import IntakeService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
-from tests.support import ApiClient, free_port
+from tests.e2e.processes import Instance
+from tests.support import ApiClient, free_port, wait_until
 
 TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
           "caseworker-b": "tok-e2e-caseworker-org-b", "coordinator-b": "tok-e2e-coordinator-org-b",
@@ -56,3 +57,17 @@ def platform(container_factory, base_config, dbs):
         return apis
     start.containers = {}
     return start
+
+
+@pytest.fixture
+def intake_process(base_config, tmp_path, dbs):
+    """Intake as a `nameko run` process of its own, as in production (tried from outside);
+    killed afterwards."""
+    intake = Instance("intake", 0, base_config, tmp_path)
+    intake.start()
+    try:
+        wait_until(intake.up, timeout=60, what="intake to start")
+        yield intake
+    finally:
+        intake.proc.kill()
+        intake.proc.wait()

@@ -12,8 +12,7 @@ import time
 import requests
 
 from tests.e2e.conftest import TOKENS
-from tests.e2e.processes import Instance
-from tests.support import ROOT, wait_until
+from tests.support import ROOT, timed, wait_until
 
 ATTACKERS, ATTACK_SECONDS = 2000, 30.0
 
@@ -33,9 +32,8 @@ def timed_calls(base, seconds):
     """A caseworker's reads and a coordinator's writes, one after another: their wall times."""
     caseworker = {"Authorization": f"Bearer {TOKENS['caseworker']}"}
     coordinator = {"Authorization": f"Bearer {TOKENS['coordinator']}"}
-    times, ends, n = [], time.monotonic() + seconds, 0
-    while time.monotonic() < ends:
-        began = time.monotonic()
+
+    def call(n):
         if n % 4 == 3:
             resp = requests.post(base + "/runs", headers=coordinator, timeout=30, json={
                 "programme": "office_places", "name": f"run {n}", "places": 15})
@@ -43,54 +41,44 @@ def timed_calls(base, seconds):
         else:
             resp = requests.get(base + "/runs", headers=caseworker, timeout=30)
             assert resp.status_code == 200, resp.text
-        times.append(time.monotonic() - began)
-        n += 1
-        time.sleep(0.05)
-    return sorted(times)
+    return timed(call, seconds)
 
 
 def p(times, q):
     return times[min(int(len(times) * q), len(times) - 1)]
 
 
-def test_slowloris_does_not_starve_intake_and_a_huge_body_is_refused_unread(
-        base_config, tmp_path, dbs):
-    intake = Instance("intake", 0, base_config, tmp_path)
-    intake.start()
-    try:
-        wait_until(intake.up, timeout=60, what="intake to start")
-        quiet = timed_calls(intake.base, 5)
-        attack = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.slowloris", str(intake.port), str(ATTACKERS),
-             str(ATTACK_SECONDS)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        held = 0
-        for _ in range(10):   # the connections open and trickle in
-            time.sleep(0.5)
-            held = max(held, open_connections(intake.base))
-        during = timed_calls(intake.base, ATTACK_SECONDS - 6)
-        seen = json.loads(attack.communicate(timeout=60)[0])
-        # the attack's connections are all gone again: only ours are left
-        wait_until(lambda: open_connections(intake.base) <= 2, timeout=20,
-                   what="the attack's connections to close")
-        after = timed_calls(intake.base, 5)
-        print(f"\nslowloris: {seen}; open connections at the server, most in the first 5 s: {held:.0f}")
-        for name, times in (("quiet", quiet), ("under attack", during), ("after", after)):
-            print(f"{name}: {len(times)} calls, p50 {p(times, .5) * 1000:.1f} ms, "
-                  f"p99 {p(times, .99) * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
-        assert held >= ATTACKERS * 0.9, "the attack did not hold its connections"
-        assert seen["answers"].get("408", 0) > 0, "no half-sent request was timed out"
-        assert p(during, .99) < 1.0 and p(after, .99) < 1.0
+def test_slowloris_does_not_starve_intake_and_a_huge_body_is_refused_unread(intake_process):
+    intake = intake_process
+    quiet = timed_calls(intake.base, 5)
+    attack = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.slowloris", str(intake.port), str(ATTACKERS),
+         str(ATTACK_SECONDS)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    held = 0
+    for _ in range(10):   # the connections open and trickle in
+        time.sleep(0.5)
+        held = max(held, open_connections(intake.base))
+    during = timed_calls(intake.base, ATTACK_SECONDS - 6)
+    seen = json.loads(attack.communicate(timeout=60)[0])
+    # the attack's connections are all gone again: only ours are left
+    wait_until(lambda: open_connections(intake.base) <= 2, timeout=20,
+               what="the attack's connections to close")
+    after = timed_calls(intake.base, 5)
+    print(f"\nslowloris: {seen}; open connections at the server, most in the first 5 s: {held:.0f}")
+    for name, times in (("quiet", quiet), ("under attack", during), ("after", after)):
+        print(f"{name}: {len(times)} calls, p50 {p(times, .5) * 1000:.1f} ms, "
+              f"p99 {p(times, .99) * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
+    assert held >= ATTACKERS * 0.9, "the attack did not hold its connections"
+    assert seen["answers"].get("408", 0) > 0, "no half-sent request was timed out"
+    assert p(during, .99) < 1.0 and p(after, .99) < 1.0
 
-        before = rss_kb(intake.proc.pid)
-        answer, sent = huge_body(intake.port, 50_000_000)
-        grown = rss_kb(intake.proc.pid) - before
-        print(f"50 MB body: answered {answer.splitlines()[0]!r} after {sent} bytes sent; "
-              f"intake's RSS grew {grown} kB")
-        assert answer.startswith("HTTP/1.1 413") and '"too_large"' in answer
-        assert sent < 50_000_000 and grown < 20_000
-    finally:
-        intake.proc.kill()
-        intake.proc.wait()
+    before = rss_kb(intake.proc.pid)
+    answer, sent = huge_body(intake.port, 50_000_000)
+    grown = rss_kb(intake.proc.pid) - before
+    print(f"50 MB body: answered {answer.splitlines()[0]!r} after {sent} bytes sent; "
+          f"intake's RSS grew {grown} kB")
+    assert answer.startswith("HTTP/1.1 413") and '"too_large"' in answer
+    assert sent < 50_000_000 and grown < 20_000
 
 
 def huge_body(port, size):
