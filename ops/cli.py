@@ -9,6 +9,8 @@
     pathways audit export --feed URL --out FILE      history as JSON Lines + chain head
     pathways audit seal --feed URL --key-file FILE   the chain head signed (Ed25519 PEM or HMAC)
     pathways audit replay --feed NAME=URL ... [--as-known-at T]   reports rebuilt from feeds
+    pathways check-config intake employer:VAULT_MASTER_KEY=EMPLOYER_VAULT_MASTER_KEY ...
+                                          each service's settings (and master key) before a start
 
 Connection settings come from the environment (``MONGO_URI``, ``MONGO_DB_PREFIX``)
 or the flags.
@@ -99,6 +101,16 @@ def cmd_audit(args):
     return 0
 
 
+def cmd_check_config(args):
+    from ops.preflight import check
+    problems = check(args.services, args.config, dict(os.environ))
+    for problem in problems:
+        print(f"pathways check-config: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"pathways check-config: {', '.join(args.services)}: configuration good")
+    return 78 if problems else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="pathways", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -127,6 +139,12 @@ def main(argv=None):
     seed.add_argument("--employer", default="http://127.0.0.1:8002")
     seed.add_argument("--placement", default="http://127.0.0.1:8003")
     seed.set_defaults(fn=cmd_seed)
+    check_config = sub.add_parser("check-config", help="each service's settings, before a start")
+    check_config.add_argument("services", nargs="+",
+                              help="NAME or NAME:KEY=VARIABLE,... (the key under another name)")
+    check_config.add_argument("--config", default=os.environ.get("PATHWAYS_CONFIG",
+                                                                  "/app/config.yaml"))
+    check_config.set_defaults(fn=cmd_check_config)
     audit_parser = sub.add_parser("audit", help="what an auditor does with a service's feed")
     audit_sub = audit_parser.add_subparsers(dest="audit", required=True)
     for name in ("verify", "export", "seal", "replay"):

@@ -47,11 +47,19 @@ class Api:
         self.base, self.session = base.rstrip("/"), requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def post(self, path, body=None, ok=(200, 201)):
-        resp = self.session.post(self.base + path, json=body or {}, timeout=30)
+    def send(self, path, body=None, ok=(200, 201)):
+        """POST, waiting out the edge's rate limit on writes (deploy/proxy/nginx.conf: 429)."""
+        for pause in (0.2, 0.5, 1, 2, 4, 0):
+            resp = self.session.post(self.base + path, json=body or {}, timeout=30)
+            if resp.status_code != 429 or not pause:
+                break
+            time.sleep(pause)
         if resp.status_code not in ok:
             raise RuntimeError(f"POST {path}: {resp.status_code} {resp.text[:300]}")
-        return resp.json()
+        return resp
+
+    def post(self, path, body=None, ok=(200, 201)):
+        return self.send(path, body, ok).json()
 
     def get(self, path):
         resp = self.session.get(self.base + path, timeout=30)

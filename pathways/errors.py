@@ -5,6 +5,10 @@ class PathwaysError(Exception):
     """Base of the kernel's errors."""
 
 
+class ConfigError(PathwaysError, ValueError):
+    """The configuration is wrong: the process must not start (``pathways-service`` exits 78)."""
+
+
 class BadRequest(PathwaysError):
     """Input at a boundary failed validation; ``errors`` maps field names to messages."""
 

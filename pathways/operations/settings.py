@@ -4,6 +4,7 @@ with one message that names every bad key, never later, inside a request."""
 from dataclasses import dataclass, fields
 from typing import Any, Callable, ClassVar, Mapping
 
+from pathways.errors import ConfigError
 from pathways.security.callers import Caller, load_grants, load_tokens
 from pathways.operations.config import feed_addresses, zones_from
 from pathways.security.privacy import master_key_from
@@ -39,7 +40,7 @@ class HttpLimits:
         return cls(**values)
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigError):
     """The configuration is wrong; ``problems`` names each key and what is wrong with it."""
 
     def __init__(self, service, problems):

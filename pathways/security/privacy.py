@@ -10,7 +10,13 @@ import binascii
 import json
 import os
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pymongo.errors import DuplicateKeyError
+
+from pathways.errors import ConfigError
+
+CHECK_ID, CHECK_TEXT = "master_key_check", b"pathways: sealed under this master key"
 
 
 class Erased(Exception):
@@ -27,6 +33,43 @@ def master_key_from(config_value, key_name="VAULT_MASTER_KEY"):
         raise ValueError(f"config error: {key_name} must be 32 random bytes, base64-encoded "
                          "(e.g. `python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'`)")
     return key
+
+
+def bind_master_key(keys_db, master_key, wrapped, key_name="VAULT_MASTER_KEY"):
+    """Refuse a master key that is not the one the database's records were sealed with.
+
+    The first start seals a check value in ``keys_db.master_key``; every later start opens it
+    (a database from before the check is judged by one of its ``wrapped`` keys instead). A wrong
+    key would otherwise start fine and fail each read of personal data, or seal new records
+    under a second key that nobody would know to keep.
+    """
+    checks = keys_db["master_key"]
+    where = f"{keys_db.name}.master_key"
+
+    def opens(doc, aad):
+        try:
+            _open(master_key, bytes(doc["sealed" if "sealed" in doc else "wrapped"]), aad)
+            return True
+        except (InvalidTag, KeyError, TypeError, ValueError):
+            return False
+
+    check = checks.find_one({"_id": CHECK_ID})
+    if check is None:
+        old = keys_db[wrapped].find_one({})
+        if old is not None and not opens(old, old["_id"].encode()):
+            where = f"{keys_db.name}.{wrapped}"
+        else:
+            try:
+                checks.insert_one({"_id": CHECK_ID,
+                                   "sealed": _seal(master_key, CHECK_TEXT, CHECK_ID.encode())})
+                return
+            except DuplicateKeyError:   # another instance's first start won the race
+                check = checks.find_one({"_id": CHECK_ID})
+    if check is None or not opens(check, CHECK_ID.encode()):
+        raise ConfigError(
+            f"config error: {key_name} is not the key this service's personal data is sealed "
+            f"with (checked against {where}); start it with the key it was first given. A new "
+            "key for an existing database needs the records re-wrapped, not a changed setting")
 
 
 def _seal(key, plaintext, aad):

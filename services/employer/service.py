@@ -14,14 +14,18 @@ from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.runtime.auth import Auth
 from pathways.operations.settings import VaultSettings, settings_of
-from pathways.security.privacy import SealedRecords
+from pathways.security.privacy import SealedRecords, bind_master_key
 from services.employer.app import Employers
 from services.employer.routes import ROUTES, TITLE
 
 
+SEALED_KEYS = "contact_keys"   # the wrapped keys, in <db>_keys, that the master key must open
+
+
 def build_employers(container, db, store):
     keys = db.client[f"{db.name}_keys"]
-    contacts = SealedRecords(db["contacts"], keys["contact_keys"],
+    bind_master_key(keys, settings_of(container).vault_master_key, SEALED_KEYS)
+    contacts = SealedRecords(db["contacts"], keys[SEALED_KEYS],
                              settings_of(container).vault_master_key)
     return Employers(store, db, contacts, db["access_log"], zone_of=settings_of(container).zone_of)
 
@@ -30,6 +34,7 @@ def build_employers(container, db, store):
 class EmployerService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "employer"
     settings = VaultSettings
+    sealed_keys = SEALED_KEYS
     event_log = EventLog()
     employers = ServiceApp(build_employers)
     inbox = Inbox(["placement"], app_reactions)

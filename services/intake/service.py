@@ -15,14 +15,19 @@ from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.application.commands import Commands
 from pathways.operations.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
+from pathways.security.privacy import bind_master_key
 from services.intake.app import Intake
 from services.intake.routes import ROUTES, TITLE
 from services.intake.vault import Vault
 from services.intake.views import RunsView
 
 
+SEALED_KEYS = "participant_keys"   # the wrapped keys, in <db>_keys, that the master key must open
+
+
 def build_intake(container, db, store):
     keys = db.client[f"{db.name}_keys"]
+    bind_master_key(keys, settings_of(container).vault_master_key, SEALED_KEYS)
     vault = Vault(db, keys, settings_of(container).vault_master_key)
     commands = Commands(store)   # one command path: the view shares its kept states
     return Intake(store, vault, db["access_log"], views=RunsView(db, store, commands),
@@ -33,6 +38,7 @@ def build_intake(container, db, store):
 class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "intake"
     settings = VaultSettings
+    sealed_keys = SEALED_KEYS
     event_log = EventLog()
     intake = ServiceApp(build_intake)
     inbox = Inbox(["placement"], app_reactions)

@@ -61,7 +61,7 @@ def platform(container_factory, base_config, dbs):
 
 @pytest.fixture
 def intake_process(base_config, tmp_path, dbs):
-    """Intake as a `nameko run` process of its own, as in production (tried from outside);
+    """Intake as a `pathways-service` process of its own, as in production (tried from outside);
     killed afterwards."""
     intake = Instance("intake", 0, base_config, tmp_path)
     intake.start()

@@ -1,4 +1,4 @@
-"""Services as `nameko run` processes of their own, as they run in production: killed and
+"""Services as `pathways-service` processes of their own, as they run in production: killed and
 started at will, tried from outside."""
 import os
 import signal
@@ -16,7 +16,7 @@ CLASSES = {"intake": "IntakeService", "employer": "EmployerService",
 
 
 class Instance:
-    """One `nameko run` process of a service, on its own port; killed and started at will."""
+    """One `pathways-service` process of a service, on its own port; killed and started at will."""
 
     def __init__(self, service, index, config, tmp_path):
         self.service, self.index = service, index
@@ -33,7 +33,7 @@ class Instance:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "nameko"), "run", "--config",
+            [os.path.join(os.path.dirname(sys.executable), "pathways-service"), "--config",
              str(self.config), f"services.{self.service}.service:{CLASSES[self.service]}"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
 

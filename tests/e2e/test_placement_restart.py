@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 @pytest.fixture
 def placement_process(tmp_path, base_config):
-    """Runs the placement service with `nameko run` in its own process; start/kill at will."""
+    """Runs the placement service with `pathways-service` in its own process; start/kill at will."""
     port = free_port()
     config = tmp_path / "placement.yaml"
     logging = {"version": 1, "disable_existing_loggers": False,
@@ -31,7 +31,7 @@ def placement_process(tmp_path, base_config):
 
     def start():
         proc = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "nameko"), "run", "--config",
+            [os.path.join(os.path.dirname(sys.executable), "pathways-service"), "--config",
              str(config), "services.placement.service:PlacementService"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "placement.log", "a"))
         procs.append(proc)

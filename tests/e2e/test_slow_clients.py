@@ -1,5 +1,5 @@
 """Slow and idle clients cannot starve a service, tried from outside on the real servers: intake
-runs as its own `nameko run` process and a slowloris process holds 2,000 half-sent requests
+runs as its own `pathways-service` process and a slowloris process holds 2,000 half-sent requests
 against it for 30 s while a caseworker works; a 50 MB body is refused unread; a connection cap
 answers 503 at once. Latency is printed, and asserted only against a bound far above normal
 (1 s, where a starved server took 24 s)."""

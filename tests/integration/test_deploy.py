@@ -14,7 +14,9 @@ from jsonschema import Draft7Validator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FILES = ["docker-compose.yml", "deploy/multi-org/docker-compose.multi-org.yml"]
+STAND_INS = ["deploy/compose/stand-ins.yml", "deploy/compose/stand-ins.multi-org.yml"]
 INFRASTRUCTURE = {"rabbitmq", "rabbitmq-b", "mongodb", "proxy"}
+ONE_SHOT = {"preflight"}
 MONITORING = "deploy/monitoring"
 OVERLAY = f"{MONITORING}/docker-compose.monitoring.yml"
 
@@ -31,12 +33,20 @@ def compose_schema():
         return json.loads(z.read("compose/config/compose_spec.json"))
 
 
+class ComposeLoader(yaml.SafeLoader):
+    """YAML as Compose reads it: nameko's parser (set up by other tests, process-wide) would
+    substitute ${VAR} in every SafeLoader."""
+
+
 def load(path):
+    ComposeLoader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "!env_var"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     with open(os.path.join(ROOT, path)) as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=ComposeLoader)
 
 
-@pytest.mark.parametrize("path", FILES)
+@pytest.mark.parametrize("path", FILES + STAND_INS)
 def test_compose_files_are_valid_against_the_specification(compose_schema, path):
     errors = sorted(Draft7Validator(compose_schema).iter_errors(load(path)), key=str)
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
@@ -46,13 +56,29 @@ def test_compose_files_are_valid_against_the_specification(compose_schema, path)
 def test_every_container_has_a_healthcheck_and_waits_for_what_it_needs(path):
     services = load(path)["services"]
     for name, svc in services.items():
+        if name in ONE_SHOT:
+            assert svc["restart"] == "no" and "healthcheck" not in svc, name
+            continue
         assert "healthcheck" in svc, f"{name} has no healthcheck"
         if name in INFRASTRUCTURE:
             continue
         depends = svc["depends_on"]
-        assert all(d["condition"] == "service_healthy" for d in depends.values()), name
+        assert all(d["condition"] == ("service_completed_successfully" if dep in ONE_SHOT
+                                      else "service_healthy") for dep, d in depends.items()), name
         assert "mongodb" in depends and depends.keys() & {"rabbitmq", "rabbitmq-b"}, \
             f"{name} does not wait for its broker and database"
+
+
+def test_no_service_of_organisation_a_starts_before_the_preflight_passed():
+    """A bad setting stops ``up`` at the preflight (``pathways check-config``), never a service
+    in a restart loop; the preflight checks every service that the file starts."""
+    services = load("docker-compose.yml")["services"]
+    checked = {spec.split(":")[0] for spec in services["preflight"]["command"][2:]}
+    for name, svc in services.items():
+        if name in INFRASTRUCTURE | ONE_SHOT:
+            continue
+        assert svc["depends_on"]["preflight"]["condition"] == "service_completed_successfully"
+        assert name in checked, f"the preflight does not check {name}"
 
 
 @pytest.mark.parametrize("path", FILES)
@@ -60,9 +86,11 @@ def test_every_service_command_names_a_nameko_service_that_exists(path):
     for name, svc in load(path)["services"].items():
         if name in INFRASTRUCTURE:
             continue
+        if name in ONE_SHOT:
+            continue
         command = svc["command"]
-        assert command[:4] == ["nameko", "run", "--config", "/app/config.yaml"], name
-        module, cls = command[4].split(":")
+        assert command[0] == "pathways-service" and len(command) == 2, name
+        module, cls = command[1].split(":")
         service = getattr(importlib.import_module(module), cls)
         assert service.name in name or (name, service.name) == ("hub", "reporting")
 
@@ -84,7 +112,7 @@ def test_the_monitoring_overlay_is_valid_and_scrapes_every_service(compose_schem
     errors = sorted(Draft7Validator(compose_schema).iter_errors(overlay), key=str)
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
     services = {name for name in load("docker-compose.yml")["services"]
-                if name not in INFRASTRUCTURE}
+                if name not in INFRASTRUCTURE | ONE_SHOT}
     scrape = load(f"{MONITORING}/prometheus.yml")["scrape_configs"][0]
     assert scrape["metrics_path"] == "/metrics"
     assert set(scrape["static_configs"][0]["targets"]) == {f"{s}:8000" for s in services}
@@ -116,3 +144,31 @@ def test_the_grafana_dashboard_charts_only_metrics_the_services_export():
     assert {"pathways_commands_total", "pathways_relay_lag_events",
             "pathways_consumer_lag_events", "pathways_dead_letters",
             "pathways_http_request_seconds_bucket"} <= charted
+
+
+@pytest.mark.parametrize("path", ["deploy/docker/nameko.yaml", "deploy/local/nameko.yaml"])
+def test_the_config_files_pass_every_key_a_service_reads(path):
+    """nameko passes a service only the keys its config file names: a key missing there is an
+    environment variable silently ignored (the containers once ignored FEED_GRANTS and
+    TIME_ZONE)."""
+    from ops.preflight import SERVICES, service_class
+    from pathways.operations.settings import Settings
+
+    class Reading(dict):
+        def get(self, key, default=None):
+            read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            read.add(key)
+            return super().__getitem__(key)
+
+    read = set()
+    for name in SERVICES:
+        try:
+            getattr(service_class(name), "settings", Settings).from_config(Reading(), name)
+        except ValueError:
+            pass   # an empty config is a bad one: what matters is which keys were read
+    text = open(os.path.join(ROOT, path)).read()
+    named = set(re.findall(r"^([A-Z_]+):", text, re.M))
+    assert read and read <= named, f"{path} lacks {sorted(read - named)}"
