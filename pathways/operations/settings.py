@@ -51,7 +51,8 @@ class SettingsError(ConfigError):
 @dataclass(frozen=True)
 class Settings:
     service: str
-    amqp_uri: str
+    amqp_uri: str                                    # several brokers: "amqp://a;amqp://b" (failover)
+    queue_type: str                                  # AMQP_QUEUE_TYPE: classic or quorum
     mongo_uri: str
     mongo_db: str                                    # MONGO_DB_PREFIX (pathways) + _service
     relay_poll_seconds: float                        # RELAY_POLL_SECONDS (0.5)
@@ -76,6 +77,7 @@ class Settings:
                 problems.append(str(err).removeprefix("config error: "))
 
         read("amqp_uri", lambda: _required(config, "AMQP_URI"))
+        read("queue_type", lambda: _one_of(config, "AMQP_QUEUE_TYPE", ("classic", "quorum")))
         read("mongo_uri", lambda: _required(config, "MONGO_URI"))
         read("mongo_db", lambda: f"{config.get('MONGO_DB_PREFIX') or 'pathways'}_{service}")
         read("relay_poll_seconds", lambda: _number(config, "RELAY_POLL_SECONDS", 0.5, float))
@@ -99,6 +101,13 @@ def _required(config, key):
     value = config.get(key)
     if not value or not isinstance(value, str):
         raise ValueError(f"{key} is not set")
+    return value
+
+
+def _one_of(config, key, choices):
+    value = config.get(key) or choices[0]
+    if value not in choices:
+        raise ValueError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
     return value
 
 

@@ -15,12 +15,29 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.web import handlers as nameko_http
 from werkzeug.wrappers import Response
 
+from pathways.operations.settings import settings_of
 from pathways.runtime.webserver import BoundedWebServer
 
 log = logging.getLogger(__name__)
 
 
+def _typed(queue, container):
+    """A durable, shared queue as the type ``AMQP_QUEUE_TYPE`` asks for: ``quorum`` queues are
+    replicated over a RabbitMQ cluster's nodes and survive the loss of a minority of them."""
+    queue_type = settings_of(container).queue_type
+    if queue_type != "classic" and queue.durable and not (queue.exclusive or queue.auto_delete):
+        queue.queue_arguments = {**(queue.queue_arguments or {}), "x-queue-type": queue_type}
+
+
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    def setup(self):
+        super().setup()
+        _typed(self.queue, self.container)
+
+
 class Rpc(nameko_rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
@@ -39,6 +56,10 @@ class EventHandler(nameko_events.EventHandler):
     ConnectionError there, and an ack on a socket the broker just closed raises an OSError
     (broken pipe, reset), which kills the container. The message is redelivered once the broker
     is back; it is a hint anyway (the consumer orders and dedups by position)."""
+
+    def setup(self):
+        super().setup()
+        _typed(self.queue, self.container)
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         try:
