@@ -77,7 +77,7 @@ class Settings:
                 problems.append(str(err).removeprefix("config error: "))
 
         read("amqp_uri", lambda: _required(config, "AMQP_URI"))
-        read("queue_type", lambda: _one_of(config, "AMQP_QUEUE_TYPE", ("classic", "quorum")))
+        read("queue_type", lambda: queue_type_of(config))
         read("mongo_uri", lambda: _required(config, "MONGO_URI"))
         read("mongo_db", lambda: f"{config.get('MONGO_DB_PREFIX') or 'pathways'}_{service}")
         read("relay_poll_seconds", lambda: _number(config, "RELAY_POLL_SECONDS", 0.5, float))
@@ -102,6 +102,11 @@ def _required(config, key):
     if not value or not isinstance(value, str):
         raise ValueError(f"{key} is not set")
     return value
+
+
+def queue_type_of(config: Mapping) -> str:
+    """``AMQP_QUEUE_TYPE`` alone, for an entrypoint of a service that has no other settings."""
+    return _one_of(config, "AMQP_QUEUE_TYPE", ("classic", "quorum"))
 
 
 def _one_of(config, key, choices):

@@ -15,7 +15,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.web import handlers as nameko_http
 from werkzeug.wrappers import Response
 
-from pathways.operations.settings import settings_of
+from pathways.operations.settings import queue_type_of
 from pathways.runtime.webserver import BoundedWebServer
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 def _typed(queue, container):
     """A durable, shared queue as the type ``AMQP_QUEUE_TYPE`` asks for: ``quorum`` queues are
     replicated over a RabbitMQ cluster's nodes and survive the loss of a minority of them."""
-    queue_type = settings_of(container).queue_type
+    queue_type = queue_type_of(container.config)
     if queue_type != "classic" and queue.durable and not (queue.exclusive or queue.auto_delete):
         queue.queue_arguments = {**(queue.queue_arguments or {}), "x-queue-type": queue_type}
 
