@@ -137,3 +137,68 @@ class EnrolmentDatesCorrected(EnrolmentRef):
     referred_on = fields.Date(required=True, allow_none=True)
     start_date = fields.Date(required=True, allow_none=True)
     end_date = fields.Date(required=True, allow_none=True)
+
+
+# --- coaches and their caseloads -----------------------------------------------------------------
+# What kinds of coach an organisation has unless its config says otherwise (COACH_SPECIALTIES):
+# Strömstad's vuxenutbildningscoach, arbetsmarknadscoach and företagscoach.
+DEFAULT_SPECIALTIES = ("education", "labour_market", "business")
+SPECIALTY = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class CoachRegistered(Event):
+    """A caseworker identity of the organisation (the ``id`` its token gives) made a coach."""
+    coach_id = fields.String(required=True, validate=ID)
+    specialty = fields.String(required=True, validate=SPECIALTY)
+
+
+class CoachAssigned(EnrolmentRef):
+    """An enrolment given to a coach and an optional co-coach (NAV: veileder, medveileder); a
+    reassignment is another of these, naming who held it before."""
+    coach_id = fields.String(required=True, validate=ID)
+    co_coach_id = fields.String(required=True, allow_none=True, validate=ID)
+    previous_coach_id = fields.String(required=True, allow_none=True, validate=ID)
+
+
+# --- time-limited places ---------------------------------------------------------------------------
+EXTENSION_REASONS = ("needs_more_time", "job_in_sight", "education_in_sight", "health", "other")
+
+
+class StayLimitSet(RunRef):
+    """How long a place in the run lasts from the start (Asker: three months), and the longest a
+    stay may become with extensions."""
+    days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3650))
+    with_extensions_days = fields.Integer(required=True, strict=True,
+                                          validate=validate.Range(min=1, max=3650))
+
+
+class StayPlanned(EnrolmentRef):
+    """A started enrolment's planned end, from the run's stay limit."""
+    planned_end = fields.Date(required=True)
+
+
+class ExtensionProposed(EnrolmentRef):
+    """A coach proposes a later planned end (NAV: forslag); a coordinator decides."""
+    proposal_id = fields.String(required=True, validate=ID)
+    planned_end = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(EXTENSION_REASONS))
+
+
+class ExtensionDecided(EnrolmentRef):
+    proposal_id = fields.String(required=True, validate=ID)
+    granted = fields.Boolean(required=True)
+    planned_end = fields.Date(required=True)   # the planned end after the decision
+
+
+# --- contacts with participants ------------------------------------------------------------------
+CONTACT_KINDS = ("meeting", "call", "visit", "digital")
+CONTACT_PLACES = ("office", "outside")   # Aust-Agder's advisers: 60-70 % outside the office
+CONTACT_OUTCOMES = ("held", "no_show", "cancelled", "follow_up_planned", "job_lead", "other")
+
+
+class ContactRecorded(EnrolmentRef):
+    """A contact with the participant on its business date, by the envelope's actor. Codes
+    only: what was said is not an event's to carry."""
+    kind = fields.String(required=True, validate=validate.OneOf(CONTACT_KINDS))
+    place = fields.String(required=True, validate=validate.OneOf(CONTACT_PLACES))
+    outcome = fields.String(required=True, validate=validate.OneOf(CONTACT_OUTCOMES))

@@ -1,5 +1,6 @@
 """Config values shared by the services: mappings that may come as JSON strings, time zones."""
 import json
+import re
 
 from pathways.timeutil import zone
 
@@ -40,3 +41,28 @@ def feed_addresses(raw, key, names="feed names", rpc=False):
         if not (rpc and value == "rpc") and not (isinstance(url, str) and url.startswith("http")):
             raise ValueError(f"config error: {key} must map {shape}: {key}[{name!r}] does not")
     return feeds
+
+
+def specialties_from(config, default):
+    """Each organisation's kinds of coach (``COACH_SPECIALTIES``: {org: [specialty, ...]}),
+    else ``default``; a bad entry is a startup error naming it."""
+    per_org = config_mapping(config.get("COACH_SPECIALTIES") or {}, "COACH_SPECIALTIES",
+                             "organisations to lists of specialties")
+    for org, kinds in per_org.items():
+        if not (isinstance(kinds, list) and kinds and all(
+                isinstance(k, str) and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", k) for k in kinds)):
+            raise ValueError(f"config error: COACH_SPECIALTIES[{org!r}] must be a list of "
+                             "lower-case names (a-z, 0-9, _)")
+    return lambda org: tuple(per_org.get(org, default))
+
+
+def days_per_name(config, key, names, default):
+    """``{name: days}`` (e.g. ``FOLLOW_UP_DAYS`` per programme) as a function, ``default``
+    elsewhere; a name not among ``names`` or a count outside 1-3650 is a startup error."""
+    per_name = config_mapping(config.get(key) or {}, key, "names to whole days")
+    for name, days in per_name.items():
+        if name not in names or isinstance(days, bool) or not isinstance(days, int) \
+                or not 1 <= days <= 3650:
+            raise ValueError(f"config error: {key}[{name!r}] must be whole days (1-3650) for "
+                             f"one of {', '.join(names)}")
+    return lambda name: per_name.get(name, default)

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from pathways.api.answers import Answer, choice, count, date, text
-from pathways.contracts.intake import PROGRAMMES
+from pathways.contracts.intake import EXTENSION_REASONS, PROGRAMMES
 
 NEEDS = {"standard": "standard needs (NAV standard innsats)",
          "situational": "situational needs (situasjonsbestemt innsats)",
@@ -29,13 +29,20 @@ TRANSITIONS = ("draft → shared → applied → waitlisted | place_allocated �
 IDENTIFIER = validate.Length(min=1, max=64)
 
 
+class ProposalSchema(Answer):
+    proposal_id = text(validate=IDENTIFIER)
+    planned_end = date("the proposed planned end")
+    reason = choice({r: r.replace("_", " ") for r in EXTENSION_REASONS})
+
+
 class EnrolmentSchema(Answer):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70",
                "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
                "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
                "state": "participating", "consent": True, "percent": 100, "days_per_week": 5,
                "referred_on": "2026-02-26", "start_date": "2026-03-09", "end_date": None,
-               "queue_position": None}
+               "queue_position": None, "coach_id": "cw-anne", "co_coach_id": None,
+               "planned_end": "2026-06-09", "extension_proposed": None}
 
     run_id = text(validate=IDENTIFIER)
     enrolment_id = text(validate=IDENTIFIER)
@@ -54,13 +61,20 @@ class EnrolmentSchema(Answer):
                                     validate=validate.Range(min=1),
                                     metadata={"description": "1 = next in line; null unless "
                                                              "waitlisted"})
+    coach_id = text("the coach who holds it (null: none assigned yet)", allow_none=True)
+    co_coach_id = text("the co-coach, if any", allow_none=True)
+    planned_end = date("when the place ends as planned (a run with a stay limit; moved by "
+                       "granted extensions)", allow_none=True)
+    extension_proposed = fields.Nested(ProposalSchema, required=True, allow_none=True, metadata={
+        "description": "an extension awaiting a coordinator's decision"})
 
 
 class RunSummarySchema(Answer):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "programme": "office_places",
                "name": "Kontorplasser Bergen", "places": 15, "places_in_use": 1,
                "start_mode": "rolling", "start_date": None, "approval_required": False,
-               "waitlist": [], "enrolments_by_state": {"participating": 1}}
+               "waitlist": [], "enrolments_by_state": {"participating": 1}, "stay_days": 92,
+               "stay_max_days": 183}
 
     run_id = text(validate=IDENTIFIER)
     programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
@@ -78,6 +92,10 @@ class RunSummarySchema(Answer):
         tuple(ENROLMENT_STATES))), values=fields.Integer(validate=validate.Range(min=1)),
         required=True, metadata={"description": "how many enrolments are in each state "
                                                 "(states with none are left out)"})
+    stay_days = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "days a place lasts from the start (null: no limit)"})
+    stay_max_days = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the longest a stay may become with extensions"})
 
 
 class RunSchema(RunSummarySchema):
@@ -118,3 +136,94 @@ class PersonalDataSchema(Answer):
 class ErasedSchema(Answer):
     participant_id = text(validate=IDENTIFIER)
     erased = fields.Boolean(required=True)
+
+
+class CoachSchema(Answer):
+    EXAMPLE = {"coach_id": "cw-anne", "specialty": "labour_market"}
+
+    coach_id = text("the caseworker's id (their token's `id`)", validate=IDENTIFIER)
+    specialty = text("the kind of coach (COACH_SPECIALTIES)")
+
+
+class CoachLoadSchema(CoachSchema):
+    EXAMPLE = {**CoachSchema.EXAMPLE, "enrolments": 12, "co_coached": 3, "waiting": 2,
+               "participating": 9}
+
+    enrolments = count("active enrolments held as coach")
+    co_coached = count("active enrolments held as co-coach")
+    waiting = count("of the enrolments held as coach, those not started yet")
+    participating = count("of the enrolments held as coach, those participating")
+
+
+class CoachesSchema(Answer):
+    EXAMPLE = {"coaches": [CoachLoadSchema.EXAMPLE], "unassigned": 4,
+               "specialties": ["education", "labour_market", "business"]}
+
+    coaches = fields.List(fields.Nested(CoachLoadSchema), required=True)
+    unassigned = count("active enrolments with no coach yet")
+    specialties = fields.List(fields.String(), required=True, metadata={
+        "description": "the kinds of coach this organisation has (COACH_SPECIALTIES)"})
+
+
+class CaseloadItemSchema(Answer):
+    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "run_name": "AFT Øst",
+               "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
+               "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
+               "coach_id": "cw-anne", "co_coach_id": None, "role": "coach",
+               "state": "participating", "active": True, "since": "2026-03-09",
+               "days_in_state": 21, "start_date": "2026-03-09", "end_date": None,
+               "planned_end": "2026-06-09", "extension_pending": False,
+               "last_contact": "2026-03-25"}
+
+    run_id = text(validate=IDENTIFIER)
+    run_name = text()
+    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
+    enrolment_id = text(validate=IDENTIFIER)
+    participant_id = text(validate=IDENTIFIER)
+    coach_id = text(allow_none=True)
+    co_coach_id = text(allow_none=True)
+    role = choice({"coach": "the asked-for coach holds it", "co_coach": "as co-coach",
+                   "unassigned": "no coach yet"})
+    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
+    active = fields.Boolean(required=True, metadata={"description": "not ended"})
+    since = date("the business date the state began (referral, start or end)",
+                 allow_none=True)
+    days_in_state = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "days from `since` to the date asked for (`on`)"})
+    start_date = date("the (planned) start", allow_none=True)
+    end_date = date("the end, once ended", allow_none=True)
+    planned_end = date("when the place ends as planned", allow_none=True)
+    extension_pending = fields.Boolean(required=True, metadata={
+        "description": "an extension awaits a coordinator's decision"})
+    last_contact = date("the business date of the latest contact", allow_none=True)
+
+
+class DueItemSchema(Answer):
+    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "run_name": "AFT Øst",
+               "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
+               "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "coach_id": "cw-anne",
+               "co_coach_id": None, "state": "participating", "what": "follow_up",
+               "due_on": "2026-03-23", "days_overdue": 2}
+
+    run_id = text(validate=IDENTIFIER)
+    run_name = text()
+    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
+    enrolment_id = text(validate=IDENTIFIER)
+    participant_id = text(validate=IDENTIFIER)
+    coach_id = text(allow_none=True)
+    co_coach_id = text(allow_none=True)
+    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
+    what = choice({"follow_up": "no contact for the programme's follow-up interval",
+                   "place_ending": "the planned end is within 14 days, or passed",
+                   "extension_decision": "an extension awaits a coordinator's decision",
+                   "waiting_long": "on the waiting list for more than 30 days"})
+    due_on = date("when it fell due (a planned end: the end itself)")
+    days_overdue = count("days from `due_on` to `on` (0: due today or ahead)")
+
+
+class DueSchema(Answer):
+    EXAMPLE = {"on": "2026-03-25", "coach": "cw-anne", "items": [DueItemSchema.EXAMPLE]}
+
+    on = date("the business date the list is computed for")
+    coach = text("whose list (null: the whole organisation)", allow_none=True)
+    items = fields.List(fields.Nested(DueItemSchema), required=True)

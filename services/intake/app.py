@@ -3,8 +3,9 @@ caller and checked input (``routes.ROUTES`` checks roles and bodies first) and r
 know no transport, so HTTP, RPC and the use-case tests share one implementation."""
 import uuid
 from copy import copy
+from datetime import date
 
-from pathways.contracts.intake import END_STATUSES
+from pathways.contracts.intake import DEFAULT_SPECIALTIES, END_STATUSES
 from pathways.contracts.placement import CaseClosed
 from pathways.errors import BadRequest, Conflict, Forbidden, Gone, NotFoundError
 from pathways.domain.identifiers import InvalidIdentifier, national_id
@@ -12,11 +13,15 @@ from pathways.security.callers import Caller
 from pathways.application.commands import Commands
 from pathways.application.views import paging
 from pathways.application.validation import load
-from pathways.timeutil import dated, dated_command, iso, utcnow, zone
+from pathways.timeutil import dated, dated_command, iso, today_in, utcnow, zone
 from services.intake import commands
-from services.intake.commands import CloseFromCase, CreateRun, Erase, Refer, Register
-from services.intake.domain import (decide_participant, decide_run, fold_participant,
-                                    fold_run)
+from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, DecideExtension,
+                                      Erase, ProposeExtension, Refer, Register, RegisterCoach,
+                                      SetStayLimit)
+from services.intake.domain import (decide_coaches, decide_participant, decide_run,
+                                    fold_coaches, fold_participant, fold_run)
+from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items
+from services.intake.views import UNASSIGNED
 from services.intake.vault import AlreadyRegistered, Erased
 
 READERS_OF_PERSONAL_DATA = ("caseworker", "coordinator")
@@ -32,13 +37,31 @@ def participant_stream(participant_id):
     return f"participant-{participant_id}"
 
 
-class Intake:
-    """``zone_of(org)``: the organisation's time zone, for "today" and business dates."""
+def coaches_stream(org):
+    return f"coaches-{org}"
 
-    def __init__(self, store, vault, access_log, *, views=None, commands=None, clock=utcnow,
-                 zone_of=lambda org: DEFAULT_ZONE):
+
+CASELOAD_READERS = ("caseworker", "coordinator", "admin")
+DUE_ROW = ("run_id", "run_name", "programme", "enrolment_id", "participant_id", "coach_id",
+           "co_coach_id", "state")
+PLANNERS = ("coordinator", "admin")
+
+
+class Intake:
+    """``zone_of(org)``: the organisation's time zone, for "today" and business dates;
+    ``specialties(org)``: its kinds of coach; ``people(org)``: the ids of its caseworkers and
+    coordinators, who may be made coaches (None: not checked); ``follow_up_days(programme)``:
+    how long a participant may go without a contact."""
+
+    def __init__(self, store, vault, access_log, *, views=None, caseload=None, commands=None,
+                 clock=utcnow, zone_of=lambda org: DEFAULT_ZONE,
+                 specialties=lambda org: DEFAULT_SPECIALTIES, people=None,
+                 follow_up_days=lambda programme: DEFAULT_FOLLOW_UP_DAYS):
         self.store, self.vault, self.access_log = store, vault, access_log
-        self.views, self.clock, self.zone_of = views, clock, zone_of
+        self.views, self.caseload_view = views, caseload
+        self.clock, self.zone_of = clock, zone_of
+        self.specialties, self.people = specialties, people
+        self.follow_up_days = follow_up_days
         self.commands = commands or Commands(store)
 
     def _dated(self, caller: Caller, command, data, **ids):
@@ -76,7 +99,9 @@ class Intake:
                 "percent": e.percent, "days_per_week": e.days_per_week,
                 "referred_on": e.referred_on, "start_date": e.start_date,
                 "end_date": e.end_date if e.state in END_STATUSES else None,
-                "queue_position": run.queue_position(e.enrolment_id)}
+                "queue_position": run.queue_position(e.enrolment_id),
+                "coach_id": e.coach_id, "co_coach_id": e.co_coach_id,
+                "planned_end": e.planned_end, "extension_proposed": e.proposal}
 
     # --- enrolments -------------------------------------------------------------------------------
     def refer(self, caller: Caller, run_id, data):
@@ -93,10 +118,40 @@ class Intake:
     def enrolment_action(self, caller: Caller, run_id, enrolment_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
+        if command in (DecideExtension, AssignCoach):
+            caller.require(*PLANNERS)     # a coach proposes; a coordinator decides and assigns
+        if command is AssignCoach:
+            self._are_coaches(caller, data)
+        if command is ProposeExtension:
+            self._within_longest_stay(caller, run_id, enrolment_id, data["planned_end"])
+            data = {**data, "proposal_id": str(uuid.uuid4())}
         cmd, occurred_at = self._dated(caller, command, data, enrolment_id=enrolment_id)
         return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
                                      "programme run", occurred_at=occurred_at,
                                      answer=self._enrolment_of(enrolment_id))
+
+    def _are_coaches(self, caller, data):
+        coaches = self._coaches(caller)
+        errors = {field: [f"no coach {data[field]!r} in {caller.org} (POST /coaches first)"]
+                  for field in ("coach_id", "co_coach_id")
+                  if data.get(field) and data[field] not in coaches}
+        if errors:
+            raise BadRequest("unknown coach", errors)
+
+    def _within_longest_stay(self, caller, run_id, enrolment_id, planned_end):
+        """A proposed end past the run's longest stay is a mistake in the field, said as such."""
+        latest = self._read(caller, run_stream(run_id), fold_run, lambda run: run.latest_end(
+            run.enrolments[enrolment_id]) if enrolment_id in run.enrolments else None)
+        if latest is not None and str(planned_end) > latest:
+            raise BadRequest("invalid extension", {"planned_end": [
+                f"after the longest stay the run allows ({latest})"]})
+
+    def set_stay_limit(self, caller: Caller, run_id, data):
+        days = data["days"]
+        return self.commands.execute(
+            caller, run_stream(run_id), fold_run, decide_run,
+            SetStayLimit(days=days, with_extensions_days=data.get("with_extensions_days") or days),
+            "programme run", answer=self._run_view)
 
     def get_enrolment(self, caller: Caller, run_id, enrolment_id):
         view = self._read(caller, run_stream(run_id), fold_run,
@@ -105,6 +160,71 @@ class Intake:
         if view is None:
             raise NotFoundError("enrolment not found")
         return view
+
+    # --- coaches and caseloads --------------------------------------------------------------------
+    def register_coach(self, caller: Caller, data):
+        errors = {}
+        if data["specialty"] not in self.specialties(caller.org):
+            errors["specialty"] = [f"not one of {caller.org}'s kinds of coach: "
+                                   f"{', '.join(self.specialties(caller.org))}"]
+        people = self.people(caller.org) if self.people else None
+        if people is not None and data["coach_id"] not in people:
+            errors["coach_id"] = [f"no caseworker or coordinator {data['coach_id']!r} in "
+                                  f"{caller.org}"]
+        if errors:
+            raise BadRequest("invalid coach", errors)
+        self.commands.execute(caller, coaches_stream(caller.org), fold_coaches, decide_coaches,
+                              RegisterCoach(**data), "coaches")
+        return dict(data)
+
+    def _coaches(self, caller: Caller):
+        return self._read(caller, coaches_stream(caller.org), fold_coaches,
+                          lambda coaches: dict(coaches.specialty_of))
+
+    def list_coaches(self, caller: Caller):
+        caller.require("coordinator", "admin")
+        specialty_of = self._coaches(caller)
+        load, unassigned = self.caseload_view.load(caller.org, specialty_of)
+        return {"coaches": [{"coach_id": c, "specialty": s, **load[c]}
+                            for c, s in sorted(specialty_of.items())],
+                "unassigned": unassigned, "specialties": list(self.specialties(caller.org))}
+
+    def _whose(self, caller: Caller, q, default):
+        """The coach a list is for, and the business date it is computed for."""
+        caller.require(*CASELOAD_READERS)
+        coach = q.get("coach") or default
+        if caller.role == "caseworker" and coach != caller.id:
+            raise Forbidden("a caseworker sees their own caseload only")
+        on = q["on"].isoformat() if q.get("on") else today_in(self.zone_of(caller.org),
+                                                                self.clock())
+        return coach, on
+
+    def due(self, caller: Caller, query=None):
+        """What is due on a business date: a coach's (the caller's by default), or for a
+        coordinator the whole organisation's (``coach`` not given)."""
+        q = load(commands.DueQuerySchema(), query or {}, "query")
+        default = caller.id if caller.role == "caseworker" else None
+        coach, on = self._whose(caller, q, default)
+        rows = self.caseload_view.active(caller.org, coach)
+        day = date.fromisoformat(on)
+        items = [{**{k: row.get(k) for k in DUE_ROW}, **item}
+                 for row in rows
+                 for item in due_items(row, day, self.follow_up_days(row["programme"]))]
+        items.sort(key=lambda i: (i["due_on"], i["enrolment_id"], i["what"]))
+        return {"on": on, "coach": coach, "items": items}
+
+    def caseload(self, caller: Caller, query=None):
+        """A coach's enrolments (a page): the caller's own, or, for a coordinator, anyone's."""
+        q = load(commands.CaseloadQuerySchema(), query or {}, "query")
+        coach, on = self._whose(caller, q, caller.id)
+        rows, next_offset = self.caseload_view.caseload(
+            caller.org, coach, q["include_closed"], {"limit": q["limit"], "offset": q["offset"]})
+        for row in rows:
+            row["role"] = UNASSIGNED if coach == UNASSIGNED else \
+                "coach" if row["coach_id"] == coach else "co_coach"
+            row["days_in_state"] = (date.fromisoformat(on) - date.fromisoformat(row["since"])
+                                    ).days if row.get("since") else None
+        return rows, next_offset
 
     # --- participants and personal data ----------------------------------------------------------
     def _participant(self, caller: Caller, participant_id):

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
 from pathways.api.fields import Flag, Whole, day
-from pathways.contracts.intake import (CONSENT_BY, END_REASONS, END_STATUSES, NEEDS_GROUPS,
-                                       OUTCOME_HINTS, PROGRAMMES, START_MODES)
+from pathways.application.views import PageQuerySchema
+from pathways.contracts.intake import (CONSENT_BY, CONTACT_KINDS, CONTACT_OUTCOMES,
+                                       CONTACT_PLACES, END_REASONS, END_STATUSES,
+                                       EXTENSION_REASONS, NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES,
+                                       SPECIALTY, START_MODES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +135,43 @@ class Erase:
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class SetStayLimit:
+    days: int
+    with_extensions_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposeExtension(Dated):
+    proposal_id: str
+    planned_end: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecideExtension(Dated):
+    granted: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordContact(Dated):
+    kind: str
+    place: str
+    outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterCoach:
+    coach_id: str
+    specialty: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignCoach(Dated):
+    coach_id: str
+    co_coach_id: str | None = None
+
+
 # --- bodies: what a caller sends (strict: unknown fields are refused) ---------------------------
 ID = validate.Length(min=1, max=64)
 
@@ -232,6 +272,72 @@ class RejectSchema(DatedSchema):
     reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
 
 
+class StayLimitSchema(Strict):
+    days = Whole(required=True, validate=validate.Range(min=1, max=3650), metadata={
+        "description": "days a place lasts from the start (the planned end of each start)"})
+    with_extensions_days = Whole(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=1, max=3650), metadata={
+        "description": "the longest a stay may become with extensions (default: `days`)"})
+
+    @validates_schema
+    def not_shorter(self, data, **kwargs):
+        most = data.get("with_extensions_days")
+        if most is not None and data.get("days") is not None and most < data["days"]:
+            raise ValidationError("must be at least `days`", "with_extensions_days")
+
+
+class ExtendSchema(DatedSchema):
+    planned_end = day(required=True, metadata={"description": "the proposed new planned end"})
+    reason = fields.String(required=True, validate=validate.OneOf(EXTENSION_REASONS))
+
+
+class ContactSchema(DatedSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTACT_KINDS))
+    place = fields.String(required=True, validate=validate.OneOf(CONTACT_PLACES))
+    outcome = fields.String(load_default="held", validate=validate.OneOf(CONTACT_OUTCOMES))
+
+
+class DecisionSchema(DatedSchema):
+    granted = Flag(required=True)
+
+
+class NewCoachSchema(Strict):
+    coach_id = fields.String(required=True, validate=ID,
+                             metadata={"description": "the caseworker's id (their token's `id`)"})
+    specialty = fields.String(required=True, validate=SPECIALTY, metadata={
+        "description": "one of the organisation's kinds of coach (COACH_SPECIALTIES; default "
+                       "education, labour_market, business)"})
+
+
+class AssignCoachSchema(DatedSchema):
+    coach_id = fields.String(required=True, validate=ID)
+    co_coach_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+    @validates_schema
+    def two_people(self, data, **kwargs):
+        if data.get("co_coach_id") and data.get("co_coach_id") == data.get("coach_id"):
+            raise ValidationError("the co-coach must be someone other than the coach",
+                                  "co_coach_id")
+
+
+class DueQuerySchema(Strict):
+    coach = fields.String(validate=ID, metadata={
+        "description": "whose list (default: a caseworker's own; for a coordinator the whole "
+                       "organisation); `unassigned`: enrolments with no coach"})
+    on = day(metadata={"description": "the business date it is computed for (default: today "
+                                      "where the organisation is)"})
+
+
+class CaseloadQuerySchema(PageQuerySchema):
+    coach = fields.String(validate=ID, metadata={
+        "description": "whose caseload (default: the caller's own; a caseworker sees only "
+                       "their own); `unassigned`: enrolments with no coach"})
+    on = day(metadata={"description": "the business date it is computed for (default: today "
+                                      "where the organisation is)"})
+    include_closed = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"},
+                                    metadata={"description": "also ended enrolments"})
+
+
 # action in the URL -> (command, body schema)
 ENROLMENT_ACTIONS = {
     "share": (Share, DatedSchema),
@@ -245,4 +351,8 @@ ENROLMENT_ACTIONS = {
     "reject": (Reject, RejectSchema),
     "void": (Void, DatedSchema),
     "correct": (Correct, CorrectSchema),
+    "coach": (AssignCoach, AssignCoachSchema),
+    "contact": (RecordContact, ContactSchema),
+    "extend": (ProposeExtension, ExtendSchema),
+    "decide-extension": (DecideExtension, DecisionSchema),
 }

@@ -14,7 +14,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected, EnrolmentEnded,
+from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRecorded,
+                                       ContactRecorded,
+                                       EnrolmentDatesCorrected, EnrolmentEnded, ExtensionDecided,
+                                       ExtensionProposed, StayLimitSet, StayPlanned,
                                        EnrolmentVoided, ParticipantApplied, ParticipantDataErased,
                                        ParticipantEnrolled, ParticipantReferred,
                                        ParticipantRegistered, ParticipantWaitlisted,
@@ -23,9 +26,11 @@ from pathways.contracts.intake import (ConsentRecorded, EnrolmentDatesCorrected,
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, Fold, NotFound
-from services.intake.commands import (AllocatePlace, Apply, ChangeParticipation, CloseFromCase,
-                                      Correct, CreateRun, Dated, End, Erase, RecordConsent, Refer,
-                                      Register, Reject, Share, Start, Void, Waitlist)
+from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChangeParticipation,
+                                      CloseFromCase, Correct, CreateRun, Dated, DecideExtension,
+                                      End, Erase, ProposeExtension, RecordConsent, RecordContact, Refer, Register,
+                                      RegisterCoach, Reject, SetStayLimit, Share, Start, Void,
+                                      Waitlist)
 
 ACTIVE = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating")
 HOLDS_PLACE = ("place_allocated", "participating")
@@ -46,6 +51,11 @@ class Enrolment:
     referred_on: str | None = None   # business date of the referral: nothing of it comes before
     end_date: str | None = None
     changed_from: str | None = None  # the latest participation change
+    coach_id: str | None = None
+    co_coach_id: str | None = None
+    planned_end: str | None = None   # from the run's stay limit, moved by granted extensions
+    proposal: dict | None = None     # an extension awaiting a decision
+    last_contact: str | None = None  # the business date of the latest contact
 
 
 @dataclass
@@ -57,6 +67,8 @@ class Run:
     start_mode: str | None = None
     start_date: str | None = None
     approval_required: bool = False
+    stay_days: int | None = None             # a place lasts this long from the start
+    stay_max_days: int | None = None         # and at most this long with extensions
     enrolments: dict = field(default_factory=dict)
     # Kept as the events come, so that no decision or summary walks every enrolment: a run with
     # rolling intake holds years of them.
@@ -82,7 +94,18 @@ class Run:
                 "places": self.places, "places_in_use": self.in_use,
                 "start_mode": self.start_mode, "start_date": self.start_date,
                 "approval_required": self.approval_required, "waitlist": list(self.waitlist),
-                "enrolments_by_state": states}
+                "enrolments_by_state": states, "stay_days": self.stay_days,
+                "stay_max_days": self.stay_max_days}
+
+    def latest_end(self, e):
+        """The latest planned end extensions may reach, or None (no limit, or not started)."""
+        if self.stay_max_days is None or e.start_date is None:
+            return None
+        return _plus_days(e.start_date, self.stay_max_days)
+
+
+def _plus_days(day, days):
+    return (date.fromisoformat(str(day)) + timedelta(days=days)).isoformat()
 
 
 # --- programme run -------------------------------------------------------------------------------
@@ -155,6 +178,11 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
             "start_date": cmd.start_date, "approval_required": cmd.approval_required})]
     if not run.exists:
         raise NotFound("programme run")
+    if isinstance(cmd, SetStayLimit):
+        if (run.stay_days, run.stay_max_days) == (cmd.days, cmd.with_extensions_days):
+            return []
+        return [StayLimitSet(run_id=run.run_id, days=cmd.days,
+                             with_extensions_days=cmd.with_extensions_days)]
     if isinstance(cmd, Refer):
         _check_day(cmd.date, cmd.today, what="date")
         if cmd.enrolment_id in run.enrolments:
@@ -214,9 +242,28 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
                 raise DomainError("dates_out_of_order",
                                   f"start_date {cmd.start_date} is before the run's common start "
                                   f"{run.start_date}")
+            planned = [StayPlanned(**_ref(run, e), planned_end=_plus_days(
+                cmd.start_date, run.stay_days))] if run.stay_days else []
             return [ParticipantEnrolled(**{**_ref(run, e), "programme": run.programme,
                                              "start_date": cmd.start_date, "percent": cmd.percent,
-                                             "days_per_week": cmd.days_per_week})]
+                                             "days_per_week": cmd.days_per_week}), *planned]
+        case ProposeExtension():
+            return [_proposal(run, e, cmd)]
+        case AssignCoach():
+            return _assignment(run, e, cmd)
+        case RecordContact():
+            if e.state == "registered_in_error":
+                raise DomainError("illegal_transition", "the enrolment was registered in error")
+            return [ContactRecorded(**_ref(run, e), kind=cmd.kind, place=cmd.place,
+                                    outcome=cmd.outcome)]
+        case DecideExtension():
+            _require_state(e, ("participating",), "decide an extension for")
+            if e.proposal is None:
+                raise DomainError("no_open_proposal", "no extension awaits a decision")
+            return [ExtensionDecided(**_ref(run, e), proposal_id=e.proposal["proposal_id"],
+                                     granted=cmd.granted,
+                                     planned_end=e.proposal["planned_end"] if cmd.granted
+                                     else e.planned_end)]
         case ChangeParticipation():
             _require_state(e, ("participating",), "change participation of")
             _plausible_start(cmd.from_date, cmd.today, e)
@@ -304,12 +351,50 @@ def _correction(run, e, cmd):
     return {**_ref(run, e), **new}
 
 
+def _proposal(run, e, cmd):
+    _require_state(e, ("participating",), "propose an extension for")
+    if e.planned_end is None:
+        raise DomainError("no_stay_limit", "the run sets no stay limit: there is no planned end "
+                                           "to extend")
+    if e.proposal is not None:
+        raise DomainError("proposal_open", f"an extension to {e.proposal['planned_end']} awaits "
+                                           "a decision")
+    if cmd.planned_end <= e.planned_end:
+        raise DomainError("not_an_extension", f"planned_end {cmd.planned_end} is not after the "
+                                              f"planned end {e.planned_end}")
+    latest = run.latest_end(e)
+    if cmd.planned_end > latest:
+        raise DomainError("past_maximum_stay", f"planned_end {cmd.planned_end} is after the "
+                                               f"longest stay the run allows ({latest})")
+    return ExtensionProposed(**_ref(run, e), proposal_id=cmd.proposal_id,
+                             planned_end=cmd.planned_end, reason=cmd.reason)
+
+
+def _assignment(run, e, cmd):
+    if e.state in FINAL:
+        raise DomainError("enrolment_closed", f"the enrolment is {e.state}: a closed enrolment "
+                                              "keeps the coaches it had")
+    if (e.coach_id, e.co_coach_id) == (cmd.coach_id, cmd.co_coach_id):
+        return []
+    return [CoachAssigned(**{**_ref(run, e), "coach_id": cmd.coach_id,
+                             "co_coach_id": cmd.co_coach_id, "previous_coach_id": e.coach_id})]
+
+
+# Events about a waitlisted enrolment that leave it where it is in the queue (any other moves it
+# out: allocated, rejected, voided).
+KEEP_PLACE_IN_LINE = (ConsentRecorded, ParticipantWaitlisted, CoachAssigned, StayPlanned,
+                      ExtensionProposed, ExtensionDecided, ContactRecorded)
+
+
 def evolve_run(run: Run, event: Event) -> Run:
     match event:
         case ProgrammeRunCreated():
             run.run_id, run.programme, run.name = event.run_id, event.programme, event.name
             run.places, run.start_mode = event.places, event.start_mode
             run.start_date, run.approval_required = event.start_date, event.approval_required
+            return run
+        case StayLimitSet():
+            run.stay_days, run.stay_max_days = event.days, event.with_extensions_days
             return run
         case ParticipantReferred():
             run.enrolments[event.enrolment_id] = Enrolment(
@@ -321,8 +406,7 @@ def evolve_run(run: Run, event: Event) -> Run:
     e = run.enrolments.get(event.enrolment_id)
     if e is None:
         return run
-    if e.enrolment_id in run.waitlist and not isinstance(event, (ConsentRecorded,
-                                                                 ParticipantWaitlisted)):
+    if e.enrolment_id in run.waitlist and not isinstance(event, KEEP_PLACE_IN_LINE):
         del run.waitlist[e.enrolment_id]
     match event:
         case ReferralShared():
@@ -354,6 +438,17 @@ def evolve_run(run: Run, event: Event) -> Run:
             _move(run, e, "not_relevant")
         case EnrolmentVoided():
             _move(run, e, "registered_in_error")
+        case CoachAssigned():
+            e.coach_id, e.co_coach_id = event.coach_id, event.co_coach_id
+        case StayPlanned():
+            e.planned_end = str(event.planned_end)
+        case ExtensionProposed():
+            e.proposal = {"proposal_id": event.proposal_id,
+                          "planned_end": str(event.planned_end), "reason": event.reason}
+        case ExtensionDecided():
+            e.proposal, e.planned_end = None, str(event.planned_end)
+        case ContactRecorded():
+            e.last_contact = max(e.last_contact or "", str(event.occurred_on))
     return run
 
 
@@ -401,3 +496,28 @@ def evolve_participant(participant: Participant, event: Event) -> Participant:
 
 
 fold_participant = Fold(Participant, evolve_participant)
+
+
+# --- an organisation's coaches (stream ``coaches-<org>``) ----------------------------------------
+@dataclass
+class Coaches:
+    specialty_of: dict = field(default_factory=dict)   # coach id -> specialty
+
+
+def decide_coaches(coaches: Coaches, cmd: object) -> list[Event]:
+    if isinstance(cmd, RegisterCoach):
+        if cmd.coach_id in coaches.specialty_of:
+            raise DomainError("coach_exists", f"{cmd.coach_id} is already a coach here "
+                                              f"({coaches.specialty_of[cmd.coach_id]})")
+        return [CoachRegistered(**asdict(cmd))]
+    raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
+
+
+def evolve_coaches(coaches: Coaches, event: Event) -> Coaches:
+    match event:
+        case CoachRegistered():
+            coaches.specialty_of[event.coach_id] = event.specialty
+    return coaches
+
+
+fold_coaches = Fold(Coaches, evolve_coaches)

@@ -19,6 +19,22 @@ ACTION_NOTES = {
            "agree: `got_job` means `employed` and `education` means `education`, and no other "
            "reason gives either; an `aborted` enrolment did not end in work or education "
            "(409 `contradictory_outcome`).",
+    "coach": "Coordinators only (403 for a caseworker). Both must be coaches of the "
+             "organisation (`POST /coaches`; else 400 naming the field); `date`: when it was "
+             "assigned. A closed enrolment keeps its coaches (409 `enrolment_closed`); the same "
+             "assignment again changes nothing. Every assignment stays in the run's log "
+             "(`CoachAssigned`, naming the coach before).",
+    "contact": "A meeting, call, visit or digital contact, in the office or outside it, on "
+               "its business `date`, with an outcome code; the caller is who had it. No notes: "
+               "an event carries codes only.",
+    "extend": "Proposes a later `planned_end` (with a `reason` code) for a participating "
+              "enrolment of a run with a stay limit; a coordinator decides. Not past the run's "
+              "longest stay (400 on `planned_end`); one proposal at a time (409 "
+              "`proposal_open`); later than the planned end (409 `not_an_extension`); 409 "
+              "`no_stay_limit` where the run sets none.",
+    "decide-extension": "A coordinator grants or refuses the open proposal (`granted`); "
+                        "granted moves `planned_end` (409 `no_open_proposal`; 403 for a "
+                        "caseworker).",
     "correct": "Corrects dates recorded earlier (`referred_on`, `start_date` of a started "
                "enrolment, `end_date` of an ended one) with an `EnrolmentDatesCorrected` event; "
                "nothing recorded is rewritten. Reports as known at a time before the correction "
@@ -40,6 +56,10 @@ STEPS = {
     "reject": "Reject before the start (not relevant)",
     "void": "Withdraw an enrolment recorded by mistake",
     "correct": "Correct dates recorded earlier",
+    "coach": "Assign the enrolment to a coach (and a co-coach), or reassign it",
+    "contact": "Record a contact with the participant (codes only)",
+    "extend": "Propose extending the stay",
+    "decide-extension": "Grant or refuse a proposed extension",
 }
 
 ROUTES = [
@@ -58,6 +78,24 @@ ROUTES = [
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
           roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES, steps=STEPS,
           description=DATED, response=answers.EnrolmentSchema),
+    Route("PUT", f"{RUN}/stay-limit", "set_stay_limit", "Limit how long a place lasts (each "
+          "start gets a planned end) and how long extensions may make it", roles=PLANNERS,
+          body=commands.StayLimitSchema, what="stay limit", response=answers.RunSchema,
+          description="Applies to starts from now on; planned ends already given stay."),
+    Route("POST", "/coaches", "register_coach", "Make a caseworker or coordinator of the "
+          "organisation a coach of one specialty", status=201, roles=PLANNERS,
+          body=commands.NewCoachSchema, what="coach", response=answers.CoachSchema),
+    Route("GET", "/coaches", "list_coaches", "The organisation's coaches with their loads, to "
+          "move work between them (coordinators)", roles=PLANNERS,
+          response=answers.CoachesSchema),
+    Route("GET", "/caseload", "caseload", "A coach's caseload: the enrolments they hold as "
+          "coach or co-coach, with state and days in it (a page)", roles=COMMANDERS,
+          query=commands.CaseloadQuerySchema, listing="enrolments",
+          response=answers.CaseloadItemSchema),
+    Route("GET", "/due", "due", "What is due on a business date: follow-ups, places ending, "
+          "extensions to decide, long waits (a caseworker's own; a coordinator's whole "
+          "organisation or one coach's)", roles=COMMANDERS, query=commands.DueQuerySchema,
+          response=answers.DueSchema),
     Route("POST", "/participants", "register_participant", "Register a participant; personal "
           "data goes to the vault only", status=201, roles=COMMANDERS,
           body=commands.ParticipantSchema, what="participant",

@@ -4,8 +4,13 @@ HTTP callers authenticate with ``Authorization: Bearer <token>``; RPC callers pa
 as context data ``authorization``. Config: see README (AUTH_TOKENS, VAULT_MASTER_KEY, MONGO_*).
 """
 
+from dataclasses import dataclass
+from typing import Callable
+
 from nameko.timer import timer
 
+from pathways.contracts.intake import DEFAULT_SPECIALTIES, PROGRAMMES
+from pathways.operations.config import days_per_name, specialties_from
 from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.api import serves
 from pathways.runtime.entrypoints import on_events
@@ -17,9 +22,10 @@ from pathways.operations.settings import VaultSettings, settings_of
 from pathways.runtime.auth import Auth
 from pathways.security.privacy import bind_master_key
 from services.intake.app import Intake
+from services.intake.due import DEFAULT_FOLLOW_UP_DAYS
 from services.intake.routes import ROUTES, TITLE
 from services.intake.vault import Vault
-from services.intake.views import RunsView
+from services.intake.views import CaseloadView, RunsView
 
 
 SEALED_KEYS = "participant_keys"   # the wrapped keys, in <db>_keys, that the master key must open
@@ -29,15 +35,31 @@ def build_intake(container, db, store):
     keys = db.client[f"{db.name}_keys"]
     bind_master_key(keys, settings_of(container).vault_master_key, SEALED_KEYS)
     vault = Vault(db, keys, settings_of(container).vault_master_key)
-    commands = Commands(store)   # one command path: the view shares its kept states
+    commands = Commands(store)   # one command path: the views share its kept states
+    settings = settings_of(container)
     return Intake(store, vault, db["access_log"], views=RunsView(db, store, commands),
-                  commands=commands, zone_of=settings_of(container).zone_of)
+                  caseload=CaseloadView(db, store, commands), commands=commands,
+                  zone_of=settings.zone_of, specialties=settings.coach_specialties,
+                  follow_up_days=settings.follow_up_days,
+                  people=lambda org: {c.id for c in settings.tokens.values()
+                                      if c.org == org and c.role in ("caseworker", "coordinator")})
+
+
+@dataclass(frozen=True)
+class IntakeSettings(VaultSettings):
+    coach_specialties: Callable   # COACH_SPECIALTIES: {org: [specialty, ...]}
+    follow_up_days: Callable      # FOLLOW_UP_DAYS: {programme: days without a contact}
+
+    READERS = {**VaultSettings.READERS,
+               "coach_specialties": lambda config: specialties_from(config, DEFAULT_SPECIALTIES),
+               "follow_up_days": lambda config: days_per_name(
+                   config, "FOLLOW_UP_DAYS", PROGRAMMES, DEFAULT_FOLLOW_UP_DAYS)}
 
 
 @serves(ROUTES, "intake", TITLE)
 class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "intake"
-    settings = VaultSettings
+    settings = IntakeSettings
     sealed_keys = SEALED_KEYS
     event_log = EventLog()
     intake = ServiceApp(build_intake)
@@ -53,3 +75,4 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     def catch_up(self):
         self.inbox.catch_up()
         self.intake.views.refresh()
+        self.intake.caseload_view.refresh()

@@ -15,7 +15,7 @@ from services.employer.routes import ROUTES as EMPLOYER_ROUTES
 from services.intake.app import Intake
 from services.intake.routes import ROUTES as INTAKE_ROUTES
 from services.intake.vault import Vault
-from services.intake.views import RunsView
+from services.intake.views import CaseloadView, RunsView
 from services.placement.app import Placements
 from services.placement.routes import ROUTES as PLACEMENT_ROUTES
 from pathways.security.privacy import SealedRecords
@@ -55,7 +55,10 @@ class World:
         commands = Commands(self.stores["intake"])
         self.intake = Intake(self.stores["intake"], self.vault, db["access_log"],
                              views=RunsView(db, self.stores["intake"], commands),
-                             commands=commands)
+                             caseload=CaseloadView(db, self.stores["intake"], commands),
+                             commands=commands,
+                             people=lambda org: {c.id for c in CALLERS.values() if c.org == org
+                                                 and c.role in ("caseworker", "coordinator")})
         db = self.dbs["employer"]
         contacts = SealedRecords(db["contacts"], client["employer_keys"]["contact_keys"],
                                  MASTER_KEY)

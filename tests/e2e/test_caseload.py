@@ -1,0 +1,91 @@
+"""Coaches and caseloads through HTTP on the real servers: a coordinator makes coaches and assigns
+an enrolment, each coach finds it in their own list (checked against the OpenAPI document), a
+refusal writes nothing, and the caseload view rebuilt from the log equals the live one."""
+from pathways.eventstore import EventStore
+from services.intake.views import CaseloadView
+from tests.e2e.flow import enrolled_participant
+
+CW, CO = "cw-anne", "co-ola"   # the ids of org A's caseworker and coordinator tokens (conftest)
+
+
+def test_assignment_reaches_both_caseloads_and_the_view_rebuilds_equal(platform, dbs, database):
+    apps = platform("intake")
+    intake = apps["intake"]
+    co, cw = intake["coordinator"], intake["caseworker"]
+    co.call("POST", "/coaches", {"coach_id": CW, "specialty": "labour_market"}, expect=201)
+    co.call("POST", "/coaches", {"coach_id": CO, "specialty": "business"}, expect=201)
+    refused = co.call("POST", "/coaches", {"coach_id": "cw-bo", "specialty": "astrology"},
+                      expect=400)   # org B's caseworker, and no such specialty
+    assert set(refused["errors"]) == {"coach_id", "specialty"}
+    run_id, enrolment = enrolled_participant(intake, places=2)
+    path = f"/runs/{run_id}/enrolments/{enrolment}/coach"
+    assert cw.call("POST", path, {"coach_id": CW}, expect=403)["error"] == "forbidden"
+    unknown = co.call("POST", path, {"coach_id": "cw-bo"}, expect=400)
+    assert list(unknown["errors"]) == ["coach_id"]
+    intake["coordinator-b"].call("POST", "/coaches", {"coach_id": "cw-bo",
+                                                      "specialty": "education"}, expect=201)
+    intake["coordinator-b"].call("POST", path, {"coach_id": "cw-bo"}, expect=404)
+    assigned = co.call("POST", path, {"coach_id": CW, "co_coach_id": CO})
+    assert (assigned["coach_id"], assigned["co_coach_id"]) == (CW, CO)
+
+    (mine,) = cw.call("GET", "/caseload?on=2026-01-15")["enrolments"]
+    assert (mine["enrolment_id"], mine["role"], mine["state"], mine["days_in_state"]) == \
+        (enrolment, "coach", "participating", 10)
+    (theirs,) = co.call("GET", "/caseload")["enrolments"]
+    assert theirs["role"] == "co_coach"
+    cw.call("GET", f"/caseload?coach={CO}", expect=403)
+    load = {c["coach_id"]: c for c in co.call("GET", "/coaches")["coaches"]}
+    assert (load[CW]["enrolments"], load[CW]["participating"], load[CO]["co_coached"]) == (1, 1, 1)
+    assert len([e for e in EventStore(dbs["intake"], "intake").events_after(0, 1000)
+                if e["type"] == "CoachAssigned"]) == 1
+
+    live = {d["_id"]: {k: v for k, v in d.items() if not k.startswith("_")}
+            for d in dbs["intake"]["caseload_view"].find({})}
+    again = CaseloadView(database("rebuilt"), EventStore(dbs["intake"], "intake"))
+    again.refresh()
+    rebuilt = {d["_id"]: {k: v for k, v in d.items() if not k.startswith("_")}
+               for d in again.coll.find({})}
+    assert live and rebuilt == live
+
+
+def test_a_limited_stay_is_extended_by_proposal_and_decision_over_http(platform):
+    intake = platform("intake")["intake"]
+    co, cw = intake["coordinator"], intake["caseworker"]
+    run_id = co.call("POST", "/runs", {"programme": "office_places", "name": "Kontor",
+                                       "places": 15}, expect=201)["run_id"]
+    co.call("PUT", f"/runs/{run_id}/stay-limit", {"days": 92, "with_extensions_days": 120})
+    cw.call("PUT", f"/runs/{run_id}/stay-limit", {"days": 10}, expect=403)
+    run_id, enrolment = enrolled_participant(intake, run_id=run_id)
+    path = f"/runs/{run_id}/enrolments/{enrolment}"
+    assert cw.call("GET", path)["planned_end"] == "2026-04-07"
+    past = cw.call("POST", f"{path}/extend", {"planned_end": "2026-06-01", "reason": "health",
+                                              "date": "2026-03-20"}, expect=400)
+    assert list(past["errors"]) == ["planned_end"]
+    cw.call("POST", f"{path}/extend", {"planned_end": "2026-05-04", "reason": "job_in_sight",
+                                       "date": "2026-03-20"})
+    co.call("POST", "/coaches", {"coach_id": CW, "specialty": "labour_market"}, expect=201)
+    co.call("POST", f"{path}/coach", {"coach_id": CW})
+    (row,) = cw.call("GET", "/caseload")["enrolments"]
+    assert (row["planned_end"], row["extension_pending"]) == ("2026-04-07", True)
+    cw.call("POST", f"{path}/decide-extension", {"granted": True}, expect=403)
+    assert co.call("POST", f"{path}/decide-extension", {"granted": True})["planned_end"] == \
+        "2026-05-04"
+    (row,) = cw.call("GET", "/caseload")["enrolments"]
+    assert (row["planned_end"], row["extension_pending"]) == ("2026-05-04", False)
+
+
+def test_a_due_follow_up_appears_on_its_day_and_goes_with_a_contact(platform):
+    intake = platform("intake")["intake"]
+    co, cw = intake["coordinator"], intake["caseworker"]
+    co.call("POST", "/coaches", {"coach_id": CW, "specialty": "labour_market"}, expect=201)
+    run_id, enrolment = enrolled_participant(intake)      # started 2026-01-05
+    path = f"/runs/{run_id}/enrolments/{enrolment}"
+    co.call("POST", f"{path}/coach", {"coach_id": CW})
+    assert cw.call("GET", "/due?on=2026-01-18")["items"] == []
+    (item,) = cw.call("GET", "/due?on=2026-01-19")["items"]
+    assert (item["what"], item["enrolment_id"], item["due_on"]) == \
+        ("follow_up", enrolment, "2026-01-19")
+    cw.call("POST", f"{path}/contact", {"kind": "visit", "place": "outside",
+                                        "date": "2026-01-19"})
+    assert cw.call("GET", "/due?on=2026-01-19")["items"] == []
+    assert co.call("GET", "/due?on=2026-02-02")["items"][0]["due_on"] == "2026-02-02"
