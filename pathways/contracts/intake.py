@@ -202,3 +202,39 @@ class ContactRecorded(EnrolmentRef):
     kind = fields.String(required=True, validate=validate.OneOf(CONTACT_KINDS))
     place = fields.String(required=True, validate=validate.OneOf(CONTACT_PLACES))
     outcome = fields.String(required=True, validate=validate.OneOf(CONTACT_OUTCOMES))
+
+
+# --- one way in: arrivals, assessed and routed ----------------------------------------------------
+ARRIVAL_ROUTES = ("self_referred", "nav", "arbetsformedlingen", "jobcentre", "municipality",
+                  "employer", "other")
+GOALS = ("work", "education", "business")
+ARRIVAL_CLOSE_REASONS = ("not_eligible", "declined", "moved", "referred_elsewhere", "no_contact",
+                         "other")
+
+
+class ArrivalRef(Event, abstract=True):
+    arrival_id = fields.String(required=True, validate=ID)
+    participant_id = fields.String(required=True, validate=ID)
+
+
+class PersonArrived(ArrivalRef):
+    """A person came in by one of the organisation's ways (Strömstad: en väg in)."""
+    route = fields.String(required=True, validate=validate.OneOf(ARRIVAL_ROUTES))
+
+
+class ArrivalAssessed(ArrivalRef):
+    """A coach's assessment: the needs group, the goal, and which kind of coach it calls for."""
+    needs_group = fields.String(required=True, validate=validate.OneOf(NEEDS_GROUPS))
+    goal = fields.String(required=True, validate=validate.OneOf(GOALS))
+    specialty = fields.String(required=True, validate=SPECIALTY)
+
+
+class ArrivalRouted(ArrivalRef):
+    """Sent to a programme run (the enrolment made there) and a coach of the assessed kind."""
+    run_id = fields.String(required=True, validate=ID)
+    enrolment_id = fields.String(required=True, validate=ID)
+    coach_id = fields.String(required=True, validate=ID)
+
+
+class ArrivalClosed(ArrivalRef):
+    reason = fields.String(required=True, validate=validate.OneOf(ARRIVAL_CLOSE_REASONS))

@@ -2,7 +2,8 @@
 from marshmallow import fields, validate
 
 from pathways.api.answers import Answer, choice, count, date, text
-from pathways.contracts.intake import EXTENSION_REASONS, PROGRAMMES
+from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, EXTENSION_REASONS,
+                                       GOALS, PROGRAMMES)
 
 NEEDS = {"standard": "standard needs (NAV standard innsats)",
          "situational": "situational needs (situasjonsbestemt innsats)",
@@ -227,3 +228,29 @@ class DueSchema(Answer):
     on = date("the business date the list is computed for")
     coach = text("whose list (null: the whole organisation)", allow_none=True)
     items = fields.List(fields.Nested(DueItemSchema), required=True)
+
+
+class ArrivalSchema(Answer):
+    EXAMPLE = {"arrival_id": "5f0c3f7e-8a55-4a1e-9d0e-3f1f0f6a2b11",
+               "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "route": "nav",
+               "state": "routed", "arrived_on": "2026-03-02", "needs_group": "situational",
+               "goal": "work", "specialty": "labour_market",
+               "run_id": "29899f07-4e66-4424-b033-370894783a70",
+               "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed", "coach_id": "cw-anne",
+               "reason": None, "closed_on": "2026-03-04"}
+
+    arrival_id = text(validate=IDENTIFIER)
+    participant_id = text(validate=IDENTIFIER)
+    route = choice({r: r.replace("_", " ") for r in ARRIVAL_ROUTES})
+    state = choice({"arrived": "recorded, not assessed yet", "assessed": "assessed, not routed",
+                    "routed": "sent to a run and a coach", "closed": "closed without a run"},
+                   transitions="arrived → assessed → routed | closed; arrived → closed")
+    arrived_on = date("the business date the person arrived")
+    needs_group = choice(NEEDS, allow_none=True)
+    goal = choice({g: g for g in GOALS}, allow_none=True)
+    specialty = text("the kind of coach the assessment calls for", allow_none=True)
+    run_id = text(allow_none=True)
+    enrolment_id = text(allow_none=True)
+    coach_id = text(allow_none=True)
+    reason = choice({r: r.replace("_", " ") for r in ARRIVAL_CLOSE_REASONS}, allow_none=True)
+    closed_on = date("the business date it was routed or closed", allow_none=True)

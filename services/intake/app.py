@@ -21,6 +21,8 @@ from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, Dec
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items
+from services.intake.triage import (Arrival, Assess, CloseArrival, MarkRouted, RecordArrival,
+                                    decide_arrival, fold_arrival)
 from services.intake.views import UNASSIGNED
 from services.intake.vault import AlreadyRegistered, Erased
 
@@ -41,6 +43,15 @@ def coaches_stream(org):
     return f"coaches-{org}"
 
 
+def arrival_stream(arrival_id):
+    return f"arrival-{arrival_id}"
+
+
+def enrolment_of_arrival(arrival_id):
+    """The enrolment a routing makes: the same id on a retry, which then finds it made."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"pathways:arrival:{arrival_id}"))
+
+
 CASELOAD_READERS = ("caseworker", "coordinator", "admin")
 DUE_ROW = ("run_id", "run_name", "programme", "enrolment_id", "participant_id", "coach_id",
            "co_coach_id", "state")
@@ -53,12 +64,13 @@ class Intake:
     coordinators, who may be made coaches (None: not checked); ``follow_up_days(programme)``:
     how long a participant may go without a contact."""
 
-    def __init__(self, store, vault, access_log, *, views=None, caseload=None, commands=None,
+    def __init__(self, store, vault, access_log, *, views=None, caseload=None, arrivals=None,
+                 commands=None,
                  clock=utcnow, zone_of=lambda org: DEFAULT_ZONE,
                  specialties=lambda org: DEFAULT_SPECIALTIES, people=None,
                  follow_up_days=lambda programme: DEFAULT_FOLLOW_UP_DAYS):
         self.store, self.vault, self.access_log = store, vault, access_log
-        self.views, self.caseload_view = views, caseload
+        self.views, self.caseload_view, self.arrivals_view = views, caseload, arrivals
         self.clock, self.zone_of = clock, zone_of
         self.specialties, self.people = specialties, people
         self.follow_up_days = follow_up_days
@@ -225,6 +237,88 @@ class Intake:
             row["days_in_state"] = (date.fromisoformat(on) - date.fromisoformat(row["since"])
                                     ).days if row.get("since") else None
         return rows, next_offset
+
+    # --- one way in: arrivals ---------------------------------------------------------------------
+    def _business_date(self, caller: Caller, data):
+        """``(date, occurred_at)`` of a fact told with an optional ``date``: not after today."""
+        today, occurred_at = dated(str(data["date"]) if data.get("date") else None,
+                                   self.zone_of(caller.org), self.clock())
+        if data.get("date") and str(data["date"]) > today:
+            raise Conflict("date_in_future", f"date {data['date']} is after today ({today})")
+        return (str(data["date"]) if data.get("date") else today), occurred_at
+
+    def _arrival_view(self, arrival: Arrival):
+        return arrival.view()
+
+    def record_arrival(self, caller: Caller, data):
+        self._participant(caller, data["participant_id"])      # registered, in this org
+        _, occurred_at = self._business_date(caller, data)
+        arrival_id = str(uuid.uuid4())
+        return self.commands.execute(
+            caller, arrival_stream(arrival_id), fold_arrival, decide_arrival,
+            RecordArrival(arrival_id=arrival_id, participant_id=data["participant_id"],
+                          route=data["route"]), "arrival", occurred_at=occurred_at,
+            answer=self._arrival_view)
+
+    def get_arrival(self, caller: Caller, arrival_id):
+        view = self._read(caller, arrival_stream(arrival_id), fold_arrival,
+                          lambda a: a.view() if a.exists else None)
+        if view is None:
+            raise NotFoundError("arrival not found")
+        return view
+
+    def list_arrivals(self, caller: Caller, query=None):
+        q = load(commands.ArrivalsQuerySchema(), query or {}, "query")
+        return self.arrivals_view.list_arrivals(caller.org, q.get("state"),
+                                                {"limit": q["limit"], "offset": q["offset"]})
+
+    def arrival_action(self, caller: Caller, arrival_id, action):
+        command, data = action
+        day, occurred_at = self._business_date(caller, data)
+        if command is commands.RouteArrival:
+            return self.route_arrival(caller, arrival_id, data, day, occurred_at)
+        fields = {k: v for k, v in data.items() if k != "date"}
+        if command is Assess and fields["specialty"] not in self.specialties(caller.org):
+            raise BadRequest("invalid assessment", {"specialty": [
+                f"not one of {caller.org}'s kinds of coach: "
+                f"{', '.join(self.specialties(caller.org))}"]})
+        return self.commands.execute(caller, arrival_stream(arrival_id), fold_arrival,
+                                     decide_arrival, command(**fields), "arrival",
+                                     occurred_at=occurred_at, answer=self._arrival_view)
+
+    def route_arrival(self, caller: Caller, arrival_id, data, day, occurred_at):
+        """The referral in the run first (an id derived from the arrival: a retry finds it),
+        then the coach, then ``ArrivalRouted``: each step can be repeated, none is undone."""
+        arrival = self._read(caller, arrival_stream(arrival_id), fold_arrival, copy)
+        if not arrival.exists:
+            raise NotFoundError("arrival not found")
+        if arrival.state != "assessed":
+            raise Conflict("not_assessed" if arrival.state == "arrived" else "arrival_done",
+                           f"the arrival is {arrival.state}: only an assessed one is routed")
+        specialty_of = self._coaches(caller)
+        coach = data["coach_id"]
+        if specialty_of.get(coach) != arrival.specialty:
+            raise BadRequest("invalid routing", {"coach_id": [
+                f"no coach {coach!r} in {caller.org}" if coach not in specialty_of else
+                f"{coach} is a {specialty_of[coach]} coach; the assessment calls for "
+                f"{arrival.specialty}"]})
+        enrolment_id, run = enrolment_of_arrival(arrival_id), run_stream(data["run_id"])
+        refer = Refer(enrolment_id=enrolment_id, participant_id=arrival.participant_id,
+                      today=today_in(self.zone_of(caller.org), self.clock()), date=day)
+        try:
+            self.commands.execute(caller, run, fold_run, decide_run, refer, "programme run",
+                                  occurred_at=occurred_at)
+        except Conflict as err:
+            if err.rule != "already_exists":
+                raise            # e.g. already_referred: the person is in the run already
+        self.commands.execute(caller, run, fold_run, decide_run,
+                              AssignCoach(enrolment_id=enrolment_id, coach_id=coach,
+                                          today=refer.today, date=day),
+                              "programme run", occurred_at=occurred_at)
+        return self.commands.execute(
+            caller, arrival_stream(arrival_id), fold_arrival, decide_arrival,
+            MarkRouted(run_id=data["run_id"], enrolment_id=enrolment_id, coach_id=coach),
+            "arrival", occurred_at=occurred_at, answer=self._arrival_view)
 
     # --- participants and personal data ----------------------------------------------------------
     def _participant(self, caller: Caller, participant_id):

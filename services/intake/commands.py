@@ -9,10 +9,11 @@ from marshmallow import RAISE, Schema, fields, validate, validates_schema, Valid
 
 from pathways.api.fields import Flag, Whole, day
 from pathways.application.views import PageQuerySchema
-from pathways.contracts.intake import (CONSENT_BY, CONTACT_KINDS, CONTACT_OUTCOMES,
-                                       CONTACT_PLACES, END_REASONS, END_STATUSES,
-                                       EXTENSION_REASONS, NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES,
-                                       SPECIALTY, START_MODES)
+from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, CONSENT_BY,
+                                       CONTACT_KINDS, CONTACT_OUTCOMES, CONTACT_PLACES,
+                                       END_REASONS, END_STATUSES, EXTENSION_REASONS, GOALS,
+                                       NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES, SPECIALTY,
+                                       START_MODES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -356,3 +357,67 @@ ENROLMENT_ACTIONS = {
     "extend": (ProposeExtension, ExtendSchema),
     "decide-extension": (DecideExtension, DecisionSchema),
 }
+
+
+# --- one way in ------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class RecordArrival:
+    arrival_id: str
+    participant_id: str
+    route: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assess:
+    needs_group: str
+    goal: str
+    specialty: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkRouted:
+    run_id: str
+    enrolment_id: str
+    coach_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseArrival:
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteArrival:
+    """Send an assessed arrival to a run and a coach (``app.Intake.route_arrival``)."""
+    run_id: str
+    coach_id: str
+
+
+class NewArrivalSchema(DatedSchema):
+    participant_id = fields.String(required=True, validate=ID, metadata={
+        "description": "the person, registered first (`POST /participants`)"})
+    route = fields.String(required=True, validate=validate.OneOf(ARRIVAL_ROUTES))
+
+
+class AssessSchema(DatedSchema):
+    needs_group = fields.String(required=True, validate=validate.OneOf(NEEDS_GROUPS))
+    goal = fields.String(required=True, validate=validate.OneOf(GOALS))
+    specialty = fields.String(required=True, validate=SPECIALTY, metadata={
+        "description": "the kind of coach it calls for (COACH_SPECIALTIES)"})
+
+
+class RouteSchema(DatedSchema):
+    run_id = fields.String(required=True, validate=ID)
+    coach_id = fields.String(required=True, validate=ID)
+
+
+class CloseArrivalSchema(DatedSchema):
+    reason = fields.String(required=True, validate=validate.OneOf(ARRIVAL_CLOSE_REASONS))
+
+
+class ArrivalsQuerySchema(PageQuerySchema):
+    state = fields.String(validate=validate.OneOf(("arrived", "assessed", "routed", "closed")))
+
+
+ARRIVAL_ACTIONS = {"assess": (Assess, AssessSchema), "route": (RouteArrival, RouteSchema),
+                   "close": (CloseArrival, CloseArrivalSchema)}

@@ -62,6 +62,19 @@ STEPS = {
     "decide-extension": "Grant or refuse a proposed extension",
 }
 
+ARRIVAL_STEPS = {"assess": "Record the assessment: needs group, goal, kind of coach",
+                 "route": "Route to a programme run and a coach of the assessed kind",
+                 "close": "Close the arrival without a programme, with a reason"}
+ARRIVAL_NOTES = {
+    "assess": "May be repeated until the arrival is routed or closed; `specialty` must be one of "
+              "the organisation's kinds of coach (400).",
+    "route": "Refers the person to the run (an enrolment of this organisation's run: else 404) "
+             "and assigns the coach, who must be of the assessed kind (400 on `coach_id`); then "
+             "the arrival is routed. 409 `not_assessed` before an assessment, `arrival_done` "
+             "after a routing or closing, `already_referred` if the person is in the run.",
+    "close": "409 `arrival_done` if already routed or closed.",
+}
+
 ROUTES = [
     Route("POST", "/runs", "create_run", "Create a programme run", status=201, roles=PLANNERS,
           body=commands.CreateRunSchema, what="programme run",
@@ -96,6 +109,17 @@ ROUTES = [
           "extensions to decide, long waits (a caseworker's own; a coordinator's whole "
           "organisation or one coach's)", roles=COMMANDERS, query=commands.DueQuerySchema,
           response=answers.DueSchema),
+    Route("POST", "/arrivals", "record_arrival", "One way in: a registered person arrives by "
+          "one of the organisation's ways", status=201, roles=COMMANDERS,
+          body=commands.NewArrivalSchema, what="arrival", response=answers.ArrivalSchema),
+    Route("GET", "/arrivals", "list_arrivals", "The organisation's arrivals, oldest first (a "
+          "page; `state` narrows it)", roles=COMMANDERS, query=commands.ArrivalsQuerySchema,
+          listing="arrivals", response=answers.ArrivalSchema),
+    Route("GET", "/arrivals/{arrival_id}", "get_arrival", "One arrival", roles=COMMANDERS,
+          response=answers.ArrivalSchema),
+    Route("POST", "/arrivals/{arrival_id}/{action}", "arrival_action", "a step of an arrival",
+          roles=COMMANDERS, actions=commands.ARRIVAL_ACTIONS, steps=ARRIVAL_STEPS,
+          notes=ARRIVAL_NOTES, description=DATED, response=answers.ArrivalSchema),
     Route("POST", "/participants", "register_participant", "Register a participant; personal "
           "data goes to the vault only", status=201, roles=COMMANDERS,
           body=commands.ParticipantSchema, what="participant",

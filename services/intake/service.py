@@ -25,7 +25,7 @@ from services.intake.app import Intake
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS
 from services.intake.routes import ROUTES, TITLE
 from services.intake.vault import Vault
-from services.intake.views import CaseloadView, RunsView
+from services.intake.views import ArrivalsView, CaseloadView, RunsView
 
 
 SEALED_KEYS = "participant_keys"   # the wrapped keys, in <db>_keys, that the master key must open
@@ -38,7 +38,8 @@ def build_intake(container, db, store):
     commands = Commands(store)   # one command path: the views share its kept states
     settings = settings_of(container)
     return Intake(store, vault, db["access_log"], views=RunsView(db, store, commands),
-                  caseload=CaseloadView(db, store, commands), commands=commands,
+                  caseload=CaseloadView(db, store, commands),
+                  arrivals=ArrivalsView(db, store, commands), commands=commands,
                   zone_of=settings.zone_of, specialties=settings.coach_specialties,
                   follow_up_days=settings.follow_up_days,
                   people=lambda org: {c.id for c in settings.tokens.values()
@@ -76,3 +77,4 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
         self.inbox.catch_up()
         self.intake.views.refresh()
         self.intake.caseload_view.refresh()
+        self.intake.arrivals_view.refresh()

@@ -1,6 +1,7 @@
 """Intake's own read models, built from its own log (so always rebuildable): a summary per
 programme run, for listing runs, and a row per enrolment with its coaches, for caseloads."""
-from pathways.contracts.intake import (CoachAssigned, ContactRecorded, ExtensionDecided,
+from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRouted,
+                                       PersonArrived, CoachAssigned, ContactRecorded, ExtensionDecided,
                                        ExtensionProposed,
                                        StayPlanned, ConsentRecorded, EnrolmentDatesCorrected, EnrolmentEnded,
                                        EnrolmentVoided, ParticipantApplied, ParticipantEnrolled,
@@ -10,11 +11,26 @@ from pathways.contracts.intake import (CoachAssigned, ContactRecorded, Extension
 from pathways.application.views import SummaryView
 from pathways.messaging import apply_once
 from services.intake.domain import ACTIVE, fold_run
+from services.intake.triage import fold_arrival
 
+ARRIVAL_EVENTS = (PersonArrived, ArrivalAssessed, ArrivalRouted, ArrivalClosed)
 RUN_EVENTS = (ProgrammeRunCreated, StayLimitSet, ParticipantReferred, ReferralShared, ConsentRecorded,
               ParticipantApplied, ParticipantWaitlisted, PlaceAllocated, ParticipantEnrolled,
               ParticipationChanged, EnrolmentEnded, EnrolmentDatesCorrected, ReferralRejected,
               EnrolmentVoided)
+
+
+class ArrivalsView(SummaryView):
+    """A row per arrival (one way in), for the inbox of arrivals to assess and route."""
+
+    def __init__(self, db, store, commands=None):
+        super().__init__(db, store, "arrivals_view", ARRIVAL_EVENTS, fold_arrival,
+                         lambda arrival, org: {**arrival.view(), "org": org},
+                         lambda arrival: arrival.arrival_id, commands)
+
+    def list_arrivals(self, org, state, page):
+        query = {"org": org, **({"state": state} if state else {})}
+        return self.page(query, [("arrived_on", 1)], page, hide=("org",))
 
 
 class RunsView(SummaryView):
@@ -40,7 +56,8 @@ def caseload_row(run, e, org):
         e.referred_on if e.state in BEFORE_START else (e.end_date or e.start_date or e.referred_on)
     return {"org": org, "run_id": run.run_id, "run_name": run.name, "programme": run.programme,
             "enrolment_id": e.enrolment_id, "participant_id": e.participant_id,
-            "coach_id": e.coach_id, "co_coach_id": e.co_coach_id, "state": e.state,
+            "coach_id": e.coach_id, "co_coach_id": e.co_coach_id,
+            "holders": [c for c in (e.coach_id, e.co_coach_id) if c], "state": e.state,
             "active": e.state in ACTIVE, "since": since, "start_date": e.start_date,
             "end_date": e.end_date if e.state not in ACTIVE else None,
             "planned_end": e.planned_end, "extension_pending": e.proposal is not None,
@@ -53,8 +70,10 @@ class CaseloadView(SummaryView):
     def __init__(self, db, store, commands=None):
         super().__init__(db, store, "caseload_view", RUN_EVENTS + CASELOAD_EVENTS, fold_run,
                          None, None, commands)
-        for field in ("coach_id", "co_coach_id"):
-            self.coll.create_index([("org", 1), (field, 1), ("active", 1)])
+        # One index serves a coach's list (as coach or co-coach, oldest state first), one the
+        # unassigned and the loads.
+        self.coll.create_index([("org", 1), ("holders", 1), ("active", 1), ("since", 1)])
+        self.coll.create_index([("org", 1), ("active", 1), ("coach_id", 1)])
 
     def _on_event(self, event):
         enrolment_id = event["payload"].get("enrolment_id")
@@ -66,39 +85,49 @@ class CaseloadView(SummaryView):
             apply_once(self.coll, enrolment_id, {"$set": row}, event["source"],
                        event["position"])
 
-    def caseload(self, org, coach, include_closed, page):
-        """A coach's enrolments, as coach or co-coach (``UNASSIGNED``: those with no coach)."""
+    @staticmethod
+    def _whose(org, coach, include_closed=False):
+        query = {"org": org}
         if coach == UNASSIGNED:
-            query = {"org": org, "coach_id": None}
-        else:
-            query = {"org": org, "$or": [{"coach_id": coach}, {"co_coach_id": coach}]}
+            query["coach_id"] = None
+        elif coach:
+            query["holders"] = coach
         if not include_closed:
             query["active"] = True
-        return self.page(query, [("since", 1)], page, hide=("org",))
+        return query
+
+    def caseload(self, org, coach, include_closed, page):
+        """A coach's enrolments, as coach or co-coach (``UNASSIGNED``: those with no coach)."""
+        return self.page(self._whose(org, coach, include_closed), [("since", 1)], page,
+                         hide=("org", "holders"))
 
     def active(self, org, coach=None):
         """Every active row of a coach (as coach or co-coach), or of the organisation."""
         self.refresh()
-        query = {"org": org, "active": True}
-        if coach == UNASSIGNED:
-            query["coach_id"] = None
-        elif coach:
-            query["$or"] = [{"coach_id": coach}, {"co_coach_id": coach}]
-        return [{k: v for k, v in d.items() if not k.startswith("_")}
-                for d in self.coll.find(query)]
+        return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
+                for d in self.coll.find(self._whose(org, coach))]
 
     def load(self, org, coaches):
-        """Per coach: active enrolments held as coach, as co-coach, and those not yet started."""
+        """Per coach: active enrolments held as coach, as co-coach, those not started yet and
+        those participating; and how many have no coach. Two aggregations, whatever the size."""
         self.refresh()
-        active = {"org": org, "active": True}
-        out = {}
-        for coach in coaches:
-            out[coach] = {
-                "enrolments": self.coll.count_documents({**active, "coach_id": coach}),
-                "co_coached": self.coll.count_documents({**active, "co_coach_id": coach}),
-                "waiting": self.coll.count_documents({**active, "coach_id": coach,
-                                                      "state": {"$in": list(BEFORE_START)}}),
-                "participating": self.coll.count_documents({**active, "coach_id": coach,
-                                                            "state": "participating"})}
-        unassigned = self.coll.count_documents({**active, "coach_id": None})
+        out = {c: {"enrolments": 0, "co_coached": 0, "waiting": 0, "participating": 0}
+               for c in coaches}
+        active = {"$match": {"org": org, "active": True}}
+        unassigned = 0
+        for group in self.coll.aggregate([active, {"$group": {
+                "_id": "$coach_id", "n": {"$sum": 1},
+                "waiting": {"$sum": {"$cond": [{"$in": ["$state", list(BEFORE_START)]}, 1, 0]}},
+                "participating": {"$sum": {"$cond": [{"$eq": ["$state", "participating"]},
+                                                     1, 0]}}}}]):
+            if group["_id"] is None:
+                unassigned = group["n"]
+            elif group["_id"] in out:
+                out[group["_id"]].update(enrolments=group["n"], waiting=group["waiting"],
+                                         participating=group["participating"])
+        for group in self.coll.aggregate([active, {"$match": {"co_coach_id": {"$ne": None}}},
+                                          {"$group": {"_id": "$co_coach_id",
+                                                      "n": {"$sum": 1}}}]):
+            if group["_id"] in out:
+                out[group["_id"]]["co_coached"] = group["n"]
         return out, unassigned

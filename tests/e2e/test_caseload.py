@@ -3,7 +3,7 @@ an enrolment, each coach finds it in their own list (checked against the OpenAPI
 refusal writes nothing, and the caseload view rebuilt from the log equals the live one."""
 from pathways.eventstore import EventStore
 from services.intake.views import CaseloadView
-from tests.e2e.flow import enrolled_participant
+from tests.e2e.flow import PERSON, enrolled_participant
 
 CW, CO = "cw-anne", "co-ola"   # the ids of org A's caseworker and coordinator tokens (conftest)
 
@@ -74,18 +74,32 @@ def test_a_limited_stay_is_extended_by_proposal_and_decision_over_http(platform)
     assert (row["planned_end"], row["extension_pending"]) == ("2026-05-04", False)
 
 
-def test_a_due_follow_up_appears_on_its_day_and_goes_with_a_contact(platform):
+def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform):
+    """Triage, enrolment, assignment, contacts and what is due, in business dates past."""
     intake = platform("intake")["intake"]
     co, cw = intake["coordinator"], intake["caseworker"]
     co.call("POST", "/coaches", {"coach_id": CW, "specialty": "labour_market"}, expect=201)
-    run_id, enrolment = enrolled_participant(intake)      # started 2026-01-05
-    path = f"/runs/{run_id}/enrolments/{enrolment}"
-    co.call("POST", f"{path}/coach", {"coach_id": CW})
+    run_id = co.call("POST", "/runs", {"programme": "aft", "name": "AFT", "places": 5},
+                     expect=201)["run_id"]
+    pid = cw.call("POST", "/participants", PERSON, expect=201)["participant_id"]
+    arrival = cw.call("POST", "/arrivals", {"participant_id": pid, "route": "nav",
+                                            "date": "2026-01-02"}, expect=201)["arrival_id"]
+    cw.call("POST", f"/arrivals/{arrival}/assess", {"needs_group": "situational",
+                                                    "goal": "work", "specialty": "labour_market",
+                                                    "date": "2026-01-02"})
+    routed = cw.call("POST", f"/arrivals/{arrival}/route", {"run_id": run_id, "coach_id": CW,
+                                                            "date": "2026-01-02"})
+    path = f"/runs/{run_id}/enrolments/{routed['enrolment_id']}"
+    cw.call("POST", f"{path}/consent", {"given_by": "participant", "date": "2026-01-02"})
+    cw.call("POST", f"{path}/apply", {"date": "2026-01-02"})
+    cw.call("POST", f"{path}/start", {"start_date": "2026-01-05", "percent": 100,
+                                      "days_per_week": 5})
     assert cw.call("GET", "/due?on=2026-01-18")["items"] == []
     (item,) = cw.call("GET", "/due?on=2026-01-19")["items"]
     assert (item["what"], item["enrolment_id"], item["due_on"]) == \
-        ("follow_up", enrolment, "2026-01-19")
+        ("follow_up", routed["enrolment_id"], "2026-01-19")
     cw.call("POST", f"{path}/contact", {"kind": "visit", "place": "outside",
                                         "date": "2026-01-19"})
     assert cw.call("GET", "/due?on=2026-01-19")["items"] == []
     assert co.call("GET", "/due?on=2026-02-02")["items"][0]["due_on"] == "2026-02-02"
+    assert cw.call("GET", "/arrivals?state=routed")["arrivals"][0]["arrival_id"] == arrival

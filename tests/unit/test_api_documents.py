@@ -104,3 +104,15 @@ def test_every_example_is_what_its_schema_allows(cls):
                     successes += status < "400"
     assert examples - successes == errors                            # every error
     assert successes >= 3, successes                                  # the main answers
+
+
+@pytest.mark.parametrize("cls", SERVICES, ids=lambda c: c.name)
+def test_no_two_schemas_share_a_component_name(cls):
+    """apispec names a component after its class (less ``Schema``): a body and an answer of one
+    name would be documented as one of them (a request body once showed the answer's fields)."""
+    seen = {}
+    for route in cls.routes:
+        for schema in (route.body, route.response, route.query):
+            if isinstance(schema, type):
+                name = schema.__name__.removesuffix("Schema")
+                assert seen.setdefault(name, schema) is schema, (name, seen[name], schema)

@@ -15,7 +15,7 @@ from services.employer.routes import ROUTES as EMPLOYER_ROUTES
 from services.intake.app import Intake
 from services.intake.routes import ROUTES as INTAKE_ROUTES
 from services.intake.vault import Vault
-from services.intake.views import CaseloadView, RunsView
+from services.intake.views import ArrivalsView, CaseloadView, RunsView
 from services.placement.app import Placements
 from services.placement.routes import ROUTES as PLACEMENT_ROUTES
 from pathways.security.privacy import SealedRecords
@@ -56,6 +56,7 @@ class World:
         self.intake = Intake(self.stores["intake"], self.vault, db["access_log"],
                              views=RunsView(db, self.stores["intake"], commands),
                              caseload=CaseloadView(db, self.stores["intake"], commands),
+                             arrivals=ArrivalsView(db, self.stores["intake"], commands),
                              commands=commands,
                              people=lambda org: {c.id for c in CALLERS.values() if c.org == org
                                                  and c.role in ("caseworker", "coordinator")})
