@@ -115,16 +115,16 @@ class CaseloadView(SummaryView):
                for c in coaches}
         active = {"$match": {"org": org, "active": True}}
         unassigned = 0
+        # Grouped by coach and state, summed here: FerretDB has no $cond in $group.
         for group in self.coll.aggregate([active, {"$group": {
-                "_id": "$coach_id", "n": {"$sum": 1},
-                "waiting": {"$sum": {"$cond": [{"$in": ["$state", list(BEFORE_START)]}, 1, 0]}},
-                "participating": {"$sum": {"$cond": [{"$eq": ["$state", "participating"]},
-                                                     1, 0]}}}}]):
-            if group["_id"] is None:
-                unassigned = group["n"]
-            elif group["_id"] in out:
-                out[group["_id"]].update(enrolments=group["n"], waiting=group["waiting"],
-                                         participating=group["participating"])
+                "_id": {"coach": "$coach_id", "state": "$state"}, "n": {"$sum": 1}}}]):
+            coach, state, n = group["_id"].get("coach"), group["_id"].get("state"), group["n"]
+            if coach is None:
+                unassigned += n
+            elif coach in out:
+                out[coach]["enrolments"] += n
+                out[coach]["waiting"] += n if state in BEFORE_START else 0
+                out[coach]["participating"] += n if state == "participating" else 0
         for group in self.coll.aggregate([active, {"$match": {"co_coach_id": {"$ne": None}}},
                                           {"$group": {"_id": "$co_coach_id",
                                                       "n": {"$sum": 1}}}]):
