@@ -166,7 +166,19 @@ class CoachesSchema(Answer):
         "description": "the kinds of coach this organisation has (COACH_SPECIALTIES)"})
 
 
-class CaseloadItemSchema(Answer):
+class EnrolmentRowSchema(Answer):
+    """What a coach's lists show of each enrolment (the caseload view's row)."""
+    run_id = text(validate=IDENTIFIER)
+    run_name = text()
+    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
+    enrolment_id = text(validate=IDENTIFIER)
+    participant_id = text(validate=IDENTIFIER)
+    coach_id = text(allow_none=True)
+    co_coach_id = text(allow_none=True)
+    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
+
+
+class CaseloadItemSchema(EnrolmentRowSchema):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "run_name": "AFT Øst",
                "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
                "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
@@ -176,16 +188,8 @@ class CaseloadItemSchema(Answer):
                "planned_end": "2026-06-09", "extension_pending": False,
                "last_contact": "2026-03-25"}
 
-    run_id = text(validate=IDENTIFIER)
-    run_name = text()
-    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
-    enrolment_id = text(validate=IDENTIFIER)
-    participant_id = text(validate=IDENTIFIER)
-    coach_id = text(allow_none=True)
-    co_coach_id = text(allow_none=True)
     role = choice({"coach": "the asked-for coach holds it", "co_coach": "as co-coach",
                    "unassigned": "no coach yet"})
-    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
     active = fields.Boolean(required=True, metadata={"description": "not ended"})
     since = date("the business date the state began (referral, start or end)",
                  allow_none=True)
@@ -199,21 +203,13 @@ class CaseloadItemSchema(Answer):
     last_contact = date("the business date of the latest contact", allow_none=True)
 
 
-class DueItemSchema(Answer):
+class DueItemSchema(EnrolmentRowSchema):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "run_name": "AFT Øst",
                "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
                "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "coach_id": "cw-anne",
                "co_coach_id": None, "state": "participating", "what": "follow_up",
                "due_on": "2026-03-23", "days_overdue": 2}
 
-    run_id = text(validate=IDENTIFIER)
-    run_name = text()
-    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
-    enrolment_id = text(validate=IDENTIFIER)
-    participant_id = text(validate=IDENTIFIER)
-    coach_id = text(allow_none=True)
-    co_coach_id = text(allow_none=True)
-    state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)
     what = choice({"follow_up": "no contact for the programme's follow-up interval",
                    "place_ending": "the planned end is within 14 days, or passed",
                    "extension_decision": "an extension awaits a coordinator's decision",

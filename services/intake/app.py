@@ -247,9 +247,6 @@ class Intake:
             raise Conflict("date_in_future", f"date {data['date']} is after today ({today})")
         return (str(data["date"]) if data.get("date") else today), occurred_at
 
-    def _arrival_view(self, arrival: Arrival):
-        return arrival.view()
-
     def record_arrival(self, caller: Caller, data):
         self._participant(caller, data["participant_id"])      # registered, in this org
         _, occurred_at = self._business_date(caller, data)
@@ -258,7 +255,7 @@ class Intake:
             caller, arrival_stream(arrival_id), fold_arrival, decide_arrival,
             RecordArrival(arrival_id=arrival_id, participant_id=data["participant_id"],
                           route=data["route"]), "arrival", occurred_at=occurred_at,
-            answer=self._arrival_view)
+            answer=Arrival.view)
 
     def get_arrival(self, caller: Caller, arrival_id):
         view = self._read(caller, arrival_stream(arrival_id), fold_arrival,
@@ -284,7 +281,7 @@ class Intake:
                 f"{', '.join(self.specialties(caller.org))}"]})
         return self.commands.execute(caller, arrival_stream(arrival_id), fold_arrival,
                                      decide_arrival, command(**fields), "arrival",
-                                     occurred_at=occurred_at, answer=self._arrival_view)
+                                     occurred_at=occurred_at, answer=Arrival.view)
 
     def route_arrival(self, caller: Caller, arrival_id, data, day, occurred_at):
         """The referral in the run first (an id derived from the arrival: a retry finds it),
@@ -318,7 +315,7 @@ class Intake:
         return self.commands.execute(
             caller, arrival_stream(arrival_id), fold_arrival, decide_arrival,
             MarkRouted(run_id=data["run_id"], enrolment_id=enrolment_id, coach_id=coach),
-            "arrival", occurred_at=occurred_at, answer=self._arrival_view)
+            "arrival", occurred_at=occurred_at, answer=Arrival.view)
 
     # --- participants and personal data ----------------------------------------------------------
     def _participant(self, caller: Caller, participant_id):
