@@ -380,12 +380,6 @@ def _assignment(run, e, cmd):
                              "co_coach_id": cmd.co_coach_id, "previous_coach_id": e.coach_id})]
 
 
-# Events about a waitlisted enrolment that leave it where it is in the queue (any other moves it
-# out: allocated, rejected, voided).
-KEEP_PLACE_IN_LINE = (ConsentRecorded, ParticipantWaitlisted, CoachAssigned, StayPlanned,
-                      ExtensionProposed, ExtensionDecided, ContactRecorded)
-
-
 def evolve_run(run: Run, event: Event) -> Run:
     match event:
         case ProgrammeRunCreated():
@@ -406,8 +400,6 @@ def evolve_run(run: Run, event: Event) -> Run:
     e = run.enrolments.get(event.enrolment_id)
     if e is None:
         return run
-    if e.enrolment_id in run.waitlist and not isinstance(event, KEEP_PLACE_IN_LINE):
-        del run.waitlist[e.enrolment_id]
     match event:
         case ReferralShared():
             _move(run, e, "shared")
@@ -453,6 +445,9 @@ def evolve_run(run: Run, event: Event) -> Run:
 
 
 def _move(run, e, state):
+    """A new state; leaving the waiting list (allocated, rejected, voided) leaves the queue."""
+    if state != "waitlisted":
+        run.waitlist.pop(e.enrolment_id, None)
     run.states[e.state] -= 1
     run.states[state] += 1
     e.state = state

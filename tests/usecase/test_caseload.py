@@ -132,3 +132,12 @@ def test_a_waitlisted_enrolment_keeps_its_place_in_line_when_it_gets_a_coach(wor
     assert answer["queue_position"] == 1
     api("POST", f"{waiting}/coach", "coordinator", {"coach_id": CW})
     assert api("GET", waiting, "caseworker")["queue_position"] == 1
+
+
+def test_a_waitlisted_enrolment_keeps_its_place_when_its_referral_date_is_corrected(world):
+    api = world.apis["intake"]
+    run_id = run(api, places=1)
+    referred(api, run_id)
+    waiting, _ = referred(api, run_id)
+    api("POST", f"{waiting}/correct", "caseworker", {"referred_on": "2026-01-01"})
+    assert api("GET", waiting, "caseworker")["queue_position"] == 1
