@@ -35,13 +35,23 @@ class SummaryView:
         self.fold, self.summarize, self.key = fold, summarize, key
         self.consumer = Consumer(db, name, {cls.type: self._on_event for cls in events},
                                  lambda source, after, limit: store.feed_page(after, limit)[:2],
-                                 sources=[store.source]).ensure_indexes()
+                                 sources=[store.source], batch=self._on_events).ensure_indexes()
 
     def _on_event(self, event):
-        row_id, summary = self.commands.read(
-            event["stream_id"], self.fold, lambda state, org: (self.key(state),
-                                                               self.summarize(state, org)))
-        apply_once(self.coll, row_id, {"$set": summary}, event["source"], event["position"])
+        self._on_events([event])
+
+    def _on_events(self, events):
+        """One read per stream and one write per document for a run of events: each summary is the
+        stream's state now, marked with the position of the last event of the run that changed
+        it (a later one writes it again)."""
+        last = {e["stream_id"]: e["position"] for e in events}
+        writes = []
+        for stream, position in last.items():
+            row_id, summary = self.commands.read(stream, self.fold, lambda state, org: (
+                self.key(state), self.summarize(state, org)))
+            writes.append((row_id, {"$set": summary}, position))
+        for row_id, update, position in writes:
+            apply_once(self.coll, row_id, update, events[0]["source"], position)
 
     def refresh(self):
         return self.consumer.catch_up()

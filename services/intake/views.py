@@ -75,15 +75,22 @@ class CaseloadView(SummaryView):
         self.coll.create_index([("org", 1), ("holders", 1), ("active", 1), ("since", 1)])
         self.coll.create_index([("org", 1), ("active", 1), ("coach_id", 1)])
 
-    def _on_event(self, event):
-        enrolment_id = event["payload"].get("enrolment_id")
-        if enrolment_id is None:
-            return   # the run's creation: no enrolment yet
-        row = self.commands.read(event["stream_id"], self.fold, lambda run, org: caseload_row(
-            run, run.enrolments[enrolment_id], org) if enrolment_id in run.enrolments else None)
-        if row is not None:
-            apply_once(self.coll, enrolment_id, {"$set": row}, event["source"],
-                       event["position"])
+    def _on_events(self, events):
+        """A row per enrolment the run's events touch, each marked with the position of the
+        last event that touched it."""
+        last = {}
+        for e in events:
+            if e["payload"].get("enrolment_id") is not None:   # (not the run's creation)
+                last[e["payload"]["enrolment_id"]] = (e["stream_id"], e["position"])
+        writes = []
+        for stream in {s for s, _ in last.values()}:
+            mine = [k for k, (s, _) in last.items() if s == stream]
+            rows = self.commands.read(stream, self.fold, lambda run, org: {
+                k: caseload_row(run, run.enrolments[k], org) for k in mine
+                if k in run.enrolments})
+            writes += [(k, {"$set": row}, last[k][1]) for k, row in rows.items()]
+        for row_id, update, position in writes:
+            apply_once(self.coll, row_id, update, events[0]["source"], position)
 
     @staticmethod
     def _whose(org, coach, include_closed=False):

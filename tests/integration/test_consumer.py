@@ -21,15 +21,29 @@ def sink(database):
     return database("reporting")
 
 
-def make_consumer(sink, source, totals, registry=None, handlers=None, **kw):
-    feed_calls = []
+@pytest.fixture(params=[False, True], ids=["one_by_one", "in_runs"])
+def batched(request):
+    """Each guarantee holds whether the consumer applies a page one event at a time or in runs
+    (``batch``)."""
+    return request.param
+
+
+def make_consumer(sink, source, totals, registry=None, handlers=None, batched=False, **kw):
+    feed_calls, runs = [], []
+    handlers = {"Counted": totals.on_counted, **(handlers or {})}
 
     def feed(name, after, limit):
         feed_calls.append((name, after))
         return source.feed_page(after, limit)[:2]
-    consumer = Consumer(sink, "reporting", {"Counted": totals.on_counted, **(handlers or {})}, feed,
-                        sources=["intake"], registry=registry or make_registry(), **kw)
-    consumer.feed_calls = feed_calls
+
+    def batch(events):
+        runs.append([e["position"] for e in events])
+        for e in events:
+            handlers[e["type"]](e)
+    consumer = Consumer(sink, "reporting", handlers, feed, sources=["intake"],
+                        registry=registry or make_registry(), batch=batch if batched else None,
+                        **kw)
+    consumer.feed_calls, consumer.runs = feed_calls, runs
     return consumer.ensure_indexes()
 
 
@@ -41,10 +55,10 @@ def fill(source, n=60, streams=6, seed=1):
     return source.events_after(0, 10_000)
 
 
-def test_duplicated_reordered_and_missing_deliveries_end_exactly_as_the_log(source, sink):
+def test_duplicated_reordered_and_missing_deliveries_end_exactly_as_the_log(source, sink, batched):
     log = fill(source)
     totals = Totals(sink)
-    consumer = make_consumer(sink, source, totals)
+    consumer = make_consumer(sink, source, totals, batched=batched)
     rng = random.Random(3)
     deliveries = [e for e in log if rng.random() > 0.2]            # ~20% never delivered
     deliveries += rng.sample(deliveries, len(deliveries) // 2)      # many delivered twice
@@ -64,10 +78,10 @@ def test_in_order_delivery_applies_from_the_message_without_reading_the_feed(sou
     assert consumer.feed_calls == []
 
 
-def test_a_crash_between_effect_and_checkpoint_does_not_apply_twice(source, sink):
+def test_a_crash_between_effect_and_checkpoint_does_not_apply_twice(source, sink, batched):
     log = fill(source, n=20)
     totals = Totals(sink)
-    consumer = make_consumer(sink, source, totals)
+    consumer = make_consumer(sink, source, totals, batched=batched)
     for e in log[:10]:
         consumer.receive(dict(e))
     # The handler's write of event 11 landed, then the process died before the checkpoint.
@@ -76,7 +90,8 @@ def test_a_crash_between_effect_and_checkpoint_does_not_apply_twice(source, sink
     assert totals.state() == expected_from_log(log)
 
 
-def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(source, sink, database):
+def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(source, sink, database,
+                                                                          batched):
     raw = EventStore(source.db, "intake", validate=False)   # a producer that breaks its contracts
     source.append("good", 0, [counted(5)])
     raw.append("mystery", 0, [new_event("Mystery", {"x": 1}, org="o", actor=ACTOR)])
@@ -87,7 +102,8 @@ def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(sourc
     source.append("good", 1, [counted(13)])
     totals = Totals(sink)
     mysteries = []
-    consumer = make_consumer(sink, source, totals, handlers={"Mystery": mysteries.append})
+    consumer = make_consumer(sink, source, totals, handlers={"Mystery": mysteries.append},
+                             batched=batched)
     consumer.catch_up()
     assert totals.state() == {"good": (18, 2)}               # other streams keep flowing
     assert consumer.checkpoint("intake") == 6                # nothing holds the consumer back
@@ -116,30 +132,31 @@ def test_unknown_and_invalid_events_are_parked_and_block_only_their_stream(sourc
     assert [d["position"] for d in fixed.parked()] == [3, 5, 7]
 
 
-def test_types_a_consumer_does_not_handle_are_skipped_even_unknown_ones(source, sink):
+def test_types_a_consumer_does_not_handle_are_skipped_even_unknown_ones(source, sink, batched):
     """A producer may add an event type before its consumers know it: it must not block them."""
     raw = EventStore(source.db, "intake", validate=False)
     source.append("p", 0, [counted(5)])
     raw.append("p", 1, [new_event("ParticipantMoved", {"to": "0301"}, org="o", actor=ACTOR)])
     source.append("p", 2, [counted(7)])
     totals = Totals(sink)
-    consumer = make_consumer(sink, source, totals)
+    consumer = make_consumer(sink, source, totals, batched=batched)
     consumer.catch_up()
     assert totals.state() == {"p": (12, 2)}
     assert consumer.parked() == [] and consumer.checkpoint("intake") == 3
 
 
-def test_a_handler_that_keeps_failing_is_parked_after_n_attempts(source, sink):
+def test_a_handler_that_keeps_failing_is_parked_after_n_attempts(source, sink, batched):
     source.append("bad", 0, [counted(99)])
     source.append("ok", 0, [counted(1)])
     source.append("bad", 1, [counted(2)])
     totals = Totals(sink, fail_on={99})
-    consumer = make_consumer(sink, source, totals, max_attempts=3)
+    consumer = make_consumer(sink, source, totals, max_attempts=3, batched=batched)
     for attempt in range(2):
         consumer.catch_up()
         assert consumer.checkpoint("intake") == 0 and totals.state() == {}
     consumer.catch_up()                                   # third failure: parked, consumer moves on
-    assert totals.calls[1] == 3
+    # (in runs, each failed run is tried one by one too: two calls per attempt)
+    assert totals.calls[1] == (6 if batched else 3)
     assert totals.state() == {"ok": (1, 1)}
     assert [(d["position"], d["attempts"]) for d in consumer.parked()] == [(1, 3), (3, 0)]
     assert "handler failed 3 times" in consumer.parked()[0]["reason"]
@@ -156,3 +173,21 @@ def test_malformed_messages_are_parked_not_raised(source, sink):
     assert consumer.receive({"source": "elsewhere", "position": 1}) == "parked"
     reasons = [d["reason"] for d in consumer.dead_letters.find({})]
     assert len(reasons) == 3 and all("malformed message" in r for r in reasons)
+
+
+def test_in_runs_a_page_costs_one_call_and_one_checkpoint_write_per_run(source, sink):
+    """The point of ``batch``: a feed page of events that all apply goes in one call; an event
+    that must be parked ends a run, and the next run starts after it."""
+    log = fill(source, n=40, streams=4)
+    raw = EventStore(source.db, "intake", validate=False)
+    raw.append("broken", 0, [new_event("Counted", {"amount": "lots", "unit": "places"}, org="o",
+                                       actor=ACTOR, schema_version=2)])
+    tail = [source.append(f"p-{i}", source.stream_version(f"p-{i}"), [counted(i + 1)])[0]
+            for i in range(3)]
+    totals = Totals(sink)
+    consumer = make_consumer(sink, source, totals, batched=True)
+    consumer.catch_up()
+    assert consumer.runs == [[e["position"] for e in log], [e["position"] for e in tail]]
+    assert totals.state() == expected_from_log(log + tail)
+    assert [d["position"] for d in consumer.parked()] == [41]
+    assert consumer.checkpoint("intake") == 44
