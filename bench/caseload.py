@@ -1,11 +1,13 @@
 """Caseload and due-list latency against an organisation's whole history.
 
     deploy/local/servers start && set -a && . .local/servers.env && set +a
-    .venv/bin/python -m bench.caseload [--sizes 10000,100000] [--samples 200] [--coaches 50]
+    .venv/bin/python -m bench.caseload [--sizes 10000,100000] [--active 2000] [--coaches 50]
 
 For each size N: a fresh database; N enrolments in runs of 500, each assigned to one of
 ``--coaches`` coaches, started, with one contact, written through the kernel's append into
-intake's log (as years of work would have left it). Then intake's caseload view is built from the
+intake's log (as years of work would have left it). The last ``--active`` of them are still
+participating (a coach holds about active / coaches at a time); the others have ended: they are
+the history a coach's list must not grow with. Then intake's caseload view is built from the
 log (events/s; the process's peak memory before and after) and intake's use cases are timed as the
 HTTP entrypoints call them: a coach's caseload (first page of 100), a coach's due list, the
 coordinator's load of every coach, and the whole organisation's due list. Prints p50/p99 per size;
@@ -36,8 +38,9 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def seed(store, n, coaches):
-    """N enrolments over runs of RUN_SIZE, each with a coach and a contact; events written."""
+def seed(store, n, coaches, active):
+    """N enrolments over runs of RUN_SIZE, each with a coach and a contact, all but the last
+    ``active`` ended; events written."""
     store.append(coaches_stream(ORG), 0, [event("CoachRegistered", {
         "coach_id": c, "specialty": "labour_market"}) for c in coaches])
     written = len(coaches)
@@ -61,6 +64,10 @@ def seed(store, n, coaches):
                                         "co_coach_id": None, "previous_coach_id": None}),
                 event("ContactRecorded", {**ref, "kind": "visit", "place": "outside",
                                           "outcome": "held"})]
+            if i < n - active:
+                events.append(event("EnrolmentEnded", {
+                    **ref, "programme": "aft", "status": "completed", "reason": "got_job",
+                    "outcome_hint": "employed", "start_date": START, "end_date": "2025-02-28"}))
         version = 0
         for i in range(0, len(events), 1000):
             store.append(run_stream(run_id), version, events[i:i + 1000])
@@ -69,13 +76,13 @@ def seed(store, n, coaches):
     return written
 
 
-def bench_size(client, n, samples, coaches):
+def bench_size(client, n, samples, coaches, active):
     db = client[f"bench{uuid.uuid4().hex[:8]}"]
     try:
         store = EventStore(db, "intake").ensure_indexes()
         names = [f"coach-{c}" for c in range(coaches)]
         started = time.perf_counter()
-        events = seed(store, n, names)
+        events = seed(store, n, names, active)
         seeded = time.perf_counter() - started
         intake = Intake(store, None, None)
         view = CaseloadView(db, store, intake.commands)
@@ -99,7 +106,8 @@ def bench_size(client, n, samples, coaches):
         for name, case in cases.items():
             count = samples if "organisation" not in name and "every" not in name else 20
             figures[name] = percentiles([timed(case) for _ in range(count)])
-        print(f"\n{n:,} enrolments ({events:,} events; seeded in {seeded:.1f} s)")
+        print(f"\n{n:,} enrolments, {active:,} active, {coaches} coaches ({events:,} events; "
+              f"seeded in {seeded:.1f} s)")
         for name, figure in figures.items():
             print(f"  {name:<30} {figure}")
     finally:
@@ -111,6 +119,7 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--coaches", type=int, default=50)
+    parser.add_argument("--active", type=int, default=2000)
     args = parser.parse_args()
     uri = os.environ.get("MONGO_URI")
     if not uri:
@@ -118,7 +127,7 @@ def main():
                          ".local/servers.env")
     client = mongo_client(uri)
     for n in (int(s) for s in args.sizes.split(",")):
-        bench_size(client, n, args.samples, args.coaches)
+        bench_size(client, n, args.samples, args.coaches, min(args.active, n))
 
 
 if __name__ == "__main__":
