@@ -89,3 +89,23 @@ class OpportunityReopened(OpportunityRef):
 class OpportunityWithdrawn(OpportunityRef):
     reason = fields.String(required=True, validate=validate.OneOf(
         ("position_cancelled", "filled_elsewhere", "employer_withdrew", "posted_in_error", "other")))
+
+
+# --- a partner organisation's contacts with employers ---------------------------------------------
+# Aust-Agder's advisers spend most of their time outside the office, recruiting and following up
+# employers; "recruited": the contact made the employer a partner of the organisation.
+EMPLOYER_CONTACT_KINDS = ("prospecting", "follow_up", "recruited")
+EMPLOYER_CONTACT_CHANNELS = ("meeting", "call", "visit", "digital")
+EMPLOYER_CONTACT_PLACES = ("office", "outside")
+EMPLOYER_CONTACT_OUTCOMES = ("held", "interested", "not_interested", "opening_found",
+                             "agreement_planned", "no_answer", "other")
+
+
+class EmployerContactRecorded(EmployerRef):
+    """A contact of the envelope's organisation and actor with the employer, on its business
+    date. Codes only: what was said is not an event's to carry."""
+    contact_id = fields.String(required=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_KINDS))
+    channel = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_CHANNELS))
+    place = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_PLACES))
+    outcome = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_OUTCOMES))

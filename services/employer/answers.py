@@ -2,7 +2,9 @@
 from marshmallow import fields, validate
 
 from pathways.api.answers import Answer, choice, count, date, text
-from pathways.contracts.employer import AGREEMENT_KINDS, OPPORTUNITY_KINDS
+from pathways.contracts.employer import (AGREEMENT_KINDS, EMPLOYER_CONTACT_CHANNELS,
+                                         EMPLOYER_CONTACT_KINDS, EMPLOYER_CONTACT_OUTCOMES,
+                                         EMPLOYER_CONTACT_PLACES, OPPORTUNITY_KINDS)
 
 COUNTRIES = {"NO": "Norway", "DK": "Denmark", "SE": "Sweden"}
 AGREEMENT_STATUSES = {"active": "signed and in force", "ended": "ended as agreed",
@@ -40,6 +42,21 @@ class ContactPersonSchema(Answer):
     name = text()
     phone = text(allow_none=True)
     email = text(allow_none=True)
+
+
+class EmployerContactSchema(Answer):
+    """A contact of your organisation with an employer (codes only)."""
+    EXAMPLE = {"contact_id": "0b7f3c8e-2a51-4a4e-9d7e-5f1c2b3a4d5e", "date": "2026-03-02",
+               "kind": "recruited", "channel": "visit", "place": "outside",
+               "outcome": "agreement_planned", "by": "kari"}
+
+    contact_id = text()
+    date = date("when it happened (business date)")
+    kind = choice({k: k.replace("_", " ") for k in EMPLOYER_CONTACT_KINDS})
+    channel = choice({k: k for k in EMPLOYER_CONTACT_CHANNELS})
+    place = choice({k: k for k in EMPLOYER_CONTACT_PLACES})
+    outcome = choice({k: k.replace("_", " ") for k in EMPLOYER_CONTACT_OUTCOMES})
+    by = text("who recorded it (the token's id)", allow_none=True)
 
 
 class AgreementSchema(Answer):

@@ -21,11 +21,12 @@ from pathways.application.validation import load
 from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
-from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Sign,
-                                        TakePlace, Update)
-from services.employer.domain import (Agreement, Employer, decide_agreement, decide_employer,
+from services.employer.commands import (EndAgreement, Post, RecordEmployerContact, Register,
+                                        ReleasePlace, Sign, TakePlace, Update)
+from services.employer.domain import (Agreement, Employer, decide_agreement,
+                                      decide_employer, decide_employer_contact,
                                       decide_opportunity, employer_id_for, fold_agreement,
-                                      fold_employer, fold_opportunity)
+                                      fold_employer, fold_employer_contacts, fold_opportunity)
 
 WRITERS = ("caseworker", "coordinator", "admin")
 DEFAULT_ZONE = zone("Europe/Oslo")
@@ -48,6 +49,10 @@ def views(db, store, commands):
                                      fold_opportunity, owned, lambda s: s.opportunity_id,
                                      commands),
     }
+
+
+def employer_contacts_stream(employer_id, org):
+    return f"employer-contacts-{employer_id}-{org}"
 
 
 def contact_subject(org, employer_id):
@@ -178,6 +183,32 @@ class Employers:
             except InvalidIdentifier as err:
                 raise BadRequest("invalid query", {"org_number": [str(err)]}) from None
         return self.views["employers"].page(found, [("name", 1)], q)   # q holds the page too
+
+    # --- the organisation's contacts with employers ---------------------------------------------
+    def record_employer_contact(self, caller: Caller, employer_id, data):
+        """A contact with an employer (prospecting, follow-up, recruited as a partner), dated in
+        business time; the organisation's own record."""
+        self._employer(employer_id)
+        contact_id = str(uuid.uuid4())
+        cmd, occurred_at = dated_command(
+            RecordEmployerContact, {**data, "employer_id": employer_id, "contact_id": contact_id},
+            self.zone_of(caller.org), self.clock())
+        contacts = self.commands.execute(
+            caller, employer_contacts_stream(employer_id, caller.org), fold_employer_contacts,
+            decide_employer_contact, cmd, "employer contacts", occurred_at=occurred_at,
+            answer=lambda c: c.contacts)
+        return next(c for c in contacts if c["contact_id"] == contact_id)
+
+    def list_employer_contacts(self, caller: Caller, employer_id, query=None):
+        """The caller's organisation's contacts with the employer, newest first (a page)."""
+        page = paging(query)
+        self._employer(employer_id)
+        contacts = self.commands.read(employer_contacts_stream(employer_id, caller.org),
+                                      fold_employer_contacts,
+                                      lambda c, _: sorted(c.contacts, key=lambda x: x["date"],
+                                                          reverse=True), caller.org)
+        end = page["offset"] + page["limit"]
+        return contacts[page["offset"]:end], (end if end < len(contacts) else None)
 
     # --- agreements -----------------------------------------------------------------------------
     def _agreement(self, caller: Caller, agreement_id, command, data):

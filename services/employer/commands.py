@@ -6,7 +6,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from pathways.api.fields import Flag, Whole, day
 from pathways.application.views import PageQuerySchema
-from pathways.contracts.employer import AGREEMENT_KINDS, COUNTRIES, OPPORTUNITY_KINDS
+from pathways.contracts.employer import (AGREEMENT_KINDS, COUNTRIES, EMPLOYER_CONTACT_CHANNELS,
+                                         EMPLOYER_CONTACT_KINDS, EMPLOYER_CONTACT_OUTCOMES,
+                                         EMPLOYER_CONTACT_PLACES, OPPORTUNITY_KINDS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +87,19 @@ class Withdraw:
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordEmployerContact:
+    BUSINESS_DATE = "date"
+    employer_id: str
+    contact_id: str
+    kind: str
+    channel: str
+    place: str
+    outcome: str
+    date: str
+    today: str
+
+
 # --- bodies: what a caller sends (strict: unknown fields are refused) ---------------------------
 ID = validate.Length(min=1, max=64)
 MUNICIPALITY = validate.Regexp(r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number")
@@ -147,6 +162,17 @@ class PostOpportunitySchema(Strict):
     valid_from = day(required=True)
     valid_to = day(load_default=None, allow_none=True)
     shared = Flag(load_default=False)
+
+
+class RecordEmployerContactSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_KINDS), metadata={
+        "description": "prospecting a new employer, following one up, or the contact that made "
+                       "it a partner (`recruited`, once per organisation)"})
+    channel = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_CHANNELS))
+    place = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_PLACES))
+    outcome = fields.String(load_default="held", validate=validate.OneOf(EMPLOYER_CONTACT_OUTCOMES))
+    date = day(metadata={"description": "when it happened (default: today where the "
+                                        "organisation is); not after today"})
 
 
 class WithdrawSchema(Strict):

@@ -5,21 +5,24 @@
   the stream's first version: duplicates are refused by the store itself.
 - An **agreement** (stream ``agreement-<id>``) binds one partner organisation and one employer:
   draft -> active -> ended | aborted.
+- An organisation's **contacts with an employer** (stream ``employer-contacts-<employer>-<org>``):
+  its own record of prospecting, follow-ups and the recruiting of the employer as a partner.
 - A **job opportunity** (stream ``opportunity-<id>``) belongs to the organisation that posted it
   and may be shared with all. Its filled places are the placements that took one, by placement id,
   so a placement event that arrives twice changes nothing.
 """
 from dataclasses import asdict, dataclass, field
 
-from pathways.contracts.employer import (AgreementEnded, AgreementSigned, EmployerRegistered,
+from pathways.contracts.employer import (AgreementEnded, AgreementSigned,
+                                         EmployerContactRecorded, EmployerRegistered,
                                          EmployerUpdated, OpportunityFilled, OpportunityPlaceReleased,
                                          OpportunityPlaceTaken, OpportunityPosted,
                                          OpportunityReopened, OpportunityShared,
                                          OpportunityWithdrawn)
 from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, Fold, NotFound
-from services.employer.commands import (EndAgreement, Post, Register, ReleasePlace, Share, Sign,
-                                        TakePlace, Update, Withdraw)
+from services.employer.commands import (EndAgreement, Post, RecordEmployerContact, Register,
+                                        ReleasePlace, Share, Sign, TakePlace, Update, Withdraw)
 
 
 def employer_id_for(country, org_number):
@@ -71,6 +74,39 @@ def evolve_employer(employer: Employer, event: Event) -> Employer:
 
 
 fold_employer = Fold(Employer, evolve_employer)
+
+
+# --- an organisation's contacts with an employer ---------------------------------------------------
+@dataclass
+class EmployerContacts:
+    contacts: list = field(default_factory=list)   # newest last
+    recruited_on: str | None = None
+
+
+def decide_employer_contact(c: EmployerContacts, cmd: RecordEmployerContact) -> list[Event]:
+    if cmd.date > cmd.today:
+        raise DomainError("date_in_future", f"date {cmd.date} is after today ({cmd.today})")
+    if cmd.kind == "recruited" and c.recruited_on is not None:
+        raise DomainError("already_recruited", "the employer became a partner of your "
+                          f"organisation on {c.recruited_on}: record a follow_up instead")
+    return [EmployerContactRecorded(employer_id=cmd.employer_id, contact_id=cmd.contact_id,
+                                    kind=cmd.kind, channel=cmd.channel, place=cmd.place,
+                                    outcome=cmd.outcome)]
+
+
+def evolve_employer_contacts(c: EmployerContacts, event: Event) -> EmployerContacts:
+    if isinstance(event, EmployerContactRecorded):
+        p = event.payload
+        actor = (event.envelope or {}).get("actor") or {}
+        c.contacts.append({"contact_id": p["contact_id"], "date": event.occurred_on,
+                           "kind": p["kind"], "channel": p["channel"], "place": p["place"],
+                           "outcome": p["outcome"], "by": actor.get("id")})
+        if p["kind"] == "recruited":
+            c.recruited_on = event.occurred_on
+    return c
+
+
+fold_employer_contacts = Fold(EmployerContacts, evolve_employer_contacts)
 
 
 # --- agreement -----------------------------------------------------------------------------------

@@ -26,6 +26,14 @@ ROUTES = [
           "organisation) and/or your organisation's contact person (null erases it)",
           roles=WRITERS, body=commands.UpdateEmployerSchema, what="employer",
           response=answers.EmployerSchema),
+    Route("POST", f"{EMPLOYER}/contacts", "record_employer_contact", "Record your "
+          "organisation's contact with the employer: prospecting, a follow-up, or the one that "
+          "recruited it as a partner (codes only)", status=201, roles=WRITERS,
+          body=commands.RecordEmployerContactSchema, what="employer contacts",
+          response=answers.EmployerContactSchema),
+    Route("GET", f"{EMPLOYER}/contacts", "list_employer_contacts", "Your organisation's "
+          "contacts with the employer, newest first (a page)", query=PageQuerySchema,
+          listing="contacts", response=answers.EmployerContactSchema),
     Route("POST", "/agreements", "sign_agreement", "Sign an agreement with an employer",
           status=201, roles=SIGNERS, body=commands.SignAgreementSchema, what="agreement",
           response=answers.AgreementSchema),

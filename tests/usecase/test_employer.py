@@ -65,3 +65,47 @@ def test_the_registry_is_found_by_organisation_number_and_a_bad_filter_is_a_400(
                 {"org_nr": "988077917"}):
         with pytest.raises(BadRequest):
             api("GET", "/employers", "caseworker", **bad)
+
+
+def test_contacts_with_an_employer_are_each_organisations_own_and_recruited_once(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    path = f"/employers/{employer_id}/contacts"
+    first = api("POST", path, "caseworker", {"kind": "prospecting", "channel": "visit",
+                                             "place": "outside", "date": "2026-02-02"})
+    assert (first["date"], first["by"], first["outcome"]) == ("2026-02-02", "caseworker@org-a", "held")
+    api("POST", path, "caseworker", {"kind": "recruited", "channel": "meeting",
+                                     "place": "office", "outcome": "agreement_planned",
+                                     "date": "2026-02-09"})
+    with pytest.raises(Conflict) as again:
+        api("POST", path, "coordinator", {"kind": "recruited", "channel": "call",
+                                          "place": "office"})
+    assert again.value.rule == "already_recruited"
+    # another organisation recruits the same firm for itself, and sees none of org-a's contacts
+    assert api("GET", path, "caseworker-b")["contacts"] == []
+    api("POST", path, "caseworker-b", {"kind": "recruited", "channel": "call",
+                                       "place": "office"})
+    mine = api("GET", path, "caseworker")["contacts"]
+    assert [(c["date"], c["kind"]) for c in mine] == [("2026-02-09", "recruited"),
+                                                      ("2026-02-02", "prospecting")]
+    assert len(world.events("employer", "EmployerContactRecorded")) == 3
+
+
+def test_bad_employer_contacts_are_refused_with_field_errors_and_write_nothing(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    path = f"/employers/{employer_id}/contacts"
+    with pytest.raises(BadRequest) as bad:
+        api("POST", path, "caseworker", {"kind": "lunch", "channel": "visit", "place": "moon",
+                                         "note": "free text"})
+    assert set(bad.value.errors) == {"kind", "place", "note"}
+    with pytest.raises(Conflict) as future:
+        api("POST", path, "caseworker", {"kind": "follow_up", "channel": "call",
+                                         "place": "office", "date": "2190-01-01"})
+    assert future.value.rule == "date_in_future"
+    with pytest.raises(NotFoundError):
+        api("POST", "/employers/NO-000000000/contacts", "caseworker",
+            {"kind": "follow_up", "channel": "call", "place": "office"})
+    with pytest.raises(Forbidden):
+        api("POST", path, "auditor", {"kind": "follow_up", "channel": "call", "place": "office"})
+    assert world.events("employer", "EmployerContactRecorded") == []
