@@ -88,6 +88,75 @@ class ReportSchema(Answer):
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 
+class RouteRowSchema(Answer):
+    route = text("how the person came (self_referred, nav, arbetsformedlingen, ...)")
+    arrived = count()
+    routed = count("sent on to a programme run")
+    closed = count("closed without a programme")
+    open = count("still to be assessed or routed")
+
+
+class SpecialtyShareSchema(Answer):
+    specialty = text("the kind of coach the assessment called for")
+    numerator = count("routed to a programme")
+    denominator = count("assessed for this kind of coach")
+    rate = fields.Float(required=True, allow_none=True, validate=validate.Range(0, 1),
+                        metadata=RATE)
+
+
+class ArrivalFiguresSchema(Answer):
+    arrived = count()
+    per_route = fields.List(fields.Nested(RouteRowSchema), required=True)
+    routed_per_specialty = fields.List(fields.Nested(SpecialtyShareSchema), required=True)
+    days_to_first_programme = fields.Nested(SpreadSchema, required=True, metadata={
+        "description": "from the arrival to the start in the programme it was routed to"})
+
+
+class OutsideShareSchema(Answer):
+    numerator = count("contacts outside the office")
+    denominator = count("contacts")
+    rate = fields.Float(required=True, allow_none=True, validate=validate.Range(0, 1),
+                        metadata=RATE)
+
+
+class CoachWeekSchema(Answer):
+    coach_id = text("who recorded the contacts", allow_none=True)
+    week = text("ISO week, YYYY-Www", validate=validate.Regexp(r"^[0-9]{4}-W[0-9]{2}$"))
+    participants = count("contacts with participants")
+    employers = count("contacts with employers")
+
+
+class ContactFiguresSchema(Answer):
+    contacts = count()
+    outside_office = fields.Nested(OutsideShareSchema, required=True)
+    per_coach_week = fields.List(fields.Nested(CoachWeekSchema), required=True)
+    employers_recruited = count("employers recruited as partners")
+    recruited_per_coach = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                      required=True)
+
+
+class ExtensionFiguresSchema(Answer):
+    proposed = count()
+    granted = count()
+    refused = count()
+
+
+class StayFiguresSchema(Answer):
+    ended_with_limit = count("stays with a planned end that ended in the period")
+    over_limit = count("of those, ended after the planned end as it stood then")
+    extensions = fields.Nested(ExtensionFiguresSchema, required=True)
+
+
+class CaseworkSchema(Answer):
+    """The coaches' work: one way in, contacts, stays and extensions."""
+    filters = fields.Dict(required=True, metadata={"description": "the filters applied (your "
+                                                                  "organisation unless granted)"})
+    arrivals = fields.Nested(ArrivalFiguresSchema, required=True)
+    contacts = fields.Nested(ContactFiguresSchema, required=True)
+    stays = fields.Nested(StayFiguresSchema, required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
 class DaySchema(Answer):
     day = date()
     active = count("participating that day")

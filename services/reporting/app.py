@@ -25,6 +25,7 @@ from pathways.operations.config import feed_addresses
 from pathways.errors import BadRequest, Conflict, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
+from services.reporting.casework import casework as casework_figures
 from services.reporting.figures import Figures, LiveRows
 from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
 
@@ -45,7 +46,7 @@ def code_version():
     """Names the code a report was built from: the release, or a hash of the projection code."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("projection.py", "kpis.py"):
+    for name in ("projection.py", "kpis.py", "casework.py"):
         digest.update((here / name).read_bytes())
     return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
 
@@ -369,6 +370,24 @@ class Reporting:
         if effective_on:
             rows = kpis.as_effective_on(rows, effective_on)
         return self._report(rows, positions, filters, known_at, effective_on)
+
+    def casework(self, filters=None, known_at=None, effective_on=None):
+        """The coaches' work (``casework``) from the same rows as ``report``."""
+        live = None if known_at else self._live()
+        if known_at:
+            replayed = self.as_known_at(known_at)
+            rows, positions, lock = replayed.rows, dict(replayed.positions), nullcontext()
+        elif live is not None:
+            rows, positions, lock = live.rows, None, self._rows_lock
+        else:
+            rows, positions, lock = self.live_rows(), self.positions(), nullcontext()
+        with lock:
+            if positions is None:
+                positions = dict(live.positions)
+            if effective_on:
+                rows = kpis.as_effective_on(rows, effective_on)
+            figures = casework_figures(rows, filters)
+        return self._built(figures, positions, known_at, effective_on)
 
     # --- as known at --------------------------------------------------------------------------------
     def as_known_at(self, known_at):

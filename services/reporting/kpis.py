@@ -15,6 +15,9 @@ DATE_FIELDS = {
     "placements": ("started_on", "ended_on"),
 }
 MONTHS = (1, 3, 6, 12)
+ARRIVAL_STEPS = (("arrived_on", ()), ("assessed_on", ("specialty", "goal")),
+                 ("routed_on", ("enrolment_id",)), ("closed_on", ("close_reason",)))
+"""An arrival's dated steps, and what each step brought (gone when the step had not happened)."""
 
 
 def as_effective_on(rows, day):
@@ -35,6 +38,16 @@ def as_effective_on(rows, day):
             if p.get(f) and p[f] > day:
                 p[f] = None
     out["enrolments"] = {k: e for k, e in out["enrolments"].items() if not e.get("excluded")}
+    for e in out["enrolments"].values():
+        for f in ("planned_ends", "extensions"):
+            if e.get(f):
+                e[f] = [item for item in e[f] if item[0] <= day]
+    for a in out.get("arrivals", {}).values():
+        for f, clears in ARRIVAL_STEPS:
+            if a.get(f) and a[f] > day:
+                a.update({f: None, **{c: None for c in clears}})
+    out["arrivals"] = {k: a for k, a in out.get("arrivals", {}).items() if a.get("arrived_on")}
+    out["contacts"] = {k: c for k, c in out.get("contacts", {}).items() if c["on"] <= day}
     return out
 
 

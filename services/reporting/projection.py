@@ -5,18 +5,25 @@ the rebuild / as-of replays (rows in memory), so they cannot disagree. Each sour
 of a row (intake: the enrolment's life; placement: placements, closure, outcomes), so patches from
 two sources never overwrite each other.
 
-Rows (one dict per id): runs, participants, enrolments, placements, employers.
+Rows (one dict per id): runs, participants, enrolments, placements, employers; and for the
+coaches' work: arrivals (one way in) and contacts (with participants and with employers, one row
+per contact event).
 """
-from pathways.contracts.employer import EmployerRegistered, EmployerUpdated
-from pathways.contracts.intake import (EnrolmentDatesCorrected, EnrolmentEnded, EnrolmentVoided,
-                                       ParticipantDataErased, ParticipantEnrolled,
-                                       ParticipantReferred, ParticipantRegistered,
-                                       ParticipantWaitlisted, PlaceAllocated, ProgrammeRunCreated,
-                                       ReferralRejected)
+from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
+                                         EmployerUpdated)
+from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRouted,
+                                       CoachAssigned, ContactRecorded, EnrolmentDatesCorrected,
+                                       EnrolmentEnded, EnrolmentVoided, ExtensionDecided,
+                                       ExtensionProposed, ParticipantDataErased,
+                                       ParticipantEnrolled, ParticipantReferred,
+                                       ParticipantRegistered, ParticipantWaitlisted,
+                                       PersonArrived, PlaceAllocated, ProgrammeRunCreated,
+                                       ReferralRejected, StayPlanned)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
 
-COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers")
+COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
+               "contacts")
 WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
                      "employed_flexible", "employed_small_job", "self_employed")
 
@@ -121,6 +128,65 @@ def _observed(ev, p, org, get):
     return [("enrolments", p["enrolment_id"], {f"observed_{p['months']}": p["outcome"]})]
 
 
+# --- the coaches' work ----------------------------------------------------------------------------
+def _actor(ev):
+    return (ev.get("actor") or {}).get("id")
+
+
+def _arrived(ev, p, org, get):
+    return [("arrivals", p["arrival_id"], {
+        "arrival_id": p["arrival_id"], "org": org, "route": p["route"], "arrived_on": _day(ev),
+        "assessed_on": None, "specialty": None, "goal": None, "routed_on": None,
+        "enrolment_id": None, "closed_on": None, "close_reason": None})]
+
+
+def _assessed(ev, p, org, get):
+    return [("arrivals", p["arrival_id"], {"assessed_on": _day(ev), "specialty": p["specialty"],
+                                           "goal": p["goal"]})]
+
+
+def _routed(ev, p, org, get):
+    return [("arrivals", p["arrival_id"], {"routed_on": _day(ev),
+                                           "enrolment_id": p["enrolment_id"]})]
+
+
+def _arrival_closed(ev, p, org, get):
+    return [("arrivals", p["arrival_id"], {"closed_on": _day(ev), "close_reason": p["reason"]})]
+
+
+def _participant_contact(ev, p, org, get):
+    enrolment = get("enrolments", p["enrolment_id"]) or {}
+    return [("contacts", ev["event_id"], {
+        "org": org, "with": "participant", "by": _actor(ev), "on": _day(ev), "kind": p["kind"],
+        "place": p["place"], "outcome": p["outcome"], "enrolment_id": p["enrolment_id"],
+        "run_id": p["run_id"], "programme": enrolment.get("programme")})]
+
+
+def _employer_contact(ev, p, org, get):
+    return [("contacts", ev["event_id"], {
+        "org": org, "with": "employer", "by": _actor(ev), "on": _day(ev), "kind": p["channel"],
+        "place": p["place"], "outcome": p["outcome"], "employer_id": p["employer_id"],
+        "purpose": p["kind"]})]
+
+
+def _appended(field, item):
+    """A patch adding ``item`` to the enrolment row's list ``field`` (dated facts, so that an
+    as-effective-on view can drop the later ones)."""
+    def handler(ev, p, org, get):
+        row = get("enrolments", p["enrolment_id"]) or {}
+        return [("enrolments", p["enrolment_id"],
+                 {field: [*(row.get(field) or []), item(ev, p)]})]
+    return handler
+
+
+def _decided(ev, p, org, get):
+    row = get("enrolments", p["enrolment_id"]) or {}
+    what = "granted" if p["granted"] else "refused"
+    return [("enrolments", p["enrolment_id"], {
+        "extensions": [*(row.get("extensions") or []), [_day(ev), what]],
+        "planned_ends": [*(row.get("planned_ends") or []), [_day(ev), p["planned_end"]]]})]
+
+
 HANDLERS = {
     ProgrammeRunCreated: _run_created,
     ParticipantRegistered: _participant,
@@ -140,6 +206,16 @@ HANDLERS = {
     PlacementEnded: _placement_ended,
     CaseClosed: _case_closed,
     OutcomeObserved: _observed,
+    PersonArrived: _arrived,
+    ArrivalAssessed: _assessed,
+    ArrivalRouted: _routed,
+    ArrivalClosed: _arrival_closed,
+    ContactRecorded: _participant_contact,
+    EmployerContactRecorded: _employer_contact,
+    CoachAssigned: _enrolment_field(coach_id="coach_id", co_coach_id="co_coach_id"),
+    StayPlanned: _appended("planned_ends", lambda ev, p: [_day(ev), p["planned_end"]]),
+    ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),
+    ExtensionDecided: _decided,
 }
 EVENT_TYPES = tuple(cls.type for cls in HANDLERS)
 _BY_TYPE = {cls.type: fn for cls, fn in HANDLERS.items()}

@@ -91,10 +91,32 @@ class ReportQuerySchema(FiltersSchema):
 
     @post_load
     def as_text(self, data, **kwargs):
-        out = super().as_text(data)
-        if "known_at" in data:
-            out["known_at"] = iso(parse_iso(data["known_at"].isoformat()))
-        return out
+        return known_at_text(super().as_text(data), data)
+
+
+def known_at_text(out, data):
+    """``known_at`` as the log's own time text (UTC), for comparing with ``recorded_at``."""
+    if "known_at" in data:
+        out["known_at"] = iso(parse_iso(data["known_at"].isoformat()))
+    return out
+
+
+class CaseworkQuerySchema(Period):
+    """The coaches' work: narrowed like a report (no cohorts), as known at / effective on."""
+    org = several(100)
+    programme = several(50)
+    run_id = several(64)
+    from_ = day(data_key="from")
+    to = day()
+    known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
+    effective_on = day()
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    table = fields.String(load_default="per_coach_week", validate=validate.OneOf(
+        ("per_coach_week", "per_route", "routed_per_specialty")))
+
+    @post_load
+    def as_text(self, data, **kwargs):
+        return known_at_text(super().as_text(data), data)
 
 
 class CapacityQuerySchema(Period):

@@ -98,6 +98,9 @@ CSV_COLUMNS = {
     "per_employer": ("employer_id", "name", "placements", "hires", "small_jobs"),
     "outcomes": ("when", "numerator", "denominator", "rate", "observed"),
     "capacity": ("programme", "day", "active", "places"),
+    "per_coach_week": ("coach_id", "week", "participants", "employers"),
+    "per_route": ("route", "arrived", "routed", "closed", "open"),
+    "routed_per_specialty": ("specialty", "numerator", "denominator", "rate"),
 }
 BUILT_FROM_HEADER = "Pathways-Built-From"
 
@@ -132,6 +135,11 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
     Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
           query=schemas.ReportQuerySchema, roles=READERS, response=answers.ReportSchema,
           generated=False),
+    Route("GET", "/reports/casework", "casework", "The coaches' work: arrivals per route and "
+          "what became of them, contacts per coach and week (in and outside the office), "
+          "employers recruited, stays past their planned end, extensions (JSON or CSV; as "
+          "known at / effective on)", query=schemas.CaseworkQuerySchema, roles=READERS,
+          response=answers.CaseworkSchema, generated=False),
     Route("GET", "/reports/capacity", "capacity", "Active participants against places per "
           "programme", query=schemas.CapacityQuerySchema, roles=READERS,
           response=answers.CapacitySchema, generated=False),
@@ -190,6 +198,19 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             return csv_response(q["table"], report_rows(report, q["table"]),
                                 report["built_from"])
         return respond(200, report)
+
+    @http("GET", "/reports/casework")
+    @json_endpoint
+    def http_casework(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.CaseworkQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
+        figures = self.reporting.casework(scoped(caller, q), q.get("known_at"),
+                                          q.get("effective_on"))
+        if q["format"] == "csv":
+            part = "contacts" if q["table"] == "per_coach_week" else "arrivals"
+            return csv_response(q["table"], figures[part][q["table"]], figures["built_from"])
+        return respond(200, figures)
 
     @http("GET", "/reports/capacity")
     @json_endpoint

@@ -3,7 +3,9 @@ an enrolment, each coach finds it in their own list (checked against the OpenAPI
 refusal writes nothing, and the caseload view rebuilt from the log equals the live one."""
 from pathways.eventstore import EventStore
 from services.intake.views import CaseloadView
-from tests.e2e.flow import PERSON, enrolled_participant
+from tests.e2e.flow import PERSON, _firm, enrolled_participant
+from tests.e2e.test_reporting import caught_up, without_build
+from tests.support import wait_until
 
 CW, CO = "cw-anne", "co-ola"   # the ids of org A's caseworker and coordinator tokens (conftest)
 
@@ -74,9 +76,11 @@ def test_a_limited_stay_is_extended_by_proposal_and_decision_over_http(platform)
     assert (row["planned_end"], row["extension_pending"]) == ("2026-05-04", False)
 
 
-def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform):
-    """Triage, enrolment, assignment, contacts and what is due, in business dates past."""
-    intake = platform("intake")["intake"]
+def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform, dbs):
+    """Triage, enrolment, assignment, contacts and what is due, in business dates past; then the
+    coaches' work in reporting, and the same figures after a rebuild."""
+    apps = platform("intake", "employer", "placement", "reporting")
+    intake = apps["intake"]
     co, cw = intake["coordinator"], intake["caseworker"]
     co.call("POST", "/coaches", {"coach_id": CW, "specialty": "labour_market"}, expect=201)
     run_id = co.call("POST", "/runs", {"programme": "aft", "name": "AFT", "places": 5},
@@ -103,3 +107,30 @@ def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform):
     assert cw.call("GET", "/due?on=2026-01-19")["items"] == []
     assert co.call("GET", "/due?on=2026-02-02")["items"][0]["due_on"] == "2026-02-02"
     assert cw.call("GET", "/arrivals?state=routed")["arrivals"][0]["arrival_id"] == arrival
+
+    # the coaches' work, counted by reporting from the feeds
+    firm = _firm(apps["employer"]["coordinator"])
+    apps["employer"]["caseworker"].call(
+        "POST", f"/employers/{firm['employer_id']}/contacts",
+        {"kind": "recruited", "channel": "visit", "place": "outside", "date": "2026-01-20"},
+        expect=201)
+    reporting = apps["reporting"]
+    wait_until(lambda: caught_up(dbs, reporting), what="reporting to catch up")
+    work = reporting["coordinator"].call("GET", "/reports/casework")
+    assert work["arrivals"]["per_route"] == [
+        {"route": "nav", "arrived": 1, "routed": 1, "closed": 0, "open": 0}]
+    assert work["arrivals"]["days_to_first_programme"]["median"] == 3
+    assert work["contacts"]["per_coach_week"] == [
+        {"coach_id": CW, "week": "2026-W04", "participants": 1, "employers": 1}]
+    assert (work["contacts"]["outside_office"]["rate"], work["contacts"]["employers_recruited"]) \
+        == (1.0, 1)
+    csv = reporting["coordinator"].session.get(
+        reporting["coordinator"].base + "/reports/casework?format=csv&table=per_route")
+    assert csv.text.splitlines() == ["route,arrived,routed,closed,open", "nav,1,1,0,0"]
+    other = reporting["coordinator-b"].call("GET", "/reports/casework")   # from the other side
+    assert (other["arrivals"]["arrived"], other["contacts"]["contacts"]) == (0, 0)
+    reporting["admin"].call("POST", "/rebuild", expect=202)
+    wait_until(lambda: reporting["admin"].call("GET", "/rebuild").get("state") == "done",
+               what="the rebuild")
+    assert without_build(reporting["coordinator"].call("GET", "/reports/casework")) == \
+        without_build(work)
