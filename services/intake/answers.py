@@ -208,14 +208,18 @@ class DueItemSchema(EnrolmentRowSchema):
                "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
                "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "coach_id": "cw-anne",
                "co_coach_id": None, "state": "participating", "what": "follow_up",
-               "due_on": "2026-03-23", "days_overdue": 2}
+               "due_on": "2026-03-23", "days_overdue": 2, "months": None}
 
     what = choice({"follow_up": "no contact for the programme's follow-up interval",
                    "place_ending": "the planned end is within 14 days, or passed",
                    "extension_decision": "an extension awaits a coordinator's decision",
-                   "waiting_long": "on the waiting list for more than 30 days"})
+                   "waiting_long": "on the waiting list for more than 30 days",
+                   "outcome_follow_up": "the outcome `months` after the end is to be recorded "
+                                        "(placement: POST /cases/{enrolment_id}/outcomes)"})
     due_on = date("when it fell due (a planned end: the end itself)")
     days_overdue = count("days from `due_on` to `on` (0: due today or ahead)")
+    months = fields.Integer(required=True, allow_none=True, validate=validate.OneOf(
+        (1, 3, 6, 12)), metadata={"description": "an outcome follow-up's mark; else null"})
 
 
 class DueSchema(Answer):

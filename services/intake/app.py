@@ -3,10 +3,10 @@ caller and checked input (``routes.ROUTES`` checks roles and bodies first) and r
 know no transport, so HTTP, RPC and the use-case tests share one implementation."""
 import uuid
 from copy import copy
-from datetime import date
+from datetime import date, timedelta
 
 from pathways.contracts.intake import DEFAULT_SPECIALTIES, END_STATUSES
-from pathways.contracts.placement import CaseClosed
+from pathways.contracts.placement import CaseClosed, OutcomeObserved
 from pathways.errors import BadRequest, Conflict, Forbidden, Gone, NotFoundError
 from pathways.domain.identifiers import InvalidIdentifier, national_id
 from pathways.security.callers import Caller
@@ -20,8 +20,8 @@ from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, Dec
                                       SetStayLimit)
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
-from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items
-from services.intake.triage import (Arrival, Assess, CloseArrival, MarkRouted, RecordArrival,
+from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, OUTCOME_LOOKBACK_DAYS, due_items
+from services.intake.triage import (Arrival, Assess, MarkRouted, RecordArrival,
                                     decide_arrival, fold_arrival)
 from services.intake.views import UNASSIGNED
 from services.intake.vault import AlreadyRegistered, Erased
@@ -217,11 +217,15 @@ class Intake:
         q = load(commands.DueQuerySchema(), query or {}, "query")
         default = caller.id if caller.role == "caseworker" else None
         coach, on = self._whose(caller, q, default)
-        rows = self.caseload_view.active(caller.org, coach)
         day = date.fromisoformat(on)
+        view = self.caseload_view
+        ended = view.ended_since(caller.org, coach,
+                                 (day - timedelta(days=OUTCOME_LOOKBACK_DAYS)).isoformat())
+        observed = view.observed(r["enrolment_id"] for r in ended) if ended else {}
         items = [{**{k: row.get(k) for k in DUE_ROW}, **item}
-                 for row in rows
-                 for item in due_items(row, day, self.follow_up_days(row["programme"]))]
+                 for row in view.active(caller.org, coach) + ended
+                 for item in due_items(row, day, self.follow_up_days(row["programme"]),
+                                       observed.get(row["enrolment_id"], ()))]
         items.sort(key=lambda i: (i["due_on"], i["enrolment_id"], i["what"]))
         return {"on": on, "coach": coach, "items": items}
 
@@ -407,4 +411,8 @@ class Intake:
                               correlation_id=event["correlation_id"],
                               occurred_at=dated(p["date"], tz)[1])
 
-    REACTIONS = {CaseClosed: on_case_closed}
+    def on_outcome_observed(self, event: dict) -> None:
+        """An outcome recorded in placement takes its follow-up off the due list."""
+        self.caseload_view.outcome_observed(event)
+
+    REACTIONS = {CaseClosed: on_case_closed, OutcomeObserved: on_outcome_observed}

@@ -106,9 +106,12 @@ ROUTES = [
           query=commands.CaseloadQuerySchema, listing="enrolments",
           response=answers.CaseloadItemSchema),
     Route("GET", "/due", "due", "What is due on a business date: follow-ups, places ending, "
-          "extensions to decide, long waits (a caseworker's own; a coordinator's whole "
-          "organisation or one coach's)", roles=COMMANDERS, query=commands.DueQuerySchema,
-          response=answers.DueSchema),
+          "extensions to decide, long waits, outcomes to record 1/3/6/12 months after the end "
+          "(a caseworker's own; a coordinator's whole organisation or one coach's)",
+          roles=COMMANDERS, query=commands.DueQuerySchema, response=answers.DueSchema),
+    Route("GET", "/due/export", "due_export", "The same list as CSV, one row per item (the "
+          "business date it is computed for in each row)", roles=COMMANDERS,
+          query=commands.DueQuerySchema, media="text/csv", generated=False, rpc=False),
     Route("POST", "/arrivals", "record_arrival", "One way in: a registered person arrives by "
           "one of the organisation's ways", status=201, roles=COMMANDERS,
           body=commands.NewArrivalSchema, what="arrival", response=answers.ArrivalSchema),

@@ -13,7 +13,9 @@ from pathways.contracts.intake import DEFAULT_SPECIALTIES, PROGRAMMES
 from pathways.operations.config import days_per_name, specialties_from
 from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.api import serves
-from pathways.runtime.entrypoints import on_events
+from pathways.runtime.entrypoints import http, on_events
+from pathways.runtime.http import json_endpoint, wait_for_positions
+from pathways.runtime.tables import csv_response
 from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
@@ -23,11 +25,13 @@ from pathways.runtime.auth import Auth
 from pathways.security.privacy import bind_master_key
 from services.intake.app import Intake
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS
-from services.intake.routes import ROUTES, TITLE
+from services.intake.routes import COMMANDERS, ROUTES, TITLE
 from services.intake.vault import Vault
 from services.intake.views import ArrivalsView, CaseloadView, RunsView
 
 
+DUE_COLUMNS = ("on", "what", "due_on", "days_overdue", "months", "enrolment_id", "participant_id",
+               "run_id", "run_name", "programme", "coach_id", "co_coach_id", "state")
 SEALED_KEYS = "participant_keys"   # the wrapped keys, in <db>_keys, that the master key must open
 
 
@@ -66,6 +70,15 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     intake = ServiceApp(build_intake)
     inbox = Inbox(["placement"], app_reactions)
     auth = Auth()
+
+    @http("GET", "/due/export")
+    @json_endpoint
+    def http_due_export(self, request):
+        caller = self.auth.from_request(request)
+        caller.require(*COMMANDERS)
+        wait_for_positions(self, request)
+        due = self.intake.due(caller, request.args.to_dict())
+        return csv_response("due", DUE_COLUMNS, [{"on": due["on"], **i} for i in due["items"]])
 
     # --- events from placement, and the timer -----------------------------------------------------
     @on_events(Intake.REACTIONS)

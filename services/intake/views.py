@@ -74,6 +74,10 @@ class CaseloadView(SummaryView):
         # unassigned and the loads.
         self.coll.create_index([("org", 1), ("holders", 1), ("active", 1), ("since", 1)])
         self.coll.create_index([("org", 1), ("active", 1), ("coach_id", 1)])
+        self.coll.create_index([("org", 1), ("active", 1), ("since", 1)])
+        # The outcomes placement recorded at 1/3/6/12 months (its OutcomeObserved, through
+        # intake's inbox): they take outcome follow-ups off the due list.
+        self.outcomes = db["outcome_follow_ups"]
 
     def _on_events(self, events):
         """A row per enrolment the run's events touch, each marked with the position of the
@@ -113,6 +117,26 @@ class CaseloadView(SummaryView):
         self.refresh()
         return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
                 for d in self.coll.find(self._whose(org, coach))]
+
+    def ended_since(self, org, coach, since):
+        """The rows of a coach (or of the organisation) that left the active states on or after
+        ``since``: their outcome follow-ups may be due."""
+        self.refresh()
+        query = {**self._whose(org, coach, include_closed=True), "active": False,
+                 "since": {"$gte": since}}
+        return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
+                for d in self.coll.find(query)]
+
+    def observed(self, enrolment_ids):
+        """{enrolment id: the months whose outcome is recorded}."""
+        return {d["_id"]: {int(m) for m in d.get("months", {})}
+                for d in self.outcomes.find({"_id": {"$in": list(enrolment_ids)}})}
+
+    def outcome_observed(self, event):
+        """Placement recorded the outcome at a mark: once per event (``apply_once``)."""
+        p = event["payload"]
+        apply_once(self.outcomes, p["enrolment_id"], {"$set": {f"months.{p['months']}": p["date"]}},
+                   event["source"], event["position"])
 
     def load(self, org, coaches):
         """Per coach: active enrolments held as coach, as co-coach, those not started yet and

@@ -22,7 +22,7 @@ from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
 from pathways.application.timeouts import WAIT_SECONDS, bounded
 from pathways.operations.config import feed_addresses
-from pathways.errors import BadRequest, Conflict, NotCaughtUp
+from pathways.errors import Conflict, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
 from services.reporting.casework import casework as casework_figures

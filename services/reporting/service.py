@@ -6,8 +6,6 @@ rebuilds and as-of reports. Callers see their own organisation; admins may ask f
 all combined. With ``REPORTING_FEEDS`` ({feed name: base URL}) it is a hub for several partner
 organisations' deployments instead, pulling each feed over HTTP.
 """
-import csv
-import io
 import json
 from urllib.parse import urlencode
 from dataclasses import dataclass
@@ -20,11 +18,12 @@ from nameko.timer import timer
 from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.entrypoints import http, on_events, rpc
 from pathways.runtime import EventLog, FeedEntrypoints, HttpFeed, Inbox
+from pathways.runtime import tables
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
 from pathways.security.callers import caller_from
-from pathways.runtime.http import (AFTER_HEADER, EXPECTED, NO_STORE, json_endpoint,
+from pathways.runtime.http import (AFTER_HEADER, EXPECTED, json_endpoint,
                                    parse_positions, respond, wait_for_positions)
 from pathways.application.validation import load
 from pathways.api.routes import Route
@@ -82,17 +81,6 @@ def scoped(caller, query):
     return filters
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """Text from outside (an employer's name, a programme code) that a spreadsheet would run as a
-    formula is prefixed with a quote (OWASP CSV injection); numbers we computed stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 CSV_COLUMNS = {
     "per_month": ("month", "enrolments", "endings", "work_or_education"),
     "per_employer": ("employer_id", "name", "placements", "hires", "small_jobs"),
@@ -106,17 +94,11 @@ BUILT_FROM_HEADER = "Pathways-Built-From"
 
 
 def csv_response(table, rows, built_from=None):
-    """A table as CSV: always its header row, also with no rows; what it was built from (feed
-    positions, code version, as known at / effective on) in the ``Pathways-Built-From`` header."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS[table], extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-    headers = {**NO_STORE, "Content-Type": "text/csv; charset=utf-8",
-               "Content-Disposition": f'attachment; filename="pathways-{table}.csv"'}
-    if built_from is not None:
-        headers[BUILT_FROM_HEADER] = json.dumps(built_from, separators=(",", ":"), sort_keys=True)
-    return 200, headers, out.getvalue()
+    """A table as CSV; what it was built from (feed positions, code version, as known at /
+    effective on) in the ``Pathways-Built-From`` header."""
+    headers = {} if built_from is None else {
+        BUILT_FROM_HEADER: json.dumps(built_from, separators=(",", ":"), sort_keys=True)}
+    return tables.csv_response(table, CSV_COLUMNS[table], rows, headers)
 
 
 def report_rows(report, table):

@@ -106,6 +106,12 @@ def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform, dbs):
                                         "date": "2026-01-19"})
     assert cw.call("GET", "/due?on=2026-01-19")["items"] == []
     assert co.call("GET", "/due?on=2026-02-02")["items"][0]["due_on"] == "2026-02-02"
+    export = co.session.get(co.base + "/due/export?on=2026-02-02")
+    assert export.headers["Content-Type"].startswith("text/csv")
+    header, row = export.text.splitlines()
+    assert header.startswith("on,what,due_on,days_overdue,months,enrolment_id")
+    assert row.startswith(f"2026-02-02,follow_up,2026-02-02,0,,{routed['enrolment_id']}")
+    assert cw.session.get(cw.base + f"/due/export?coach={CO}").status_code == 403
     assert cw.call("GET", "/arrivals?state=routed")["arrivals"][0]["arrival_id"] == arrival
 
     # the coaches' work, counted by reporting from the feeds

@@ -52,7 +52,7 @@ def test_actions_are_documented_one_operation_each_with_their_body():
 def test_rpc_mirrors_each_generated_route():
     rpcs = {name for name, _ in entrypoints(IntakeService, Rpc)}
     for route in IntakeService.routes:
-        assert route.use_case in rpcs
+        assert route.use_case in rpcs or not (route.generated and route.rpc)
     assert str(inspect.signature(IntakeService.enrolment_action)) == \
         "(self, run_id, enrolment_id, action, body=None)"
     assert str(inspect.signature(IntakeService.read_personal_data)) == \

@@ -108,3 +108,31 @@ def test_contacts_are_codes_on_a_business_date_and_refusals_write_nothing(world)
     assert event["occurred_at"].startswith("2026-01-06")
     assert set(event["payload"]) == {"run_id", "enrolment_id", "participant_id", "kind",
                                      "place", "outcome"}
+
+
+def test_outcome_follow_ups_fall_due_after_the_end_and_go_when_placement_records_them(world):
+    api, placement = world.apis["intake"], world.apis["placement"]
+    _, path = started(api)
+    enrolment_id = path.rsplit("/", 1)[1]
+    world.deliver()
+    placement("POST", f"/cases/{enrolment_id}/close", "caseworker",
+              {"outcome": "employed_ordinary", "date": "2026-01-31"})
+    world.deliver()                                        # intake ends the enrolment
+    assert api("GET", path, "caseworker")["state"] == "completed"
+    assert due(api, "2026-02-27") == []
+    assert due(api, "2026-02-28") == [("outcome_follow_up", "2026-02-28", 0)]   # a month on
+    (item,) = api("GET", "/due", "coordinator", on="2026-03-01")["items"]
+    assert (item["months"], item["enrolment_id"]) == (1, enrolment_id)
+    placement("POST", f"/cases/{enrolment_id}/outcomes", "caseworker",
+              {"months": 1, "outcome": "employed_ordinary", "date": "2026-03-01"})
+    world.deliver()
+    world.delivered["placement"] = 0
+    world.deliver()                                        # redelivered: no harm
+    assert due(api, "2026-03-01") == []
+    # not recorded at 3 months: due from the mark until the 6-month one falls due
+    assert due(api, "2026-04-30") == [("outcome_follow_up", "2026-04-30", 0)]
+    assert due(api, "2026-07-30") == [("outcome_follow_up", "2026-04-30", 91)]
+    assert due(api, "2026-07-31") == [("outcome_follow_up", "2026-07-31", 0)]
+    assert due(api, "2027-02-27") == [("outcome_follow_up", "2027-01-31", 27)]
+    assert due(api, "2027-02-28") == []                   # a month after the last mark: done
+    assert due(api, "2027-03-01", who="coordinator") == []
