@@ -1,5 +1,5 @@
 """Marshmallow fields every service's HTTP/RPC bodies share."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 from marshmallow import fields, validate
 
@@ -11,6 +11,16 @@ PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST,
 YEAR = "(19[0-9]{2}|2[01][0-9]{2})"
 """A year the platform takes: 1900 to 2199 (documents say so with a pattern)."""
 DATE_PATTERN = f"^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def moment(**kw):
+    """A moment with its offset (e.g. ``known_at``) in a year of 1900 to 2199, as the documents
+    say with a pattern; the check allows for any offset of those years' first and last days."""
+    metadata = {"pattern": f"^{YEAR}-", **kw.pop("metadata", {})}
+    return fields.AwareDateTime(default_timezone=None, validate=validate.Range(
+        min=datetime(1899, 12, 31, tzinfo=timezone.utc),
+        max=datetime(2200, 1, 2, tzinfo=timezone.utc),
+        error="must lie in a year of 1900 to 2199"), metadata=metadata, **kw)
 
 
 def day(**kw):

@@ -1,17 +1,13 @@
 """Reporting's query parameters (strict: unknown parameters are refused)."""
-from datetime import datetime, timezone
-
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
                          validates_schema)
 
-from pathways.api.fields import EARLIEST, LATEST, YEAR, day
+from pathways.api.fields import YEAR, day, moment
 from pathways.timeutil import iso, parse_iso
 
 MAX_CAPACITY_DAYS = 1096
 """The longest capacity series one request may ask for (three years of days, per programme)."""
-MOMENT_IN_RANGE = validate.Range(
-    min=datetime(1900, 1, 1, tzinfo=timezone.utc), max=datetime(2199, 12, 31, tzinfo=timezone.utc),
-    error=f"must lie between {EARLIEST} and {LATEST}")
+
 
 
 class Strict(Schema):
@@ -83,7 +79,7 @@ class ExportQuerySchema(FiltersSchema):
 
 
 class ReportQuerySchema(FiltersSchema):
-    known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
+    known_at = moment()
     effective_on = day()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
     table = fields.String(load_default="per_month", validate=validate.OneOf(
@@ -108,7 +104,7 @@ class CaseworkQuerySchema(Period):
     run_id = several(64)
     from_ = day(data_key="from")
     to = day()
-    known_at = fields.AwareDateTime(default_timezone=None, validate=MOMENT_IN_RANGE)
+    known_at = moment()
     effective_on = day()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
     table = fields.String(load_default="per_coach_week", validate=validate.OneOf(
