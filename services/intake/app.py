@@ -3,7 +3,7 @@ caller and checked input (``routes.ROUTES`` checks roles and bodies first) and r
 know no transport, so HTTP, RPC and the use-case tests share one implementation."""
 import uuid
 from copy import copy
-from datetime import date, timedelta
+from datetime import date
 
 from pathways.contracts.intake import DEFAULT_SPECIALTIES, END_STATUSES
 from pathways.contracts.placement import CaseClosed, OutcomeObserved
@@ -20,7 +20,7 @@ from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, Dec
                                       SetStayLimit)
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
-from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, OUTCOME_LOOKBACK_DAYS, due_items
+from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items, ended_between
 from services.intake.triage import (Arrival, Assess, MarkRouted, RecordArrival,
                                     decide_arrival, fold_arrival)
 from services.intake.views import UNASSIGNED
@@ -218,12 +218,9 @@ class Intake:
         default = caller.id if caller.role == "caseworker" else None
         coach, on = self._whose(caller, q, default)
         day = date.fromisoformat(on)
-        view = self.caseload_view
-        ended = view.ended_since(caller.org, coach,
-                                 (day - timedelta(days=OUTCOME_LOOKBACK_DAYS)).isoformat())
-        observed = view.observed(r["enrolment_id"] for r in ended) if ended else {}
+        active, ended, observed = self.caseload_view.due_rows(caller.org, coach, ended_between(day))
         items = [{**{k: row.get(k) for k in DUE_ROW}, **item}
-                 for row in view.active(caller.org, coach) + ended
+                 for row in active + ended
                  for item in due_items(row, day, self.follow_up_days(row["programme"]),
                                        observed.get(row["enrolment_id"], ()))]
         items.sort(key=lambda i: (i["due_on"], i["enrolment_id"], i["what"]))

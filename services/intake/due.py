@@ -18,8 +18,12 @@ WAITING_DAYS = 30
 DEFAULT_FOLLOW_UP_DAYS = 14
 OUTCOME_MONTHS = (1, 3, 6, 12)
 ENDED_AFTER_START = ("completed", "left", "aborted")
-OUTCOME_LOOKBACK_DAYS = 13 * 31
-"""How far back an end can lie and still have an outcome follow-up due."""
+
+
+def ended_between(on: date) -> tuple[str, str]:
+    """The ends that may have an outcome follow-up due on ``on``: a month to 13 months before."""
+    return ((on - timedelta(days=13 * 31)).isoformat(),
+            (on - timedelta(days=28)).isoformat())
 
 
 def _day(text):

@@ -112,25 +112,24 @@ class CaseloadView(SummaryView):
         return self.page(self._whose(org, coach, include_closed), [("since", 1)], page,
                          hide=("org", "holders"))
 
-    def active(self, org, coach=None):
-        """Every active row of a coach (as coach or co-coach), or of the organisation."""
+    def due_rows(self, org, coach, ended):
+        """What a due list reads, after one refresh: the active rows of a coach (as coach or
+        co-coach) or of the organisation; the rows that left the active states within
+        ``ended`` (first and last day: their outcome follow-ups may be due); and for those, the
+        months whose outcome placement recorded ({enrolment id: {months}})."""
         self.refresh()
-        return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
-                for d in self.coll.find(self._whose(org, coach))]
+        active = self._plain(self.coll.find(self._whose(org, coach)))
+        ended = self._plain(self.coll.find({**self._whose(org, coach, include_closed=True),
+                                            "active": False,
+                                            "since": {"$gte": ended[0], "$lte": ended[1]}}))
+        observed = {d["_id"]: {int(m) for m in d.get("months", {})} for d in self.outcomes.find(
+            {"_id": {"$in": [r["enrolment_id"] for r in ended]}})} if ended else {}
+        return active, ended, observed
 
-    def ended_since(self, org, coach, since):
-        """The rows of a coach (or of the organisation) that left the active states on or after
-        ``since``: their outcome follow-ups may be due."""
-        self.refresh()
-        query = {**self._whose(org, coach, include_closed=True), "active": False,
-                 "since": {"$gte": since}}
+    @staticmethod
+    def _plain(docs):
         return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
-                for d in self.coll.find(query)]
-
-    def observed(self, enrolment_ids):
-        """{enrolment id: the months whose outcome is recorded}."""
-        return {d["_id"]: {int(m) for m in d.get("months", {})}
-                for d in self.outcomes.find({"_id": {"$in": list(enrolment_ids)}})}
+                for d in docs]
 
     def outcome_observed(self, event):
         """Placement recorded the outcome at a mark: once per event (``apply_once``)."""
