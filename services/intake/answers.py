@@ -148,12 +148,13 @@ class CoachSchema(Answer):
 
 class CoachLoadSchema(CoachSchema):
     EXAMPLE = {**CoachSchema.EXAMPLE, "enrolments": 12, "co_coached": 3, "waiting": 2,
-               "participating": 9}
+               "participating": 9, "overdue": 1}
 
     enrolments = count("active enrolments held as coach")
     co_coached = count("active enrolments held as co-coach")
     waiting = count("of the enrolments held as coach, those not started yet")
     participating = count("of the enrolments held as coach, those participating")
+    overdue = count("enrolments held as coach with something overdue today (`GET /due`)")
 
 
 class CoachesSchema(Answer):

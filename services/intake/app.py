@@ -197,7 +197,12 @@ class Intake:
         caller.require("coordinator", "admin")
         specialty_of = self._coaches(caller)
         load, unassigned = self.caseload_view.load(caller.org, specialty_of)
-        return {"coaches": [{"coach_id": c, "specialty": s, **load[c]}
+        overdue = {}   # coach -> enrolments with an item past its date
+        for item in self.due(caller, {})["items"]:
+            if item["days_overdue"] > 0 and item["coach_id"]:
+                overdue.setdefault(item["coach_id"], set()).add(item["enrolment_id"])
+        return {"coaches": [{"coach_id": c, "specialty": s, **load[c],
+                             "overdue": len(overdue.get(c, ()))}
                             for c, s in sorted(specialty_of.items())],
                 "unassigned": unassigned, "specialties": list(self.specialties(caller.org))}
 

@@ -41,6 +41,9 @@ def test_a_follow_up_falls_due_without_a_contact_and_goes_with_one(world):
     _, path = started(api)
     assert due(api, "2026-01-18") == []                  # 13 days after the start
     assert due(api, "2026-01-19") == [("follow_up", "2026-01-19", 0)] * 2
+    # today (long after): both overdue, and the coordinator's view of the loads says so
+    (load,) = api("GET", "/coaches", "coordinator")["coaches"]
+    assert (load["coach_id"], load["enrolments"], load["overdue"]) == (CW, 2, 2)
     api("POST", f"{path}/contact", "caseworker", {"kind": "visit", "place": "outside",
                                                   "date": "2026-01-20"})
     assert due(api, "2026-01-21") == [("follow_up", "2026-01-19", 2)]
