@@ -3,12 +3,14 @@ person's name and details stay in the employer service's contacts collection."""
 from marshmallow import fields, validate
 
 from pathways.contracts.events import Event
+from pathways.contracts.registry import REGISTRY
 
 COUNTRIES = ("NO", "DK", "SE")
 AGREEMENT_KINDS = ("inclusion_ia", "work_trial_frame", "wage_subsidy_frame", "small_jobs")
 OPPORTUNITY_KINDS = ("work_trial", "internship", "wage_subsidy_job", "small_job", "ordinary_job",
                      "apprenticeship")
 ID = validate.Length(min=1, max=64)
+MUNICIPALITY = validate.Regexp(r"^[0-9]{3,4}$")
 
 
 class EmployerRef(Event, abstract=True):
@@ -60,8 +62,27 @@ class OpportunityPosted(OpportunityRef):
     shared = fields.Boolean(required=True)
 
 
-class OpportunityShared(OpportunityRef):
-    pass
+class OpportunitySharedV1(OpportunityRef, type="OpportunityShared", version=1):
+    """v1: shared with every partner organisation."""
+
+
+class OpportunityShared(OpportunitySharedV1, version=2):
+    """v2: with whom. ``orgs`` null: every partner organisation; else the organisations named,
+    or those serving the region ``municipalities`` names (resolved when shared, so that every
+    reader, a partner's own service too, decides by ``orgs`` alone). A later share replaces
+    the earlier one."""
+    orgs = fields.List(fields.String(validate=ID), required=True, allow_none=True)
+    municipalities = fields.List(fields.String(validate=MUNICIPALITY), required=True,
+                                 allow_none=True)
+
+
+@REGISTRY.upcaster("OpportunityShared", 1)
+def _shared_v1_to_v2(payload):
+    return {**payload, "orgs": None, "municipalities": None}
+
+
+class OpportunityUnshared(OpportunityRef):
+    """No longer shared: only the organisation that posted it sees it."""
 
 
 class PlaceChange(OpportunityRef, abstract=True):

@@ -66,3 +66,16 @@ def days_per_name(config, key, names, default):
             raise ValueError(f"config error: {key}[{name!r}] must be whole days (1-3650) for "
                              f"one of {', '.join(names)}")
     return lambda name: per_name.get(name, default)
+
+
+def service_areas_from(config):
+    """The municipalities each organisation serves (``SERVICE_AREAS``: {org: ["4201", ...]}),
+    for sharing with a region; a bad entry is a startup error naming it."""
+    areas = config_mapping(config.get("SERVICE_AREAS") or {}, "SERVICE_AREAS",
+                           "organisations to lists of municipality numbers")
+    for org, codes in areas.items():
+        if not (isinstance(codes, list) and all(
+                isinstance(c, str) and re.fullmatch(r"[0-9]{3,4}", c) for c in codes)):
+            raise ValueError(f"config error: SERVICE_AREAS[{org!r}] must be a list of 3- or "
+                             "4-digit municipality numbers")
+    return {org: tuple(codes) for org, codes in areas.items()}

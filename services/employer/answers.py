@@ -77,8 +77,8 @@ class OpportunitySchema(Answer):
     EXAMPLE = {"opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2",
                "employer_id": "NO-988077917", "kind": "small_job", "title": "Lagerhjelp",
                "places": 2, "hours_per_week": 7.5, "requirements": "", "valid_from": "2026-01-01",
-               "valid_to": None, "shared": True, "status": "open", "filled": 1, "free": 1,
-               "org": "org-a"}
+               "valid_to": None, "shared": True, "shared_with": ["org-b", "org-c"],
+               "municipalities": None, "status": "open", "filled": 1, "free": 1, "org": "org-a"}
 
     opportunity_id = text(validate=validate.Length(min=1, max=64))
     employer_id = text()
@@ -91,7 +91,12 @@ class OpportunitySchema(Answer):
     valid_from = date(allow_none=True)
     valid_to = date(allow_none=True)
     shared = fields.Boolean(required=True, metadata={
-        "description": "shared with every partner organisation"})
+        "description": "shared with other partner organisations (`shared_with`)"})
+    shared_with = fields.List(fields.String(), required=True, allow_none=True, metadata={
+        "description": "the organisations it is shared with; null: every partner "
+                       "organisation (when `shared`)"})
+    municipalities = fields.List(fields.String(), required=True, allow_none=True, metadata={
+        "description": "the region it was shared with (the organisations serving it then)"})
     status = choice(OPPORTUNITY_STATUSES, transitions="open ⇄ filled; either → withdrawn")
     filled = count("places taken")
     free = count("places still free")

@@ -10,7 +10,8 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned, Employ
                                          EmployerUpdated, OpportunityFilled,
                                          OpportunityPlaceReleased, OpportunityPlaceTaken,
                                          OpportunityPosted, OpportunityReopened,
-                                         OpportunityShared, OpportunityWithdrawn)
+                                         OpportunityShared, OpportunityUnshared,
+                                         OpportunityWithdrawn)
 from pathways.contracts.placement import PlacementEnded, PlacementStarted
 from pathways.errors import BadRequest, Forbidden, NotFoundError
 from pathways.domain.identifiers import InvalidIdentifier, org_number
@@ -22,7 +23,7 @@ from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
 from services.employer.commands import (EndAgreement, Post, RecordEmployerContact, Register,
-                                        ReleasePlace, Sign, TakePlace, Update)
+                                        ReleasePlace, Share, Sign, TakePlace, Update)
 from services.employer.domain import (Agreement, Employer, decide_agreement,
                                       decide_employer, decide_employer_contact,
                                       decide_opportunity, employer_id_for, fold_agreement,
@@ -32,7 +33,8 @@ WRITERS = ("caseworker", "coordinator", "admin")
 DEFAULT_ZONE = zone("Europe/Oslo")
 EMPLOYER_EVENTS = (EmployerRegistered, EmployerUpdated)
 AGREEMENT_EVENTS = (AgreementSigned, AgreementEnded)
-OPPORTUNITY_EVENTS = (OpportunityPosted, OpportunityShared, OpportunityPlaceTaken,
+OPPORTUNITY_EVENTS = (OpportunityPosted, OpportunityShared, OpportunityUnshared,
+                      OpportunityPlaceTaken,
                       OpportunityPlaceReleased, OpportunityFilled, OpportunityReopened,
                       OpportunityWithdrawn)
 
@@ -65,9 +67,13 @@ class Employers:
     encrypted, erasable); ``access_log``: every read of one, or attempt."""
 
     def __init__(self, store, db, contacts, access_log, *, clock=utcnow,
-                 zone_of=lambda org: DEFAULT_ZONE):
+                 zone_of=lambda org: DEFAULT_ZONE, partners=None, service_areas=None):
+        """``partners()``: the partner organisations (AUTH_TOKENS'); ``service_areas``: the
+        municipalities each serves (SERVICE_AREAS), for sharing with a region."""
         self.store, self.contacts, self.access_log = store, contacts, access_log
         self.clock, self.zone_of = clock, zone_of
+        self.partners = partners or (lambda: set())
+        self.service_areas = service_areas or {}
         self.commands = Commands(store)
         self.views = views(db, store, self.commands)
 
@@ -241,12 +247,33 @@ class Employers:
     # --- opportunities --------------------------------------------------------------------------
     def _visible_opportunity(self, caller: Caller, opportunity_id):
         def visible(o, owner):
-            if o.exists and (owner == caller.org or o.shared):
+            if o.exists and o.visible_to(owner, caller.org):
                 return {**o.view(), "org": owner}
         found = self.commands.read(f"opportunity-{opportunity_id}", fold_opportunity, visible)
         if found is None:
             raise NotFoundError("opportunity not found")
         return found
+
+    def _audience(self, caller: Caller, data):
+        """A share's organisations: those named (each a partner), those serving the region
+        named, or every partner (None). Never the caller's own: it owns the opportunity."""
+        if data.get("orgs"):
+            unknown = sorted(set(data["orgs"]) - self.partners())
+            if unknown:
+                raise BadRequest("invalid share", {"orgs": [
+                    f"not a partner organisation: {', '.join(unknown)}"]})
+            return Share(orgs=tuple(sorted(set(data["orgs"]) - {caller.org})))
+        if data.get("municipalities"):
+            wanted = set(data["municipalities"])
+            served = set().union(*self.service_areas.values()) if self.service_areas else set()
+            if wanted - served:
+                raise BadRequest("invalid share", {"municipalities": [
+                    "no partner organisation serves "
+                    f"{', '.join(sorted(wanted - served))} (SERVICE_AREAS)"]})
+            orgs = sorted(org for org, areas in self.service_areas.items()
+                          if wanted & set(areas) and org != caller.org)
+            return Share(orgs=tuple(orgs), municipalities=tuple(sorted(wanted)))
+        return Share()
 
     def post_opportunity(self, caller: Caller, data):
         self._employer(data["employer_id"])
@@ -264,17 +291,19 @@ class Employers:
     def opportunity_action(self, caller: Caller, opportunity_id, action):
         """``action``: (command class, checked body), as the route's actions table gives it."""
         command, data = action
+        cmd = self._audience(caller, data) if command is Share else command(**data)
         return self.commands.execute(caller, f"opportunity-{opportunity_id}", fold_opportunity,
-                                     decide_opportunity, command(**data), "opportunity",
+                                     decide_opportunity, cmd, "opportunity",
                                      answer=self._owned(caller))
 
     def get_opportunity(self, caller: Caller, opportunity_id):
         return self._visible_opportunity(caller, opportunity_id)
 
     def list_opportunities(self, caller: Caller, query=None):
-        """The organisation's own opportunities and everyone's shared ones, a page at a time."""
+        """The organisation's own opportunities and those shared with it, a page at a time."""
         return self.views["opportunities"].page(
-            {"$or": [{"org": caller.org}, {"shared": True}]}, [("valid_from", 1)],
+            {"$or": [{"org": caller.org}, {"shared": True, "shared_with": None},
+                     {"shared": True, "shared_with": caller.org}]}, [("valid_from", 1)],
             paging(query))
 
     # --- reactions to the placement service's events ---------------------------------------------

@@ -63,8 +63,16 @@ class Post:
     shared: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Share:
+    """With whom: ``orgs`` None is every partner organisation; ``municipalities``, the region
+    asked for, if the organisations were found by it."""
+    orgs: tuple[str, ...] | None = None
+    municipalities: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Unshare:
     pass
 
 
@@ -188,8 +196,24 @@ class EmptySchema(Strict):
     pass
 
 
+class ShareSchema(Strict):
+    """With whom (neither: every partner organisation)."""
+    orgs = fields.List(fields.String(validate=ID), validate=validate.Length(min=1, max=100),
+                       metadata={"description": "only these partner organisations"})
+    municipalities = fields.List(fields.String(validate=MUNICIPALITY),
+                                 validate=validate.Length(min=1, max=400), metadata={
+        "description": "a region: the partner organisations that serve any of these "
+                       "municipalities (SERVICE_AREAS)"})
+
+    @validates_schema
+    def one_way(self, data, **kwargs):
+        if data.get("orgs") and data.get("municipalities"):
+            raise ValidationError("give orgs or municipalities, not both", "municipalities")
+
+
 # action in the URL -> (command, body schema)
-OPPORTUNITY_ACTIONS = {"share": (Share, EmptySchema),
+OPPORTUNITY_ACTIONS = {"share": (Share, ShareSchema),
+                       "unshare": (Unshare, EmptySchema),
                        "withdraw": (Withdraw, WithdrawSchema),
                        "take": (TakePlace, TakePlaceSchema)}
 

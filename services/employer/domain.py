@@ -8,7 +8,8 @@
 - An organisation's **contacts with an employer** (stream ``employer-contacts-<employer>-<org>``):
   its own record of prospecting, follow-ups and the recruiting of the employer as a partner.
 - A **job opportunity** (stream ``opportunity-<id>``) belongs to the organisation that posted it
-  and may be shared with all. Its filled places are the placements that took one, by placement id,
+  and may be shared with every partner organisation, with some, or with those serving a region.
+  Its filled places are the placements that took one, by placement id,
   so a placement event that arrives twice changes nothing.
 """
 from dataclasses import asdict, dataclass, field
@@ -18,11 +19,12 @@ from pathways.contracts.employer import (AgreementEnded, AgreementSigned,
                                          EmployerUpdated, OpportunityFilled, OpportunityPlaceReleased,
                                          OpportunityPlaceTaken, OpportunityPosted,
                                          OpportunityReopened, OpportunityShared,
-                                         OpportunityWithdrawn)
+                                         OpportunityUnshared, OpportunityWithdrawn)
 from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, Fold, NotFound
 from services.employer.commands import (EndAgreement, Post, RecordEmployerContact, Register,
-                                        ReleasePlace, Share, Sign, TakePlace, Update, Withdraw)
+                                        ReleasePlace, Share, Sign, TakePlace, Unshare, Update,
+                                        Withdraw)
 
 
 def employer_id_for(country, org_number):
@@ -179,8 +181,14 @@ class Opportunity:
     valid_from: str | None = None
     valid_to: str | None = None
     shared: bool = False
+    shared_with: list | None = None      # with ``shared``: None is every partner organisation
+    municipalities: list | None = None   # the region it was shared with, if so
     status: str | None = None
     taken: list = field(default_factory=list)
+
+    def visible_to(self, owner, org):
+        return org == owner or self.shared and (self.shared_with is None
+                                                or org in self.shared_with)
 
     @property
     def exists(self):
@@ -211,11 +219,15 @@ def decide_opportunity(o: Opportunity, cmd: object) -> list[Event]:
     if not o.exists:
         raise NotFound("opportunity")
     if isinstance(cmd, Share):
-        if o.shared:
-            raise DomainError("already_shared", "the opportunity is already shared")
         if o.status == "withdrawn":
             raise DomainError("withdrawn", "the opportunity was withdrawn")
-        return [OpportunityShared(**_oref(o))]
+        orgs = None if cmd.orgs is None else sorted(set(cmd.orgs))
+        municipalities = None if cmd.municipalities is None else sorted(set(cmd.municipalities))
+        if o.shared and (o.shared_with, o.municipalities) == (orgs, municipalities):
+            return []
+        return [OpportunityShared(**_oref(o), orgs=orgs, municipalities=municipalities)]
+    if isinstance(cmd, Unshare):
+        return [OpportunityUnshared(**_oref(o))] if o.shared else []
     if isinstance(cmd, TakePlace):
         # ``force``: a placement that already started (a fact from another service) is recorded
         # even on a full or withdrawn opportunity, flagged, never refused.
@@ -257,7 +269,10 @@ def evolve_opportunity(o: Opportunity, event: Event) -> Opportunity:
                 setattr(o, k, v)
             o.status = "open"
         case OpportunityShared():
-            o.shared = True
+            o.shared, o.shared_with = True, event.payload["orgs"]
+            o.municipalities = event.payload["municipalities"]
+        case OpportunityUnshared():
+            o.shared, o.shared_with, o.municipalities = False, None, None
         case OpportunityPlaceTaken():
             o.taken.append(event.placement_id)
         case OpportunityPlaceReleased():

@@ -53,11 +53,16 @@ ROUTES = [
           response=answers.OpportunitySchema),
     Route("POST", OPP + "/{action}", "opportunity_action", "a step of an opportunity",
           roles=WRITERS, actions=commands.OPPORTUNITY_ACTIONS, response=answers.OpportunitySchema,
-          steps={"share": "Share the opportunity with every partner organisation",
+          steps={"share": "Share the opportunity with every partner organisation, some, or "
+                          "those serving a region",
+                 "unshare": "Stop sharing it (only your organisation sees it)",
                  "withdraw": "Withdraw the opportunity",
                  "take": "Record a place taken outside the platform"},
           notes={
-              "share": "Share with all partner organisations.",
+              "share": "Share with all partner organisations (an empty body), with `orgs`, or "
+                       "with the organisations serving `municipalities`; a new share "
+                       "replaces the last.",
+              "unshare": "Stop sharing it.",
               "withdraw": "Withdraw it.",
               "take": "Record a place taken outside the platform."}),
 ]

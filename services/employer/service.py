@@ -3,6 +3,7 @@
 Serves every partner organisation (tokens say which); reacts to the placement service's
 PlacementStarted / PlacementEnded through the kernel's ordered idempotent consumer.
 """
+from dataclasses import dataclass
 
 from nameko.timer import timer
 
@@ -13,6 +14,7 @@ from pathways.runtime import EventLog, FeedEntrypoints, Inbox
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, app_reactions
 from pathways.runtime.auth import Auth
+from pathways.operations.config import service_areas_from
 from pathways.operations.settings import VaultSettings, settings_of
 from pathways.security.privacy import SealedRecords, bind_master_key
 from services.employer.app import Employers
@@ -27,13 +29,23 @@ def build_employers(container, db, store):
     bind_master_key(keys, settings_of(container).vault_master_key, SEALED_KEYS)
     contacts = SealedRecords(db["contacts"], keys[SEALED_KEYS],
                              settings_of(container).vault_master_key)
-    return Employers(store, db, contacts, db["access_log"], zone_of=settings_of(container).zone_of)
+    settings = settings_of(container)
+    return Employers(store, db, contacts, db["access_log"], zone_of=settings.zone_of,
+                     partners=lambda: {c.org for c in settings.tokens.values()},
+                     service_areas=settings.service_areas)
+
+
+@dataclass(frozen=True)
+class EmployerSettings(VaultSettings):
+    service_areas: dict   # SERVICE_AREAS: {org: [municipality number, ...]}
+
+    READERS = {**VaultSettings.READERS, "service_areas": service_areas_from}
 
 
 @serves(ROUTES, "employers", TITLE)
 class EmployerService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
     name = "employer"
-    settings = VaultSettings
+    settings = EmployerSettings
     sealed_keys = SEALED_KEYS
     event_log = EventLog()
     employers = ServiceApp(build_employers)

@@ -5,7 +5,7 @@ from pathways.contracts import REGISTRY
 from pathways.contracts.employer import (OpportunityFilled, OpportunityPlaceReleased,
                                          OpportunityPlaceTaken, OpportunityPosted,
                                          OpportunityReopened, OpportunityShared,
-                                         OpportunityWithdrawn)
+                                         OpportunityUnshared, OpportunityWithdrawn)
 from pathways.contracts.intake import (EnrolmentDatesCorrected, EnrolmentEnded, EnrolmentVoided,
                                        ParticipantEnrolled, ParticipantReferred, ReferralRejected)
 from pathways.messaging import apply_once
@@ -60,7 +60,10 @@ class LocalViews:
                               "filled": 0})
 
     def shared(self, e):
-        self._opportunity(e, {"shared": True})
+        self._opportunity(e, {"shared": True, "shared_with": e["payload"]["orgs"]})
+
+    def unshared(self, e):
+        self._opportunity(e, {"shared": False, "shared_with": None})
 
     def places_changed(self, e):
         self._opportunity(e, {"filled": e["payload"]["filled"]})
@@ -78,6 +81,7 @@ class LocalViews:
                  EnrolmentEnded: ended, EnrolmentDatesCorrected: corrected,
                  ReferralRejected: rejected, EnrolmentVoided: voided,
                  OpportunityPosted: posted, OpportunityShared: shared,
+                 OpportunityUnshared: unshared,
                  OpportunityPlaceTaken: places_changed, OpportunityPlaceReleased: places_changed,
                  OpportunityFilled: filled, OpportunityReopened: reopened,
                  OpportunityWithdrawn: withdrawn}
@@ -89,7 +93,9 @@ class LocalViews:
 
     def opportunity(self, org, opportunity_id):
         doc = self.opportunities.find_one({"_id": opportunity_id})
-        return _clean(doc) if doc and (doc.get("org") == org or doc.get("shared")) else None
+        visible = doc and (doc.get("org") == org or doc.get("shared") and (
+            doc.get("shared_with") is None or org in doc["shared_with"]))
+        return _clean(doc) if visible else None
 
 
 def _clean(doc):

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from pathways.operations.config import service_areas_from
 from pathways.security.callers import load_tokens
 from services.intake.vault import master_key_from
 from services.reporting.app import load_feeds
@@ -105,3 +106,19 @@ def test_feeds_over_http_may_carry_a_token_as_readme_says():
                                      "FEEDS": json.dumps(feeds)}, "reporting")
     assert settings.feeds == feeds
     assert load_feeds({"hub.intake": {"url": "https://a.example", "token": "t"}})
+
+
+@pytest.mark.parametrize("raw,message", [
+    ('{"org-a": "4201"}', r"SERVICE_AREAS\['org-a'\] must be a list"),
+    ('{"org-a": ["Oslo"]}', r"SERVICE_AREAS\['org-a'\] must be a list"),
+    ("[1]", "SERVICE_AREAS must map organisations"),
+    ("{broken", "SERVICE_AREAS is not valid JSON"),
+])
+def test_bad_service_areas(raw, message):
+    with pytest.raises(ValueError, match=message):
+        service_areas_from({"SERVICE_AREAS": raw})
+
+
+def test_service_areas_as_json_string():
+    assert service_areas_from({"SERVICE_AREAS": '{"org-a": ["4201", "0301"]}'}) == \
+        {"org-a": ("4201", "0301")}

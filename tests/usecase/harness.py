@@ -24,7 +24,10 @@ MASTER_KEY = bytes(range(32))
 CALLERS = {name: Caller(org, role, f"{name}@{org}") for name, org, role in (
     ("caseworker", "org-a", "caseworker"), ("coordinator", "org-a", "coordinator"),
     ("auditor", "org-a", "auditor"), ("admin", "org-a", "admin"),
-    ("caseworker-b", "org-b", "caseworker"), ("coordinator-b", "org-b", "coordinator"))}
+    ("caseworker-b", "org-b", "caseworker"), ("coordinator-b", "org-b", "coordinator"),
+    ("caseworker-c", "org-c", "caseworker"), ("caseworker-d", "org-d", "caseworker"))}
+SERVICE_AREAS = {"org-a": ["4204"], "org-b": ["4201", "4202"], "org-c": ["4203"],
+                 "org-d": ["0301"]}
 
 
 class Api:
@@ -63,7 +66,9 @@ class World:
         db = self.dbs["employer"]
         contacts = SealedRecords(db["contacts"], client["employer_keys"]["contact_keys"],
                                  MASTER_KEY)
-        self.employers = Employers(self.stores["employer"], db, contacts, db["access_log"])
+        self.employers = Employers(self.stores["employer"], db, contacts, db["access_log"],
+                                   partners=lambda: {c.org for c in CALLERS.values()},
+                                   service_areas=SERVICE_AREAS)
         self.placements = Placements(self.stores["placement"], self.dbs["placement"],
                                      sync=self.deliver)
         self.apis = {"intake": Api(self.intake, INTAKE_ROUTES),

@@ -109,3 +109,67 @@ def test_bad_employer_contacts_are_refused_with_field_errors_and_write_nothing(w
     with pytest.raises(Forbidden):
         api("POST", path, "auditor", {"kind": "follow_up", "channel": "call", "place": "office"})
     assert world.events("employer", "EmployerContactRecorded") == []
+
+
+def test_an_opening_shared_with_some_organisations_or_a_region_is_theirs_to_see_only(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    opening = posted(api, employer_id)["opportunity_id"]
+    share = f"/opportunities/{opening}/share"
+    shared = api("POST", share, "coordinator", {"orgs": ["org-b", "org-c"]})
+    assert (shared["shared"], shared["shared_with"]) == (True, ["org-b", "org-c"])
+
+    def sees(who):
+        ids = [o["opportunity_id"] for o in api("GET", "/opportunities", who)["opportunities"]]
+        try:
+            api("GET", f"/opportunities/{opening}", who)
+            one = True
+        except NotFoundError:
+            one = False
+        assert one == (opening in ids), who
+        return one
+    assert [sees(w) for w in ("caseworker-b", "caseworker-c", "caseworker-d")] == \
+        [True, True, False]
+    # a region: the organisations serving it (SERVICE_AREAS), resolved into the event
+    by_region = api("POST", share, "coordinator", {"municipalities": ["4203", "0301"]})
+    assert (by_region["shared_with"], by_region["municipalities"]) == \
+        (["org-c", "org-d"], ["0301", "4203"])
+    assert [sees(w) for w in ("caseworker-b", "caseworker-c", "caseworker-d")] == \
+        [False, True, True]
+    api("POST", f"/opportunities/{opening}/unshare", "coordinator", {})
+    assert [sees(w) for w in ("caseworker-b", "caseworker-c", "caseworker-d")] == \
+        [False, False, False]
+    assert sees("caseworker")                                    # its own, always
+    api("POST", share, "coordinator", {})                          # every partner
+    assert all(sees(w) for w in ("caseworker-b", "caseworker-c", "caseworker-d"))
+    shares = world.events("employer", "OpportunityShared")
+    assert [e["payload"]["orgs"] for e in shares] == [["org-b", "org-c"], ["org-c", "org-d"], None]
+    assert len(world.events("employer", "OpportunityUnshared")) == 1
+
+
+def test_a_share_with_unknown_organisations_or_an_unserved_region_is_a_400(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    share = f"/opportunities/{posted(api, employer_id)['opportunity_id']}/share"
+    for body, field in (({"orgs": ["org-x"]}, "orgs"), ({"municipalities": ["9999"]},
+                                                       "municipalities"),
+                        ({"municipalities": ["oslo"]}, "municipalities"),
+                        ({"orgs": ["org-b"], "municipalities": ["4201"]}, "municipalities")):
+        with pytest.raises(BadRequest) as bad:
+            api("POST", share, "coordinator", body)
+        assert list(bad.value.errors) == [field], body
+    assert world.events("employer", "OpportunityShared") == []
+
+
+def test_placement_takes_a_place_only_in_an_opening_shared_with_its_organisation(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    opening = posted(api, employer_id)["opportunity_id"]
+    api("POST", f"/opportunities/{opening}/share", "coordinator", {"orgs": ["org-c"]})
+    world.deliver()
+    placement = world.placements
+    assert placement.local.opportunity("org-c", opening) is not None
+    assert placement.local.opportunity("org-b", opening) is None
+    api("POST", f"/opportunities/{opening}/unshare", "coordinator", {})
+    world.deliver()
+    assert placement.local.opportunity("org-c", opening) is None
