@@ -18,6 +18,10 @@ from services.intake.vault import Vault
 from services.intake.views import ArrivalsView, CaseloadView, RunsView
 from services.placement.app import Placements
 from services.placement.routes import ROUTES as PLACEMENT_ROUTES
+from services.notify.app import Notify
+from services.notify.domain import DeliveryError
+from services.notify.routes import ROUTES as NOTIFY_ROUTES
+from pathways.timeutil import utcnow
 from pathways.security.privacy import SealedRecords
 
 MASTER_KEY = bytes(range(32))
@@ -25,7 +29,8 @@ CALLERS = {name: Caller(org, role, f"{name}@{org}") for name, org, role in (
     ("caseworker", "org-a", "caseworker"), ("coordinator", "org-a", "coordinator"),
     ("auditor", "org-a", "auditor"), ("admin", "org-a", "admin"),
     ("caseworker-b", "org-b", "caseworker"), ("coordinator-b", "org-b", "coordinator"),
-    ("caseworker-c", "org-c", "caseworker"), ("caseworker-d", "org-d", "caseworker"))}
+    ("caseworker-c", "org-c", "caseworker"), ("coordinator-c", "org-c", "coordinator"),
+    ("caseworker-d", "org-d", "caseworker"))}
 SERVICE_AREAS = {"org-a": ["4204"], "org-b": ["4201", "4202"], "org-c": ["4203"],
                  "org-d": ["0301"]}
 
@@ -46,12 +51,27 @@ class Api:
         raise AssertionError(f"no route serves {method} {path}")
 
 
+class Outbox:
+    """notify's channels in memory: each message accepted, unless its address is ``refusing``."""
+
+    def __init__(self):
+        self.sent, self.refusing = [], set()
+
+    def send(self, address, subject, text, notification_id, payload):
+        if address in self.refusing:
+            raise DeliveryError(f"{address} refused it")
+        self.sent.append({"address": address, "subject": subject, "text": text,
+                          "id": notification_id})
+
+
 class World:
-    """Intake, employer and placement, each with its own log and database, wired by events."""
+    """Intake, employer, placement and notify, each with its own log and database, wired by
+    events; notify's channels are the ``outbox`` (what was sent, by whom refused)."""
 
     def __init__(self):
         client = mongomock.MongoClient()
-        self.stores = {s: MemoryEventStore(s) for s in ("intake", "employer", "placement")}
+        self.stores = {s: MemoryEventStore(s) for s in ("intake", "employer", "placement",
+                                                         "notify")}
         self.dbs = {s: client[s] for s in self.stores}
         db = self.dbs["intake"]
         self.vault = Vault(db, client["intake_keys"], MASTER_KEY)
@@ -71,12 +91,23 @@ class World:
                                    service_areas=SERVICE_AREAS)
         self.placements = Placements(self.stores["placement"], self.dbs["placement"],
                                      sync=self.deliver)
+        self.now = None   # notify's clock (None: now)
+        self.outbox = Outbox()
+        db = self.dbs["notify"]
+        self.notify = Notify(self.stores["notify"], db,
+                             SealedRecords(db["addresses"], client["notify_keys"]["address_keys"],
+                                           MASTER_KEY),
+                             {"email": self.outbox, "sms": self.outbox, "webhook": self.outbox},
+                             clock=lambda: self.now or utcnow(),
+                             partners=lambda: {c.org for c in CALLERS.values()})
         self.apis = {"intake": Api(self.intake, INTAKE_ROUTES),
                      "employer": Api(self.employers, EMPLOYER_ROUTES),
-                     "placement": Api(self.placements, PLACEMENT_ROUTES)}
+                     "placement": Api(self.placements, PLACEMENT_ROUTES),
+                     "notify": Api(self.notify, NOTIFY_ROUTES)}
         self.consumers = {"intake": handlers(self.intake),
                           "employer": handlers(self.employers),
-                          "placement": handlers(self.placements)}
+                          "placement": handlers(self.placements),
+                          "notify": handlers(self.notify)}
         self.delivered = {s: 0 for s in self.stores}
 
     def deliver(self, sources=None):

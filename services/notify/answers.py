@@ -1,0 +1,56 @@
+"""What notify answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
+from marshmallow import fields
+
+from pathways.api.answers import Answer, choice, count, text
+from pathways.contracts.employer import OPPORTUNITY_KINDS
+from pathways.contracts.notify import CHANNELS
+
+STATUSES = {"pending": "waiting for its time (quiet hours, backoff)",
+            "sending": "being sent (a claim that lapses if its sender died)",
+            "sent": "accepted by the other side", "cancelled": "its subscription was cancelled",
+            "dead": "given up after the last attempt: the dead-letter list (retry it)"}
+
+
+class SubscriptionSchema(Answer):
+    """A subscription (its address is sealed: never shown again)."""
+    EXAMPLE = {"subscription_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10", "owner": "cw-anne",
+               "channel": "email", "language": "nb", "kinds": ["small_job"],
+               "municipalities": ["4203"], "min_hours": 6, "max_hours": 8,
+               "quiet_from": "21:00", "quiet_to": "07:00", "active": True}
+
+    subscription_id = text()
+    owner = text("who made it (a token's id)")
+    channel = choice({c: c for c in CHANNELS})
+    language = choice({"nb": "Norwegian bokmål", "sv": "Swedish", "da": "Danish",
+                       "en": "English"})
+    kinds = fields.List(fields.String(), required=True, metadata={
+        "description": f"of {', '.join(OPPORTUNITY_KINDS)} (empty: any)"})
+    municipalities = fields.List(fields.String(), required=True)
+    min_hours = fields.Float(required=True, allow_none=True)
+    max_hours = fields.Float(required=True, allow_none=True)
+    quiet_from = text(allow_none=True)
+    quiet_to = text(allow_none=True)
+    active = fields.Boolean(required=True, metadata={"description": "false once cancelled"})
+
+
+class NotificationSchema(Answer):
+    EXAMPLE = {"notification_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10|9b2d...",
+               "subscription_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10", "owner": "cw-anne",
+               "channel": "email", "opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2",
+               "status": "sent", "attempts": 1, "last_error": None,
+               "shared_at": "2026-03-02T09:14:03.120000Z",
+               "created_at": "2026-03-02T09:14:03.500000Z",
+               "next_at": "2026-03-02T09:15:03.500000Z"}
+
+    notification_id = text("`<subscription id>|<event id>`: one per subscription and share")
+    subscription_id = text()
+    owner = text()
+    channel = choice({c: c for c in CHANNELS})
+    opportunity_id = text()
+    status = choice(STATUSES, transitions="pending → sending → sent | pending (backoff) | dead; "
+                                          "dead → pending (retry)")
+    attempts = count()
+    last_error = text("why the last attempt failed", allow_none=True)
+    shared_at = text("when the share was recorded")
+    created_at = text()
+    next_at = text("the next attempt (pending) or when a claim lapses (sending)")

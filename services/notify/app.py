@@ -1,0 +1,272 @@
+"""The notify service's use cases, written only against the platform's public contracts (the
+employer service's events, through the kernel's consumer), as a partner's own service would be.
+
+- **Subscriptions** (``subscription-<id>`` streams): a caseworker's or coordinator's wish to hear
+  of openings shared with their organisation, by e-mail, SMS or webhook. The address is sealed
+  (``SealedRecords``), never in an event, erased on cancel.
+- **Notifications**: each share of an opening (OpportunityShared, or OpportunityPosted already
+  shared) gives every matching active subscription of the organisations it reached one
+  notification, by the id ``<subscription>|<event id>``: a repeated event finds it there.
+- **Delivery**: due notifications are claimed one at a time (a claim lapses after
+  CLAIM_SECONDS, so one a killed process held is taken up again), sent, and recorded as a
+  NotificationSent event (once: the stream ``notification-<id>`` takes one first event). A
+  failure is tried again with backoff; after MAX_ATTEMPTS it is abandoned into the dead-letter
+  list, from where an operator may retry it. One receiver failing holds up no other.
+"""
+import uuid
+from datetime import timedelta
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from pathways.application.commands import Commands
+from pathways.application.validation import load
+from pathways.application.views import SummaryView, paging
+from pathways.contracts.employer import (EmployerRegistered, EmployerUpdated, OpportunityPosted,
+                                         OpportunityShared)
+from pathways.contracts.notify import (NotificationAbandoned, NotificationSent,
+                                       SubscriptionCancelled, SubscriptionCreated)
+from pathways.errors import BadRequest, Conflict, NotFoundError
+from pathways.eventstore import ConcurrencyError
+from pathways.contracts import new_event
+from pathways.security.callers import Caller
+from pathways.security.privacy import Erased
+from pathways.timeutil import iso, utcnow, zone
+from services.notify import commands
+from services.notify.domain import (MAX_ATTEMPTS, Cancel, DeliveryError, Subscribe, Subscription,
+                                    after_quiet_hours, backoff_seconds, decide_subscription,
+                                    fold_subscription, message, wants)
+
+SUBSCRIBERS = ("caseworker", "coordinator")
+OPERATORS = ("coordinator", "admin")
+CLAIM_SECONDS = 60
+"""How long a claimed notification is left to its sender before another may take it up."""
+DEFAULT_ZONE = zone("Europe/Oslo")
+SYSTEM = {"type": "system", "id": "notify"}
+
+
+class Notify:
+    """``channels``: {channel: sender with ``send(address, subject, text, id, payload)``};
+    ``partners()``: every partner organisation (an opening shared with all reaches them)."""
+
+    def __init__(self, store, db, addresses, channels, *, clock=utcnow,
+                 zone_of=lambda org: DEFAULT_ZONE, public_url="http://localhost:8002",
+                 partners=lambda: set()):
+        self.store, self.addresses, self.channels = store, addresses, channels
+        self.clock, self.zone_of, self.public_url = clock, zone_of, public_url.rstrip("/")
+        self.partners = partners
+        self.commands = Commands(store)
+        self.subscriptions = SummaryView(
+            db, store, "subscriptions_view", (SubscriptionCreated, SubscriptionCancelled),
+            fold_subscription, lambda s, org: {**s.view(), "org": org},
+            lambda s: s.subscription_id, self.commands)
+        self.openings, self.employers = db["openings"], db["employers"]
+        self.notifications = db["notifications"]
+        self.notifications.create_index([("status", ASCENDING), ("next_at", ASCENDING)])
+        self.notifications.create_index([("org", ASCENDING), ("status", ASCENDING)])
+
+    def refresh(self):
+        self.subscriptions.refresh()
+
+    # --- subscriptions ----------------------------------------------------------------------------
+    def subscribe(self, caller: Caller, data):
+        caller.require(*SUBSCRIBERS)
+        if data["channel"] not in self.channels:
+            raise BadRequest("invalid subscription", {"channel": [
+                f"{data['channel']} is not configured here"]})
+        subscription_id = str(uuid.uuid4())
+        fields = {k: v for k, v in data.items() if k != "address"}
+        undo = self.addresses.store(subscription_id, {"address": data["address"]},
+                                    org=caller.org)
+        try:
+            return self.commands.execute(
+                caller, f"subscription-{subscription_id}", fold_subscription,
+                decide_subscription, Subscribe(subscription_id=subscription_id, owner=caller.id,
+                                               **fields),
+                "subscription", answer=Subscription.view)
+        except BaseException:
+            undo()
+            raise
+
+    def _subscription(self, caller: Caller, subscription_id):
+        found = self.commands.read(f"subscription-{subscription_id}", fold_subscription,
+                                   lambda s, _: s.view() if s.exists else None, caller.org)
+        if found is None or (caller.role == "caseworker" and found["owner"] != caller.id):
+            raise NotFoundError("subscription not found")
+        return found
+
+    def get_subscription(self, caller: Caller, subscription_id):
+        caller.require(*SUBSCRIBERS, "admin")
+        return self._subscription(caller, subscription_id)
+
+    def cancel_subscription(self, caller: Caller, subscription_id, data=None):
+        """Opt out: nothing more is sent, and the address is erased."""
+        caller.require(*SUBSCRIBERS)
+        self._subscription(caller, subscription_id)
+        found = self.commands.execute(caller, f"subscription-{subscription_id}",
+                                      fold_subscription, decide_subscription, Cancel(),
+                                      "subscription", answer=Subscription.view)
+        self.addresses.erase(subscription_id)
+        return found
+
+    def list_subscriptions(self, caller: Caller, query=None):
+        """A caseworker's own; a coordinator's organisation's."""
+        caller.require(*SUBSCRIBERS, "admin")
+        found = {"org": caller.org}
+        if caller.role == "caseworker":
+            found["owner"] = caller.id
+        return self.subscriptions.page(found, [("subscription_id", 1)], paging(query),
+                                       hide=("org",))
+
+    # --- the openings as the employer service tells of them ----------------------------------------
+    def on_employer(self, event):
+        p = event["payload"]
+        self.employers.update_one({"_id": p["employer_id"]}, {"$set": {
+            k: p[k] for k in ("name", "municipality") if k in p}}, upsert=True)
+
+    def on_posted(self, event):
+        p = event["payload"]
+        opening = {k: p[k] for k in ("opportunity_id", "employer_id", "kind", "title",
+                                     "hours_per_week")}
+        self.openings.update_one({"_id": p["opportunity_id"]},
+                                 {"$set": {**opening, "org": event["org"]}}, upsert=True)
+        if p["shared"]:
+            self._fan_out(event, None)
+
+    def on_shared(self, event):
+        self._fan_out(event, event["payload"]["orgs"])
+
+    def _fan_out(self, event, orgs):
+        """One notification per matching active subscription of the organisations reached
+        (``orgs`` None: every partner), never the posting one's; a repeat adds none."""
+        opening = self.openings.find_one({"_id": event["payload"]["opportunity_id"]})
+        if opening is None:
+            return   # (the posting comes first in employer's log: not reached)
+        employer = self.employers.find_one({"_id": opening["employer_id"]}) or {}
+        opening = {**opening, "municipality": employer.get("municipality"),
+                   "employer_name": employer.get("name")}
+        reached = (self.partners() if orgs is None else set(orgs)) - {opening["org"]}
+        self.subscriptions.refresh()
+        for sub in self.subscriptions.coll.find({"org": {"$in": sorted(reached)},
+                                                 "active": True}):
+            if not wants(sub, opening):
+                continue
+            tz = self.zone_of(sub["org"])
+            now = self.clock()
+            start = after_quiet_hours(sub, now.astimezone(tz))
+            try:
+                self.notifications.insert_one({
+                    "_id": f"{sub['subscription_id']}|{event['event_id']}",
+                    "subscription_id": sub["subscription_id"], "org": sub["org"],
+                    "owner": sub["owner"], "channel": sub["channel"],
+                    "language": sub["language"], "opportunity_id": opening["opportunity_id"],
+                    "opening": {k: opening.get(k) for k in (
+                        "opportunity_id", "employer_id", "employer_name", "kind", "title",
+                        "hours_per_week", "municipality", "org")},
+                    "shared_at": event["recorded_at"], "status": "pending", "attempts": 0,
+                    "next_at": iso(start), "created_at": iso(now), "last_error": None})
+            except DuplicateKeyError:
+                pass
+
+    REACTIONS = {EmployerRegistered: on_employer, EmployerUpdated: on_employer,
+                 OpportunityPosted: on_posted, OpportunityShared: on_shared}
+
+    # --- delivery ---------------------------------------------------------------------------------
+    def deliver_due(self, most=100):
+        """Send what is due now, one claimed at a time; returns how many were tried."""
+        tried = 0
+        while tried < most:
+            now = self.clock()
+            claimed = self.notifications.find_one_and_update(
+                {"status": {"$in": ["pending", "sending"]}, "next_at": {"$lte": iso(now)}},
+                {"$set": {"status": "sending",
+                          "next_at": iso(now + timedelta(seconds=CLAIM_SECONDS))}},
+                sort=[("next_at", ASCENDING)], return_document=ReturnDocument.AFTER)
+            if claimed is None:
+                return tried
+            tried += 1
+            self._deliver(claimed)
+        return tried
+
+    def _deliver(self, n):
+        attempts = n["attempts"] + 1
+        try:
+            address = self.addresses.read(n["subscription_id"])["address"]
+            subject, text = message(n["language"], n["opening"], self._link(n))
+            self.channels[n["channel"]].send(address, subject, text, n["_id"], {
+                "notification_id": n["_id"], "opportunity": n["opening"],
+                "link": self._link(n), "language": n["language"]})
+        except Erased:
+            self._finish(n, "cancelled", attempts, None)
+            return
+        except (DeliveryError, KeyError) as err:
+            self._failed(n, attempts, str(err) if isinstance(err, DeliveryError)
+                         else f"no {n['channel']} channel configured")
+            return
+        self._record(NotificationSent, n, attempts, shared_at=n["shared_at"])
+        self._finish(n, "sent", attempts, None)
+
+    def _link(self, n):
+        return f"{self.public_url}/opportunities/{n['opportunity_id']}"
+
+    def _failed(self, n, attempts, reason):
+        if attempts >= MAX_ATTEMPTS:
+            self._record(NotificationAbandoned, n, attempts, reason=reason[:500])
+            self._finish(n, "dead", attempts, reason)
+            return
+        self.notifications.update_one({"_id": n["_id"], "status": "sending"}, {"$set": {
+            "status": "pending", "attempts": attempts, "last_error": reason,
+            "next_at": iso(self.clock() + timedelta(seconds=backoff_seconds(attempts)))}})
+
+    def _finish(self, n, status, attempts, reason):
+        self.notifications.update_one({"_id": n["_id"]}, {"$set": {
+            "status": status, "attempts": attempts, "last_error": reason,
+            "done_at": iso(self.clock())}})
+
+    def _record(self, kind, n, attempts, **extra):
+        """The outcome as an event, once per notification and outcome (a stream whose version
+        says how many outcomes it has: a second sender of the same one is refused)."""
+        stream = f"notification-{n['_id']}"
+        version = self.store.stream_version(stream)
+        try:
+            self.store.append(stream, version, [new_event(kind.type, {
+                "notification_id": n["_id"], "subscription_id": n["subscription_id"],
+                "opportunity_id": n["opportunity_id"], "channel": n["channel"],
+                "attempts": attempts, **extra}, org=n["org"], actor=SYSTEM)])
+        except ConcurrencyError:
+            pass
+
+    # --- the delivery log and the dead letters ----------------------------------------------------
+    def list_notifications(self, caller: Caller, query=None):
+        """The organisation's notifications (a caseworker: their own), newest first; ``status``
+        ``dead``: the dead-letter list."""
+        caller.require(*SUBSCRIBERS, "admin")
+        q = load(commands.NotificationsQuerySchema(), query or {}, "query")
+        found = {"org": caller.org}
+        if caller.role == "caseworker":
+            found["owner"] = caller.id
+        if q.get("status"):
+            found["status"] = q["status"]
+        docs = list(self.notifications.find(found, sort=[("created_at", -1), ("_id", 1)],
+                                            skip=q["offset"], limit=q["limit"] + 1))
+        items = [self._entry(d) for d in docs[:q["limit"]]]
+        return items, (q["offset"] + q["limit"] if len(docs) > q["limit"] else None)
+
+    @staticmethod
+    def _entry(d):
+        return {"notification_id": d["_id"], **{k: d.get(k) for k in (
+            "subscription_id", "owner", "channel", "opportunity_id", "status", "attempts",
+            "last_error", "shared_at", "created_at", "next_at")}}
+
+    def retry_notification(self, caller: Caller, notification_id, data=None):
+        """An operator sends a dead letter again (its attempts start over)."""
+        caller.require(*OPERATORS)
+        done = self.notifications.find_one_and_update(
+            {"_id": notification_id, "org": caller.org, "status": "dead"},
+            {"$set": {"status": "pending", "attempts": 0, "next_at": iso(self.clock()),
+                      "retried_by": caller.id}}, return_document=ReturnDocument.AFTER)
+        if done is None:
+            if self.notifications.count_documents({"_id": notification_id, "org": caller.org}):
+                raise Conflict("not_dead", "only a dead letter is retried; this one is not")
+            raise NotFoundError("notification not found")
+        return self._entry(done)
