@@ -18,7 +18,8 @@ from ops.serve import check_before_start, load_config
 SERVICES = {"intake": "services.intake.service:IntakeService",
             "employer": "services.employer.service:EmployerService",
             "placement": "services.placement.service:PlacementService",
-            "reporting": "services.reporting.service:ReportingService"}
+            "reporting": "services.reporting.service:ReportingService",
+            "notify": "services.notify.service:NotifyService"}
 
 
 def service_class(name):

@@ -6,6 +6,7 @@ import pytest
 
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService
+from services.notify.service import NotifyService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
 from tests.e2e.processes import Instance
@@ -14,7 +15,9 @@ from tests.support import ApiClient, free_port, wait_until
 TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coordinator-org-a",
           "caseworker-b": "tok-e2e-caseworker-org-b", "coordinator-b": "tok-e2e-coordinator-org-b",
           "auditor": "tok-e2e-auditor-org-a-0001", "auditor-b": "tok-e2e-auditor-org-b-0001",
-          "hub": "tok-e2e-auditor-hub-000001", "admin": "tok-e2e-admin-hub-00000001"}
+          "hub": "tok-e2e-auditor-hub-000001", "admin": "tok-e2e-admin-hub-00000001",
+          "caseworker-c": "tok-e2e-caseworker-org-c", "coordinator-c": "tok-e2e-coordinator-org-c",
+          "caseworker-d": "tok-e2e-caseworker-org-d"}
 AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-anne"},
         TOKENS["coordinator"]: {"org": "org-a", "role": "coordinator", "id": "co-ola"},
         TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"},
@@ -22,40 +25,48 @@ AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-a
         TOKENS["auditor"]: {"org": "org-a", "role": "auditor", "id": "au-siri"},
         TOKENS["auditor-b"]: {"org": "org-b", "role": "auditor", "id": "au-bjorn"},
         TOKENS["hub"]: {"org": "hub", "role": "auditor", "id": "au-hub"},
-        TOKENS["admin"]: {"org": "hub", "role": "admin", "id": "ad-hub"}}
+        TOKENS["admin"]: {"org": "hub", "role": "admin", "id": "ad-hub"},
+        TOKENS["caseworker-c"]: {"org": "org-c", "role": "caseworker", "id": "cw-cato"},
+        TOKENS["coordinator-c"]: {"org": "org-c", "role": "coordinator", "id": "co-cille"},
+        TOKENS["caseworker-d"]: {"org": "org-d", "role": "caseworker", "id": "cw-dag"}}
+WEBHOOK_SECRET = "e2e-webhook-secret-0123456789abcdef"
 GRANTS = {"hub": ["org-a", "org-b"]}   # the hub reads both organisations' events
 SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService,
-            "reporting": ReportingService}
+            "reporting": ReportingService, "notify": NotifyService}
 
 
 @pytest.fixture
 def base_config(rabbit_config, mongo_uri, db_prefix):
     return {**rabbit_config, "MONGO_URI": mongo_uri, "MONGO_DB_PREFIX": db_prefix,
             "RELAY_POLL_SECONDS": 0.2, "AUTH_TOKENS": AUTH, "FEED_GRANTS": GRANTS,
-            "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+            "VAULT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "WEBHOOK_SECRET": WEBHOOK_SECRET}
 
 
 @pytest.fixture
 def dbs(database):
-    return {name: database(name) for name in ("intake", "intake_keys", "employer", "placement", "reporting")}
+    return {name: database(name) for name in ("intake", "intake_keys", "employer", "placement",
+                                              "reporting", "notify")}
 
 
 @pytest.fixture
 def platform(container_factory, base_config, dbs):
     """Start the named services in nameko; returns {service: {role: ApiClient}}. The containers
-    are kept in ``start.containers`` (to stop one in a test)."""
+    are kept in ``start.containers`` (to stop one in a test); ``start.config`` is added to each
+    service's config (e.g. the SMTP server of a test)."""
     def start(*names):
         apis = {}
         for name in names:
             port = free_port()
             container = container_factory(
-                SERVICES[name], {**base_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+                SERVICES[name], {**base_config, **start.config,
+                                 "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
             container.start()
             start.containers[name] = container
             apis[name] = {role: ApiClient(f"http://127.0.0.1:{port}", token)
                           for role, token in TOKENS.items()}
         return apis
-    start.containers = {}
+    start.containers, start.config = {}, {}
     return start
 
 

@@ -38,7 +38,7 @@ def schemathesis(base, token, workdir):
 
 
 def test_every_service_holds_to_its_document_under_schemathesis(platform, dbs, tmp_path):
-    apps = platform("intake", "employer", "placement", "reporting")
+    apps = platform("intake", "employer", "placement", "reporting", "notify")
     problems, ran = [], 0
     for name, clients in apps.items():
         base = clients["coordinator"].base
@@ -55,7 +55,7 @@ def test_every_service_holds_to_its_document_under_schemathesis(platform, dbs, t
             if done.returncode != 0:
                 problems.append(f"--- {name} as {who}: exit {done.returncode}\n"
                                 f"{done.stdout[-8000:]}\n{done.stderr[-2000:]}")
-    assert ran == 12
+    assert ran == 15
     assert not problems, "\n".join(problems)
-    for name in ("intake", "employer", "placement", "reporting"):
+    for name in ("intake", "employer", "placement", "reporting", "notify"):
         assert EventStore(dbs[name], name, validate=False).verify().ok, name

@@ -14,7 +14,7 @@ QUERIES = [{}, {"after": "-1", "limit": "0"}, {"from": "yesterday", "cohort": "x
 
 
 def test_no_route_answers_500(platform):
-    apps = platform("intake", "employer", "placement", "reporting")
+    apps = platform("intake", "employer", "placement", "reporting", "notify")
     seen = 0
     for name, clients in apps.items():
         base = clients["caseworker"].base

@@ -14,9 +14,10 @@ from services.intake.service import IntakeService
 from services.placement import answers as placement_answers
 from services.placement.domain import OPEN_STATES
 from services.placement.service import PlacementService
+from services.notify.service import NotifyService
 from services.reporting.service import ReportingService
 
-SERVICES = [IntakeService, EmployerService, PlacementService, ReportingService]
+SERVICES = [IntakeService, EmployerService, PlacementService, ReportingService, NotifyService]
 
 
 def operations(document):

@@ -1,0 +1,101 @@
+"""Shared openings reach the right people, on the real servers: org A shares an opening with
+org B and org C; B's caseworker gets an e-mail on a real SMTP server (aiosmtpd, its own process)
+and C's webhook receiver a signed POST, each exactly once; org D, subscribed but not shared
+with, gets nothing."""
+import hashlib
+import hmac
+import json
+import mailbox
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.e2e.conftest import WEBHOOK_SECRET
+from tests.e2e.flow import _firm
+from tests.support import free_port, wait_until
+
+
+@pytest.fixture
+def smtp_server(tmp_path):
+    """A real SMTP server in a process of its own, keeping each message in a Maildir."""
+    port, maildir = free_port(), tmp_path / "mail"
+    proc = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                             "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def up():
+            import socket
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+        wait_until(up, timeout=30, what="the SMTP server to listen")
+        yield {"port": port, "messages": lambda: list(mailbox.Maildir(str(maildir)))}
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on this machine: every POST kept with its headers."""
+    got = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/hook", "got": got}
+    server.shutdown()
+
+
+def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
+        platform, smtp_server, receiver):
+    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server["port"]}
+    apps = platform("employer", "notify")
+    notify = apps["notify"]
+    notify["caseworker-b"].call("POST", "/subscriptions", {
+        "channel": "email", "address": "kari@org-b.example", "language": "nb"}, expect=201)
+    notify["caseworker-c"].call("POST", "/subscriptions", {
+        "channel": "webhook", "address": receiver["url"], "language": "sv"}, expect=201)
+    notify["caseworker-d"].call("POST", "/subscriptions", {
+        "channel": "email", "address": "dag@org-d.example"}, expect=201)
+    bad = notify["caseworker-d"].call("POST", "/subscriptions", {
+        "channel": "webhook", "address": "http://hooks.example.com/x"}, expect=400)
+    assert list(bad["errors"]) == ["address"]
+
+    employer = apps["employer"]["coordinator"]
+    firm = _firm(employer)
+    opening = employer.call("POST", "/opportunities", {
+        "employer_id": firm["employer_id"], "kind": "small_job", "title": "Lagerhjelp",
+        "places": 1, "hours_per_week": 7, "valid_from": "2026-01-01"}, expect=201)
+    employer.call("POST", f"/opportunities/{opening['opportunity_id']}/share",
+                  {"orgs": ["org-b", "org-c"]})
+
+    wait_until(lambda: smtp_server["messages"]() and receiver["got"], timeout=30,
+               what="the e-mail and the webhook")
+    time.sleep(3)   # more timer rounds and redeliveries: still one each
+    (mail,) = smtp_server["messages"]()
+    assert mail["To"] == "kari@org-b.example"
+    assert mail["Subject"] == "Ny delt mulighet: Lagerhjelp"
+    assert opening["opportunity_id"] in mail.get_payload()
+    (hook,) = receiver["got"]
+    t, v1 = (part.split("=", 1)[1] for part in hook["headers"]["Pathways-Signature"].split(","))
+    assert hmac.compare_digest(v1, hmac.new(WEBHOOK_SECRET.encode(), f"{t}.".encode() +
+                                            hook["body"], hashlib.sha256).hexdigest())
+    body = json.loads(hook["body"])
+    assert body["opportunity"]["opportunity_id"] == opening["opportunity_id"]
+    assert body["subject"] == "Ny delad möjlighet: Lagerhjelp"
+    assert hook["headers"]["Pathways-Notification-Id"] == body["notification_id"]
+    log = notify["caseworker-b"].call("GET", "/notifications")["notifications"]
+    assert [(n["status"], n["channel"]) for n in log] == [("sent", "email")]
+    assert notify["caseworker-d"].call("GET", "/notifications")["notifications"] == []
