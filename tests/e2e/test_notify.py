@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import mailbox
+import socket
 import subprocess
 import sys
 import threading
@@ -19,23 +20,39 @@ from tests.e2e.flow import _firm
 from tests.support import free_port, wait_until
 
 
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) in a process of its own, keeping each message in a Maildir;
+    stopped and started again on the same port and Maildir."""
+
+    def __init__(self, maildir):
+        self.port, self.maildir, self.proc = free_port(), maildir, None
+
+    def start(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l",
+                                      f"127.0.0.1:{self.port}", "-c",
+                                      "aiosmtpd.handlers.Mailbox", str(self.maildir)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def up():
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", self.port)) == 0
+        wait_until(up, timeout=30, what="the SMTP server to listen")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def messages(self):
+        return list(mailbox.Maildir(str(self.maildir))) if self.maildir.exists() else []
+
+
 @pytest.fixture
 def smtp_server(tmp_path):
-    """A real SMTP server in a process of its own, keeping each message in a Maildir."""
-    port, maildir = free_port(), tmp_path / "mail"
-    proc = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-                             "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        def up():
-            import socket
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
-        wait_until(up, timeout=30, what="the SMTP server to listen")
-        yield {"port": port, "messages": lambda: list(mailbox.Maildir(str(maildir)))}
-    finally:
-        proc.kill()
-        proc.wait()
+    server = SmtpServer(tmp_path / "mail")
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
 
 
 @pytest.fixture
@@ -60,7 +77,7 @@ def receiver():
 
 def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
         platform, smtp_server, receiver):
-    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server["port"]}
+    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
     apps = platform("employer", "notify")
     notify = apps["notify"]
     notify["caseworker-b"].call("POST", "/subscriptions", {
@@ -81,10 +98,10 @@ def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
     employer.call("POST", f"/opportunities/{opening['opportunity_id']}/share",
                   {"orgs": ["org-b", "org-c"]})
 
-    wait_until(lambda: smtp_server["messages"]() and receiver["got"], timeout=30,
+    wait_until(lambda: smtp_server.messages() and receiver["got"], timeout=30,
                what="the e-mail and the webhook")
     time.sleep(3)   # more timer rounds and redeliveries: still one each
-    (mail,) = smtp_server["messages"]()
+    (mail,) = smtp_server.messages()
     assert mail["To"] == "kari@org-b.example"
     assert mail["Subject"] == "Ny delt mulighet: Lagerhjelp"
     assert opening["opportunity_id"] in mail.get_payload()
@@ -99,3 +116,40 @@ def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
     log = notify["caseworker-b"].call("GET", "/notifications")["notifications"]
     assert [(n["status"], n["channel"]) for n in log] == [("sent", "email")]
     assert notify["caseworker-d"].call("GET", "/notifications")["notifications"] == []
+
+
+BURST = 200
+
+
+def test_a_mail_server_down_during_a_burst_delays_every_notification_and_loses_none(
+        platform, smtp_server):
+    """The SMTP server stops, 200 openings are shared, the server starts again: every one of
+    the 200 e-mails arrives once (by its Message-ID), none is given up."""
+    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
+    apps = platform("employer", "notify")
+    notify = apps["notify"]["caseworker-b"]
+    notify.call("POST", "/subscriptions", {"channel": "email", "address": "kari@org-b.example"},
+                expect=201)
+    employer = apps["employer"]["coordinator"]
+    firm = _firm(employer)
+    smtp_server.stop()
+    for i in range(BURST):
+        employer.call("POST", "/opportunities", {
+            "employer_id": firm["employer_id"], "kind": "small_job", "title": f"Jobb {i}",
+            "places": 1, "hours_per_week": 6, "valid_from": "2026-01-01", "shared": True},
+            expect=201)
+
+    def failing():
+        log = notify.call("GET", "/notifications?limit=500")["notifications"]
+        return len(log) == BURST and all(n["last_error"] for n in log) and log
+    wait_until(failing, timeout=60, what="every notification to have failed once")
+    smtp_server.start()
+    wait_until(lambda: len(smtp_server.messages()) >= BURST, timeout=240,
+               what=f"{BURST} e-mails after the mail server came back")
+    time.sleep(3)
+    ids = [m["Message-ID"] for m in smtp_server.messages()]
+    assert len(ids) == BURST and len(set(ids)) == BURST
+    assert {m["Subject"] for m in smtp_server.messages()} == \
+        {f"Ny delt mulighet: Jobb {i}" for i in range(BURST)}
+    log = notify.call("GET", "/notifications?limit=500")["notifications"]
+    assert {n["status"] for n in log} == {"sent"} and all(n["attempts"] > 1 for n in log)
