@@ -147,6 +147,12 @@ class StayFiguresSchema(Answer):
     extensions = fields.Nested(ExtensionFiguresSchema, required=True)
 
 
+class SharingFiguresSchema(Answer):
+    filled_from_others = count("your participants placed in openings other organisations "
+                               "posted")
+    filled_by_others = count("other organisations' participants placed in your openings")
+
+
 class CaseworkSchema(Answer):
     """The coaches' work: one way in, contacts, stays and extensions."""
     filters = fields.Dict(required=True, metadata={"description": "the filters applied (your "
@@ -154,6 +160,7 @@ class CaseworkSchema(Answer):
     arrivals = fields.Nested(ArrivalFiguresSchema, required=True)
     contacts = fields.Nested(ContactFiguresSchema, required=True)
     stays = fields.Nested(StayFiguresSchema, required=True)
+    sharing = fields.Nested(SharingFiguresSchema, required=True)
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 

@@ -8,6 +8,8 @@ as-of rows (``kpis.as_effective_on`` drops what happened after the date first).
   the office (Aust-Agder: 60-70 %); employers recruited as partners.
 - **Stays**: ended stays that went past their planned end (the run's limit, with the extensions
   granted by then), and extensions proposed, granted and refused.
+- **Sharing**: placements started in an opening posted by another organisation (Aust-Agder's
+  point: an opening found in one service area filled from another), both ways round.
 
 ``org`` narrows everything; ``from``/``to`` are business dates (the arrival, the contact, the
 end of the stay, the extension's step); ``programme``/``run_id`` narrow stays and participant
@@ -103,7 +105,25 @@ def stays(rows, f):
                            "refused": out["extensions_refused"]}}
 
 
+def sharing(rows, f):
+    """``filled_from_others``: the organisation's participants placed in other organisations'
+    openings; ``filled_by_others``: other organisations' participants placed in its openings
+    (without ``org``: every organisation, so the two are equal)."""
+    wanted = f.get("org")
+    mine = (lambda org: True) if not wanted else (lambda org: org in wanted)
+    out = Counter()
+    for p in rows["placements"].values():
+        opening = rows.get("opportunities", {}).get(p.get("opportunity_id"))
+        if not opening or not p.get("started_on") or not _in_period(p["started_on"], f) or \
+                opening["org"] == p["org"]:
+            continue
+        out["filled_from_others"] += mine(p["org"])
+        out["filled_by_others"] += mine(opening["org"])
+    return {"filled_from_others": out["filled_from_others"],
+            "filled_by_others": out["filled_by_others"]}
+
+
 def casework(rows, filters=None):
     f = dict(filters or {})
     return {"filters": f, "arrivals": arrivals(rows, f), "contacts": contacts(rows, f),
-            "stays": stays(rows, f)}
+            "stays": stays(rows, f), "sharing": sharing(rows, f)}

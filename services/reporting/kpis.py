@@ -48,6 +48,7 @@ def as_effective_on(rows, day):
                 a.update({f: None, **{c: None for c in clears}})
     out["arrivals"] = {k: a for k, a in out.get("arrivals", {}).items() if a.get("arrived_on")}
     out["contacts"] = {k: c for k, c in out.get("contacts", {}).items() if c["on"] <= day}
+    out.setdefault("opportunities", {})
     return out
 
 

@@ -7,10 +7,10 @@ two sources never overwrite each other.
 
 Rows (one dict per id): runs, participants, enrolments, placements, employers; and for the
 coaches' work: arrivals (one way in) and contacts (with participants and with employers, one row
-per contact event).
+per contact event); opportunities (who posted each, for openings filled across organisations).
 """
 from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
-                                         EmployerUpdated)
+                                         EmployerUpdated, OpportunityPosted)
 from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRouted,
                                        CoachAssigned, ContactRecorded, EnrolmentDatesCorrected,
                                        EnrolmentEnded, EnrolmentVoided, ExtensionDecided,
@@ -23,7 +23,7 @@ from pathways.contracts.placement import (CaseClosed, OutcomeObserved, Placement
                                           PlacementProposed, PlacementStarted)
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
-               "contacts")
+               "contacts", "opportunities")
 WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
                      "employed_flexible", "employed_small_job", "self_employed")
 
@@ -169,6 +169,11 @@ def _employer_contact(ev, p, org, get):
         "purpose": p["kind"]})]
 
 
+def _opportunity(ev, p, org, get):
+    return [("opportunities", p["opportunity_id"], {"opportunity_id": p["opportunity_id"],
+                                                    "org": org, "kind": p["kind"]})]
+
+
 def _appended(field, item):
     """A patch adding ``item`` to the enrolment row's list ``field`` (dated facts, so that an
     as-effective-on view can drop the later ones)."""
@@ -212,6 +217,7 @@ HANDLERS = {
     ArrivalClosed: _arrival_closed,
     ContactRecorded: _participant_contact,
     EmployerContactRecorded: _employer_contact,
+    OpportunityPosted: _opportunity,
     CoachAssigned: _enrolment_field(coach_id="coach_id", co_coach_id="co_coach_id"),
     StayPlanned: _appended("planned_ends", lambda ev, p: [_day(ev), p["planned_end"]]),
     ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),

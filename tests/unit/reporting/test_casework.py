@@ -105,3 +105,27 @@ def test_as_effective_on_a_past_date_the_later_steps_had_not_happened():
     assert then["contacts"]["contacts"] == 0
     assert then["stays"]["extensions"] == {"proposed": 0, "granted": 0, "refused": 0}
     assert casework(sample(), {"org": ["org-b"]})["contacts"]["contacts"] == 1   # the other side
+
+
+def test_placements_in_openings_posted_by_another_organisation_count_both_ways():
+    rows = MemoryRows()
+    for oid, org in (("o-a", "org-a"), ("o-b", "org-b")):
+        rows.apply(ev("employer", "OpportunityPosted", {
+            "opportunity_id": oid, "employer_id": "NO-1", "kind": "small_job", "title": "x",
+            "places": 3, "hours_per_week": 7, "requirements": "", "valid_from": "2026-01-01",
+            "valid_to": None, "shared": True}, org=org))
+    for i, (org, oid) in enumerate((("org-b", "o-a"), ("org-b", "o-a"), ("org-a", "o-a"),
+                                    ("org-a", "o-b"))):
+        pl = {"placement_id": f"p{i}", "enrolment_id": f"e{i}", "participant_id": f"x{i}",
+              "employer_id": "NO-1", "opportunity_id": oid, "kind": "small_job",
+              "hours_per_week": 7.0}
+        rows.apply(ev("placement", "PlacementProposed", {**pl, "run_id": "r"}, org=org))
+        rows.apply(ev("placement", "PlacementStarted", {**pl, "start_date": "2026-02-02"},
+                      org=org))
+    assert casework(rows.rows, {"org": ["org-a"]})["sharing"] == \
+        {"filled_from_others": 1, "filled_by_others": 2}
+    assert casework(rows.rows, {"org": ["org-b"]})["sharing"] == \
+        {"filled_from_others": 2, "filled_by_others": 1}
+    assert casework(rows.rows)["sharing"] == {"filled_from_others": 3, "filled_by_others": 3}
+    assert casework(as_effective_on(rows.rows, "2026-02-01"))["sharing"] == \
+        {"filled_from_others": 0, "filled_by_others": 0}
