@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.e2e.conftest import WEBHOOK_SECRET
-from tests.e2e.flow import _firm
+from tests.e2e.flow import _firm, agreed_placement, enrolled_participant
+from tests.e2e.test_reporting import caught_up
 from tests.support import free_port, wait_until
 
 
@@ -76,9 +77,10 @@ def receiver():
 
 
 def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
-        platform, smtp_server, receiver):
+        platform, smtp_server, receiver, dbs):
+    """... and when org B fills it, reporting counts an opening filled across organisations."""
     platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
-    apps = platform("employer", "notify")
+    apps = platform("intake", "employer", "placement", "reporting", "notify")
     notify = apps["notify"]
     notify["caseworker-b"].call("POST", "/subscriptions", {
         "channel": "email", "address": "kari@org-b.example", "language": "nb"}, expect=201)
@@ -116,6 +118,21 @@ def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
     log = notify["caseworker-b"].call("GET", "/notifications")["notifications"]
     assert [(n["status"], n["channel"]) for n in log] == [("sent", "email")]
     assert notify["caseworker-d"].call("GET", "/notifications")["notifications"] == []
+
+    # org B fills it with a participant of its own
+    def as_b(clients):
+        return {"caseworker": clients["caseworker-b"], "coordinator": clients["coordinator-b"]}
+    _, enrolment_id = enrolled_participant(as_b(apps["intake"]))
+    placement = agreed_placement(as_b(apps["placement"]), enrolment_id, opening)
+    apps["placement"]["caseworker-b"].call(
+        "POST", f"/cases/{enrolment_id}/placements/{placement['placement_id']}/start",
+        {"start_date": "2026-02-01"})
+    reporting = apps["reporting"]
+    wait_until(lambda: caught_up(dbs, reporting), what="reporting to catch up")
+    assert reporting["coordinator"].call("GET", "/reports/casework")["sharing"] == \
+        {"filled_from_others": 0, "filled_by_others": 1}
+    assert reporting["coordinator-b"].call("GET", "/reports/casework")["sharing"] == \
+        {"filled_from_others": 1, "filled_by_others": 0}
 
 
 BURST = 200
