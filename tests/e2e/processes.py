@@ -13,6 +13,8 @@ from tests.support import ROOT, free_port, wait_until
 
 CLASSES = {"intake": "IntakeService", "employer": "EmployerService",
            "placement": "PlacementService", "reporting": "ReportingService"}
+"""The services the load and fault tests run as processes (notify only where a test asks)."""
+NAMES = {**CLASSES, "notify": "NotifyService"}
 
 
 class Instance:
@@ -34,7 +36,7 @@ class Instance:
     def start(self):
         self.proc = subprocess.Popen(
             [os.path.join(os.path.dirname(sys.executable), "pathways-service"), "--config",
-             str(self.config), f"services.{self.service}.service:{CLASSES[self.service]}"],
+             str(self.config), f"services.{self.service}.service:{NAMES[self.service]}"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
 
     def up(self):

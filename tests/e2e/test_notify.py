@@ -15,10 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.e2e.conftest import WEBHOOK_SECRET
+from tests.e2e.conftest import TOKENS, WEBHOOK_SECRET
+from tests.e2e.processes import Instance
 from tests.e2e.flow import _firm, agreed_placement, enrolled_participant
 from tests.e2e.test_reporting import caught_up
-from tests.support import free_port, wait_until
+from tests.support import ApiClient, free_port, wait_until
 
 
 class SmtpServer:
@@ -170,3 +171,39 @@ def test_a_mail_server_down_during_a_burst_delays_every_notification_and_loses_n
         {f"Ny delt mulighet: Jobb {i}" for i in range(BURST)}
     log = notify.call("GET", "/notifications?limit=500")["notifications"]
     assert {n["status"] for n in log} == {"sent"} and all(n["attempts"] > 1 for n in log)
+
+
+def test_notify_killed_mid_burst_loses_nothing_and_repeats_only_with_the_same_id(
+        platform, base_config, receiver, tmp_path):
+    """notify is SIGKILLed while it delivers 200 webhooks and started again: every notification
+    arrives; one the killed process had in hand may arrive again, with the same
+    Pathways-Notification-Id (a receiver applies it once)."""
+    notify = Instance("notify", 0, base_config, tmp_path)
+    notify.start()
+    try:
+        wait_until(notify.up, timeout=60, what="notify to start")
+        ApiClient(notify.base, TOKENS["caseworker-b"]).call(
+            "POST", "/subscriptions", {"channel": "webhook", "address": receiver["url"]},
+            expect=201)
+        employer = platform("employer")["employer"]["coordinator"]
+        firm = _firm(employer)
+        for i in range(BURST):
+            employer.call("POST", "/opportunities", {
+                "employer_id": firm["employer_id"], "kind": "small_job", "title": f"Jobb {i}",
+                "places": 1, "hours_per_week": 6, "valid_from": "2026-01-01", "shared": True},
+                expect=201)
+            if i == BURST // 4:
+                wait_until(lambda: receiver["got"], timeout=30, what="the first webhooks")
+                notify.kill_and_restart()
+        ids = lambda: [h["headers"]["Pathways-Notification-Id"] for h in receiver["got"]]
+        # a notification the killed process held is taken up when its claim lapses (60 s)
+        wait_until(lambda: len(set(ids())) >= BURST, timeout=240,
+                   what=f"{BURST} distinct notifications")
+        time.sleep(3)
+        assert len(set(ids())) == BURST
+        assert len(ids()) - BURST <= 1, "a repeat beyond the one in hand at the kill"
+        titles = {json.loads(h["body"])["opportunity"]["title"] for h in receiver["got"]}
+        assert titles == {f"Jobb {i}" for i in range(BURST)}
+    finally:
+        notify.proc.kill()
+        notify.proc.wait()
