@@ -10,7 +10,8 @@ prefix) and an SMTP server in this process (aiosmtpd) that notes when each messa
 shared with every partner, one request each: openings x subscribers notifications. Prints their
 rate (first share to last arrival) and the latency from each share's answer to each e-mail's
 arrival (p50, p99), then the rate of the same number of messages sent by a bare smtplib loop
-(one connection per message, as notify sends them). Asserts nothing.
+(one connection per message, as notify sends them), and the latency of one share at a time
+with nothing queued. Asserts nothing.
 """
 import argparse
 import base64
@@ -130,6 +131,20 @@ def main():
         print(f"{total} notifications ({args.openings} shares x {args.subscribers} subscribers) "
               f"through RabbitMQ to SMTP: {total / (last - started):.0f}/s; share to e-mail "
               f"p50 {p[50]:.0f} ms, p99 {p[99]:.0f} ms")
+        arrivals.at.clear()
+        idle = []
+        for i in range(10):   # one share at a time, the queue empty: the latency of one
+            title = f"Alene {i}"
+            call(bases["employer"], "coordinator-a", "POST", "/opportunities", {
+                "employer_id": firm["employer_id"], "kind": "small_job", "title": title,
+                "places": 1, "hours_per_week": 7, "valid_from": "2026-01-01", "shared": True})
+            at = time.time()
+            wait(title, lambda: sum(1 for _, s in arrivals.at if s.endswith(title)) >=
+                 args.subscribers)
+            idle.append((max(t for t, s in arrivals.at if s.endswith(title)) - at) * 1000)
+        p = percentiles(idle)
+        print(f"one share at a time ({args.subscribers} e-mails each): share to the last "
+              f"e-mail p50 {p[50]:.0f} ms, p99 {p[99]:.0f} ms")
         arrivals.at.clear()
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = "bench@localhost", "x@org-b.example", "bare"

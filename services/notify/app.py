@@ -13,6 +13,7 @@ employer service's events, through the kernel's consumer), as a partner's own se
   failure is tried again with backoff; after MAX_ATTEMPTS it is abandoned into the dead-letter
   list, from where an operator may retry it. One receiver failing holds up no other.
 """
+import time
 import uuid
 from datetime import timedelta
 
@@ -172,10 +173,11 @@ class Notify:
                  OpportunityPosted: on_posted, OpportunityShared: on_shared}
 
     # --- delivery ---------------------------------------------------------------------------------
-    def deliver_due(self, most=100):
-        """Send what is due now, one claimed at a time; returns how many were tried."""
-        tried = 0
-        while tried < most:
+    def deliver_due(self, most=100, seconds=None):
+        """Send what is due now, one claimed at a time (several callers at once each claim
+        their own), at most ``most`` or for about ``seconds``; returns how many were tried."""
+        tried, until = 0, time.monotonic() + seconds if seconds else None
+        while tried < most and (until is None or time.monotonic() < until):
             now = self.clock()
             claimed = self.notifications.find_one_and_update(
                 {"status": {"$in": ["pending", "sending"]}, "next_at": {"$lte": iso(now)}},
@@ -203,38 +205,44 @@ class Notify:
             self._failed(n, attempts, str(err) if isinstance(err, DeliveryError)
                          else f"no {n['channel']} channel configured")
             return
-        self._record(NotificationSent, n, attempts, shared_at=n["shared_at"])
-        self._finish(n, "sent", attempts, None)
+        recorded = self._record(NotificationSent, n, attempts, shared_at=n["shared_at"])
+        self._finish(n, "sent", attempts, None, recorded)
 
     def _link(self, n):
         return f"{self.public_url}/opportunities/{n['opportunity_id']}"
 
     def _failed(self, n, attempts, reason):
         if attempts >= MAX_ATTEMPTS:
-            self._record(NotificationAbandoned, n, attempts, reason=reason[:500])
-            self._finish(n, "dead", attempts, reason)
+            recorded = self._record(NotificationAbandoned, n, attempts, reason=reason[:500])
+            self._finish(n, "dead", attempts, reason, recorded)
             return
         self.notifications.update_one({"_id": n["_id"], "status": "sending"}, {"$set": {
             "status": "pending", "attempts": attempts, "last_error": reason,
             "next_at": iso(self.clock() + timedelta(seconds=backoff_seconds(attempts)))}})
 
-    def _finish(self, n, status, attempts, reason):
-        self.notifications.update_one({"_id": n["_id"]}, {"$set": {
-            "status": status, "attempts": attempts, "last_error": reason,
-            "done_at": iso(self.clock())}})
+    def _finish(self, n, status, attempts, reason, recorded=0):
+        """``recorded``: 1 if this sender recorded the outcome as an event (the next outcome,
+        after a retry, goes after it)."""
+        self.notifications.update_one({"_id": n["_id"]}, {
+            "$set": {"status": status, "attempts": attempts, "last_error": reason,
+                     "done_at": iso(self.clock())}, "$inc": {"outcomes": recorded}})
 
     def _record(self, kind, n, attempts, **extra):
         """The outcome as an event, once per notification and outcome (a stream whose version
-        says how many outcomes it has: a second sender of the same one is refused)."""
+        says how many outcomes it has: a second sender of the same one is refused); 1 if
+        recorded here."""
         stream = f"notification-{n['_id']}"
-        version = self.store.stream_version(stream)
+        event = new_event(kind.type, {
+            "notification_id": n["_id"], "subscription_id": n["subscription_id"],
+            "opportunity_id": n["opportunity_id"], "channel": n["channel"],
+            "attempts": attempts, **extra}, org=n["org"], actor=SYSTEM)
+        # Usually the first outcome (no read); after a retried dead letter, the next one.
+        version = 0 if n.get("outcomes", 0) == 0 else self.store.stream_version(stream)
         try:
-            self.store.append(stream, version, [new_event(kind.type, {
-                "notification_id": n["_id"], "subscription_id": n["subscription_id"],
-                "opportunity_id": n["opportunity_id"], "channel": n["channel"],
-                "attempts": attempts, **extra}, org=n["org"], actor=SYSTEM)])
+            self.store.append(stream, version, [event])
         except ConcurrencyError:
-            pass
+            return 0   # another sender recorded this outcome first
+        return 1
 
     # --- the delivery log and the dead letters ----------------------------------------------------
     def list_notifications(self, caller: Caller, query=None):

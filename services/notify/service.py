@@ -88,6 +88,10 @@ class NotifyService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
 
     @timer(interval=1)
     def deliver(self):
+        """What is due, until none is left or a minute has passed. One sender per instance:
+        claimers racing for the same next notification slowed each other down (measured:
+        3.6 times slower per notification with 8 on SecantusDB); instances each claim their
+        own."""
         self.inbox.catch_up()
         self.notify.refresh()
-        self.notify.deliver_due()
+        self.notify.deliver_due(most=100_000, seconds=60)
