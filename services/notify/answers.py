@@ -54,3 +54,29 @@ class NotificationSchema(Answer):
     shared_at = text("when the share was recorded")
     created_at = text()
     next_at = text("the next attempt (pending) or when a claim lapses (sending)")
+
+
+class ChannelFiguresSchema(Answer):
+    sent = count()
+    waiting = count("pending or being sent")
+    dead = count("given up: the dead-letter list")
+    cancelled = count("not sent: the subscription was cancelled first")
+
+
+class SpreadSchema(Answer):
+    n = count()
+    median = fields.Float(required=True, allow_none=True)
+    p90 = fields.Float(required=True, allow_none=True)
+
+
+class FiguresSchema(Answer):
+    """Your organisation's notifications in figures."""
+    EXAMPLE = {"per_channel": {"email": {"sent": 41, "waiting": 0, "dead": 1, "cancelled": 0}},
+               "shares_notified": 12,
+               "seconds_to_first": {"n": 12, "median": 0.8, "p90": 2.1}}
+
+    per_channel = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelFiguresSchema),
+                              required=True)
+    shares_notified = count("shares that reached at least one of your subscribers")
+    seconds_to_first = fields.Nested(SpreadSchema, required=True, metadata={
+        "description": "per share: from the share to its first notification sent"})

@@ -32,13 +32,23 @@ from pathways.eventstore import ConcurrencyError
 from pathways.contracts import new_event
 from pathways.security.callers import Caller
 from pathways.security.privacy import Erased
-from pathways.timeutil import iso, utcnow, zone
+from pathways.timeutil import iso, parse_iso, utcnow, zone
 from services.notify import commands
 from services.notify.domain import (MAX_ATTEMPTS, Cancel, DeliveryError, Subscribe, Subscription,
                                     after_quiet_hours, backoff_seconds, decide_subscription,
                                     fold_subscription, message, wants)
 
 SUBSCRIBERS = ("caseworker", "coordinator")
+
+
+def spread(ordered):
+    """n, median and p90 of sorted values (None when there are none)."""
+    if not ordered:
+        return {"n": 0, "median": None, "p90": None}
+    n = len(ordered)
+    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    return {"n": n, "median": round(median, 3),
+            "p90": round(ordered[min(n - 1, int(round(0.9 * (n - 1))))], 3)}
 OPERATORS = ("coordinator", "admin")
 CLAIM_SECONDS = 60
 """How long a claimed notification is left to its sender before another may take it up."""
@@ -265,6 +275,34 @@ class Notify:
         return {"notification_id": d["_id"], **{k: d.get(k) for k in (
             "subscription_id", "owner", "channel", "opportunity_id", "status", "attempts",
             "last_error", "shared_at", "created_at", "next_at")}}
+
+    def notification_figures(self, caller: Caller, query=None):
+        """The organisation's notifications in figures: per channel, how many were sent, are
+        waiting, were given up; and per share, the time from the share to its first
+        notification sent (n, median, p90 in seconds). ``since``/``until``: shares recorded on
+        those days (UTC)."""
+        caller.require("coordinator", "auditor", "admin")
+        q = load(commands.FiguresQuerySchema(), query or {}, "query")
+        found = {"org": caller.org}
+        period = {k: v for k, v in (("$gte", q.get("since")), ("$lt", q.get("until"))) if v}
+        if period:
+            found["shared_at"] = {k: v.isoformat() if k == "$gte" else
+                                  (v + timedelta(days=1)).isoformat() for k, v in period.items()}
+        per_channel, first = {}, {}
+        for d in self.notifications.find(found, projection={
+                "channel": 1, "status": 1, "shared_at": 1, "done_at": 1, "_id": 1}):
+            counts = per_channel.setdefault(d["channel"], {"sent": 0, "waiting": 0, "dead": 0,
+                                                            "cancelled": 0})
+            status = "waiting" if d["status"] in ("pending", "sending") else d["status"]
+            counts[status] += 1
+            if d["status"] == "sent" and d.get("done_at"):
+                share = d["_id"].split("|", 1)[1]
+                # (the share's time is employer's clock: never below 0 for a skew between them)
+                seconds = max(0.0, (parse_iso(d["done_at"]) -
+                                    parse_iso(d["shared_at"])).total_seconds())
+                first[share] = min(first.get(share, seconds), seconds)
+        return {"per_channel": per_channel, "shares_notified": len(first),
+                "seconds_to_first": spread(sorted(first.values()))}
 
     def retry_notification(self, caller: Caller, notification_id, data=None):
         """An operator sends a dead letter again (its attempts start over)."""

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from pathways.api.fields import day
 from pathways.application.views import PageQuerySchema
 from pathways.contracts.employer import OPPORTUNITY_KINDS
 from pathways.contracts.notify import CHANNELS, LANGUAGES
@@ -83,6 +84,16 @@ class SubscribeSchema(Strict):
 
 class EmptySchema(Strict):
     pass
+
+
+class FiguresQuerySchema(Strict):
+    since = day(metadata={"description": "shares recorded on or after this day (UTC)"})
+    until = day(metadata={"description": "shares recorded on or before this day (UTC)"})
+
+    @validates_schema
+    def in_order(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise ValidationError("must not be before since", "until")
 
 
 class NotificationsQuerySchema(PageQuerySchema):

@@ -25,6 +25,10 @@ ROUTES = [
           "(`status=dead`: the dead-letter list); a caseworker sees their own",
           query=commands.NotificationsQuerySchema, listing="notifications",
           response=answers.NotificationSchema),
+    Route("GET", "/notifications/figures", "notification_figures", "Your organisation's "
+          "notifications in figures: sent, waiting and given up per channel; time from a share "
+          "to its first notification", roles=("coordinator", "auditor", "admin"),
+          query=commands.FiguresQuerySchema, response=answers.FiguresSchema),
     Route("POST", "/notifications/{notification_id}/retry", "retry_notification", "Send a "
           "dead letter again (operators: coordinators, admins)", roles=("coordinator", "admin"),
           body=commands.EmptySchema, what="retry", response=answers.NotificationSchema),

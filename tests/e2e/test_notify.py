@@ -119,6 +119,9 @@ def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
     log = notify["caseworker-b"].call("GET", "/notifications")["notifications"]
     assert [(n["status"], n["channel"]) for n in log] == [("sent", "email")]
     assert notify["caseworker-d"].call("GET", "/notifications")["notifications"] == []
+    figures = notify["coordinator-b"].call("GET", "/notifications/figures")
+    assert (figures["per_channel"]["email"]["sent"], figures["shares_notified"]) == (1, 1)
+    assert notify["coordinator"].call("GET", "/notifications/figures")["per_channel"] == {}
 
     # org B fills it with a participant of its own
     def as_b(clients):

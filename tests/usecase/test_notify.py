@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pathways.errors import BadRequest, Conflict, NotFoundError
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFoundError
 from services.notify.domain import MAX_ATTEMPTS
 from tests.usecase.harness import World
 from tests.usecase.test_employer import FIRM
@@ -55,6 +55,19 @@ def test_an_opening_shared_with_two_organisations_reaches_their_subscribers_once
     log = world.apis["notify"]("GET", "/notifications", "caseworker-b")["notifications"]
     assert [(n["status"], n["attempts"], n["channel"]) for n in log] == [("sent", 1, "email")]
     assert world.apis["notify"]("GET", "/notifications", "caseworker-d")["notifications"] == []
+    figures = world.apis["notify"]("GET", "/notifications/figures", "coordinator-b")
+    assert figures["per_channel"] == {"email": {"sent": 1, "waiting": 0, "dead": 0,
+                                                "cancelled": 0}}
+    assert (figures["shares_notified"], figures["seconds_to_first"]["n"]) == (1, 1)
+    assert 0 <= figures["seconds_to_first"]["median"] < 60    # sent at the first round
+    assert world.apis["notify"]("GET", "/notifications/figures", "auditor") == {   # org A's
+        "per_channel": {}, "shares_notified": 0,
+        "seconds_to_first": {"n": 0, "median": None, "p90": None}}
+    with pytest.raises(Forbidden):
+        world.apis["notify"]("GET", "/notifications/figures", "caseworker-b")
+    with pytest.raises(BadRequest):
+        world.apis["notify"]("GET", "/notifications/figures", "coordinator-b",
+                             since="2026-03-02", until="2026-03-01")
 
 
 def test_criteria_choose_the_openings(world):
@@ -98,6 +111,9 @@ def test_a_refusing_receiver_backs_off_ends_dead_and_is_retried_holding_up_no_on
                          "coordinator-c", {})
     world.notify.deliver_due()
     assert [m["address"] for m in world.outbox.sent] == ["kari@example.no", hook]
+    figures = world.apis["notify"]("GET", "/notifications/figures", "coordinator-c")
+    assert figures["per_channel"]["webhook"]["sent"] == 1
+    assert figures["seconds_to_first"]["n"] == 1
 
 
 def test_quiet_hours_hold_a_notification_until_they_end(world):
