@@ -210,3 +210,30 @@ def test_notify_killed_mid_burst_loses_nothing_and_repeats_only_with_the_same_id
     finally:
         notify.proc.kill()
         notify.proc.wait()
+
+
+def test_an_sms_goes_to_the_provider_in_its_documented_shape(platform, receiver):
+    """SMS through the one provider shape notify speaks (a local HTTP receiver stands in for
+    the provider): the number, the sender, a short text with the link, the notification id as
+    reference, and the provider's token."""
+    platform.config = {"SMS_PROVIDER_URL": receiver["url"], "SMS_PROVIDER_TOKEN": "sms-token",
+                       "SMS_SENDER": "Jobbsenter"}
+    apps = platform("employer", "notify")
+    bad = apps["notify"]["caseworker-b"].call("POST", "/subscriptions", {
+        "channel": "sms", "address": "+47 12"}, expect=400)
+    assert list(bad["errors"]) == ["address"]
+    apps["notify"]["caseworker-b"].call("POST", "/subscriptions", {
+        "channel": "sms", "address": "+4791234567", "language": "da"}, expect=201)
+    employer = apps["employer"]["coordinator"]
+    firm = _firm(employer)
+    opening = employer.call("POST", "/opportunities", {
+        "employer_id": firm["employer_id"], "kind": "work_trial", "title": "Lager",
+        "places": 1, "valid_from": "2026-01-01", "shared": True}, expect=201)
+    wait_until(lambda: receiver["got"], timeout=30, what="the SMS at the provider")
+    (sms,) = receiver["got"]
+    assert sms["headers"]["Authorization"] == "Bearer sms-token"
+    body = json.loads(sms["body"])
+    assert (body["to"], body["from"]) == ("+4791234567", "Jobbsenter")
+    assert body["text"].startswith("Lager (praktik) hos Fjord Verksted AS, delt af org-a.")
+    assert body["text"].endswith(f"/opportunities/{opening['opportunity_id']}")
+    assert "|" in body["reference"]
