@@ -113,7 +113,7 @@ def sharing(rows, f):
     mine = (lambda org: True) if not wanted else (lambda org: org in wanted)
     out = Counter()
     for p in rows["placements"].values():
-        opening = rows.get("opportunities", {}).get(p.get("opportunity_id"))
+        opening = rows["opportunities"].get(p.get("opportunity_id"))
         if not opening or not p.get("started_on") or not _in_period(p["started_on"], f) or \
                 opening["org"] == p["org"]:
             continue

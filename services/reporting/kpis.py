@@ -42,13 +42,12 @@ def as_effective_on(rows, day):
         for f in ("planned_ends", "extensions"):
             if e.get(f):
                 e[f] = [item for item in e[f] if item[0] <= day]
-    for a in out.get("arrivals", {}).values():
+    for a in out["arrivals"].values():
         for f, clears in ARRIVAL_STEPS:
             if a.get(f) and a[f] > day:
                 a.update({f: None, **{c: None for c in clears}})
-    out["arrivals"] = {k: a for k, a in out.get("arrivals", {}).items() if a.get("arrived_on")}
-    out["contacts"] = {k: c for k, c in out.get("contacts", {}).items() if c["on"] <= day}
-    out.setdefault("opportunities", {})
+    out["arrivals"] = {k: a for k, a in out["arrivals"].items() if a.get("arrived_on")}
+    out["contacts"] = {k: c for k, c in out["contacts"].items() if c["on"] <= day}
     return out
 
 

@@ -54,14 +54,18 @@ def several(length, most=20):
                        validate=validate.Length(min=1, max=most))
 
 
-class FiltersSchema(Period):
-    """What a report may be narrowed to (also the dashboard's query). ``org``, ``programme`` and
-    ``run_id`` take several values (``?programme=aft&programme=vta``: either)."""
+class Narrowed(Period):
+    """Organisations, programmes, runs (each one or several: ``?programme=aft&programme=vta``,
+    either) and a period."""
     org = several(100)
     programme = several(50)
     run_id = several(64)
     from_ = day(data_key="from")
     to = day()
+
+
+class FiltersSchema(Narrowed):
+    """What a report may be narrowed to (also the dashboard's query)."""
     cohort = fields.String(validate=validate.Regexp(
         rf"^(enrolment|ending):{YEAR}-(0[1-9]|1[0-2])$",
         error="must be enrolment:YYYY-MM or ending:YYYY-MM (a month of 1900 to 2199)"))
@@ -78,41 +82,30 @@ class ExportQuerySchema(FiltersSchema):
         ("per_month", "per_employer", "outcomes", "capacity")))
 
 
-class ReportQuerySchema(FiltersSchema):
+class AsOf(Period):
+    """A report as known at a moment and/or as effective on a day, as JSON or CSV."""
     known_at = moment()
     effective_on = day()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+    @post_load
+    def as_text(self, data, **kwargs):
+        """``known_at`` as the log's own time text (UTC), for comparing with ``recorded_at``."""
+        out = super().as_text(data)
+        if "known_at" in data:
+            out["known_at"] = iso(parse_iso(data["known_at"].isoformat()))
+        return out
+
+
+class ReportQuerySchema(FiltersSchema, AsOf):
     table = fields.String(load_default="per_month", validate=validate.OneOf(
         ("per_month", "per_employer", "outcomes")))
 
-    @post_load
-    def as_text(self, data, **kwargs):
-        return known_at_text(super().as_text(data), data)
 
-
-def known_at_text(out, data):
-    """``known_at`` as the log's own time text (UTC), for comparing with ``recorded_at``."""
-    if "known_at" in data:
-        out["known_at"] = iso(parse_iso(data["known_at"].isoformat()))
-    return out
-
-
-class CaseworkQuerySchema(Period):
+class CaseworkQuerySchema(Narrowed, AsOf):
     """The coaches' work: narrowed like a report (no cohorts), as known at / effective on."""
-    org = several(100)
-    programme = several(50)
-    run_id = several(64)
-    from_ = day(data_key="from")
-    to = day()
-    known_at = moment()
-    effective_on = day()
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
     table = fields.String(load_default="per_coach_week", validate=validate.OneOf(
         ("per_coach_week", "per_route", "routed_per_specialty")))
-
-    @post_load
-    def as_text(self, data, **kwargs):
-        return known_at_text(super().as_text(data), data)
 
 
 class CapacityQuerySchema(Period):
