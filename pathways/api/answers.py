@@ -12,6 +12,13 @@ class Answer(Schema):
         unknown = RAISE
 
 
+class SpreadSchema(Answer):
+    """How a measure spreads: how many, the median and the 90th percentile (null: none)."""
+    n = fields.Integer(required=True, validate=validate.Range(min=0))
+    median = fields.Float(required=True, allow_none=True)
+    p90 = fields.Float(required=True, allow_none=True)
+
+
 def choice(meanings: dict[str, str], transitions: str | None = None, **kw):
     """A string from ``meanings`` (an enum), each value documented with what it means (and,
     for a state, the ``transitions`` between them)."""

@@ -1,7 +1,7 @@
 """What notify answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields
 
-from pathways.api.answers import Answer, choice, count, text
+from pathways.api.answers import Answer, SpreadSchema, choice, count, text
 from pathways.contracts.employer import OPPORTUNITY_KINDS
 from pathways.contracts.notify import CHANNELS
 
@@ -61,12 +61,6 @@ class ChannelFiguresSchema(Answer):
     waiting = count("pending or being sent")
     dead = count("given up: the dead-letter list")
     cancelled = count("not sent: the subscription was cancelled first")
-
-
-class SpreadSchema(Answer):
-    n = count()
-    median = fields.Float(required=True, allow_none=True)
-    p90 = fields.Float(required=True, allow_none=True)
 
 
 class FiguresSchema(Answer):

@@ -15,6 +15,7 @@ employer service's events, through the kernel's consumer), as a partner's own se
 """
 import time
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from pymongo import ASCENDING, ReturnDocument
@@ -30,6 +31,7 @@ from pathways.contracts.notify import (NotificationAbandoned, NotificationSent,
 from pathways.errors import BadRequest, Conflict, NotFoundError
 from pathways.eventstore import ConcurrencyError
 from pathways.contracts import new_event
+from pathways.domain.statistics import spread
 from pathways.security.callers import Caller
 from pathways.security.privacy import Erased
 from pathways.timeutil import iso, parse_iso, utcnow, zone
@@ -39,16 +41,6 @@ from services.notify.domain import (MAX_ATTEMPTS, Cancel, DeliveryError, Subscri
                                     fold_subscription, message, wants)
 
 SUBSCRIBERS = ("caseworker", "coordinator")
-
-
-def spread(ordered):
-    """n, median and p90 of sorted values (None when there are none)."""
-    if not ordered:
-        return {"n": 0, "median": None, "p90": None}
-    n = len(ordered)
-    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    return {"n": n, "median": round(median, 3),
-            "p90": round(ordered[min(n - 1, int(round(0.9 * (n - 1))))], 3)}
 OPERATORS = ("coordinator", "admin")
 CLAIM_SECONDS = 60
 """How long a claimed notification is left to its sender before another may take it up."""
@@ -301,8 +293,10 @@ class Notify:
                 seconds = max(0.0, (parse_iso(d["done_at"]) -
                                     parse_iso(d["shared_at"])).total_seconds())
                 first[share] = min(first.get(share, seconds), seconds)
+        seconds = spread(Counter(first.values()))
         return {"per_channel": per_channel, "shares_notified": len(first),
-                "seconds_to_first": spread(sorted(first.values()))}
+                "seconds_to_first": {**seconds, **{k: round(seconds[k], 3) for k in
+                                                   ("median", "p90") if seconds["n"]}}}
 
     def retry_notification(self, caller: Caller, notification_id, data=None):
         """An operator sends a dead letter again (its attempts start over)."""

@@ -1,7 +1,7 @@
 """What reporting answers (documented in its OpenAPI document; see ``pathways.api.answers``)."""
 from marshmallow import fields, validate
 
-from pathways.api.answers import Answer, count, date, text
+from pathways.api.answers import Answer, SpreadSchema, count, date, text
 
 RATE = {"description": "numerator ÷ denominator; null when nothing to divide"}
 
@@ -30,12 +30,6 @@ class MonthSchema(Answer):
     enrolments = count("referred that month")
     endings = count("ended that month")
     work_or_education = count("of those, went on to work or education")
-
-
-class SpreadSchema(Answer):
-    n = count()
-    median = fields.Float(required=True, allow_none=True)
-    p90 = fields.Float(required=True, allow_none=True)
 
 
 class EmployerRowSchema(Answer):

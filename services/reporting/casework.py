@@ -18,7 +18,8 @@ contacts (an arrival or an employer contact belongs to no programme, so they dro
 from collections import Counter, defaultdict
 from datetime import date
 
-from services.reporting.kpis import _days, _in_period, _match, _share, _spread
+from pathways.domain.statistics import spread
+from services.reporting.kpis import _days, _in_period, _match, _share
 
 
 def _week(day):
@@ -53,7 +54,7 @@ def arrivals(rows, f):
                       for r, c in sorted(routes.items())],
         "routed_per_specialty": [{"specialty": s, **_share(c["routed"], c["assessed"])}
                                  for s, c in sorted(specialties.items())],
-        "days_to_first_programme": _spread(to_programme),
+        "days_to_first_programme": spread(to_programme),
     }
 
 

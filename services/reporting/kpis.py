@@ -7,6 +7,7 @@ months. Dates are ISO strings; an "as effective on D" view masks every date afte
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+from pathways.domain.statistics import spread
 from services.reporting.projection import WORK_OR_EDUCATION
 
 DATE_FIELDS = {
@@ -70,22 +71,6 @@ def _days(a, b):
     recorded in another service before it (a placement started before a corrected enrolment
     start counts as day 0)."""
     return max(0, (date.fromisoformat(b) - date.fromisoformat(a)).days)
-
-
-def _spread(counts):
-    """n, median and p90 of the values ``counts`` holds ({value: how many})."""
-    n = sum(counts.values())
-    if not n:
-        return {"n": 0, "median": None, "p90": None}
-    ordered = sorted(counts.items())
-
-    def nth(k):   # the k-th smallest value, from 0
-        for value, many in ordered:
-            if k < many:
-                return value
-            k -= many
-    median = nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
-    return {"n": n, "median": median, "p90": nth(min(n - 1, int(round(0.9 * (n - 1)))))}
 
 
 def _share(numerator, denominator):
@@ -191,15 +176,15 @@ def finish(t, filters=None, employer_names=None, distinct=None):
         "enrolments": t["enrolments"], "started": t["started"], "ended": ended,
         "outcomes": outcomes,
         "per_month": [{"month": k, **v} for k, v in sorted(per_month.items())],
-        "days_to_first_placement": _spread({d: n for (d,), n in keyed["to_placement"].items()}),
-        "days_to_outcome": _spread({d: n for (d,), n in keyed["to_outcome"].items()}),
+        "days_to_first_placement": spread({d: n for (d,), n in keyed["to_placement"].items()}),
+        "days_to_outcome": spread({d: n for (d,), n in keyed["to_outcome"].items()}),
         "per_employer": per_employer,
         "small_jobs": {"citizens": distinct["small_job_citizen"],
                        "firms": distinct["small_job_firm"],
                        "hours_per_week": sum(h * n for (h,), n in
                                              sorted(keyed["small_job_hours"].items()))},
         "waiting_list": {"length": t["waiting"],
-                         "days_waited": _spread({d: n for (d,), n in keyed["waited"].items()})},
+                         "days_waited": spread({d: n for (d,), n in keyed["waited"].items()})},
         "end_reasons": {r: n for (r,), n in keyed["end_reason"].items()},
     }
 
