@@ -62,16 +62,23 @@ class SummaryView:
 
     def find(self, query, sort):
         self.refresh()
-        return [{k: v for k, v in d.items() if not k.startswith("_")}
-                for d in self.coll.find(query, sort=sort)]
+        return [plain(d) for d in self.coll.find(query, sort=sort)]
 
     def page(self, query: dict, sort: list, page: dict,
              hide: tuple[str, ...] = ()) -> tuple[list[dict], int | None]:
         """One page of the documents: ``(items, next_offset or None)``; ``page`` from paging()."""
         self.refresh()
-        limit, offset = page["limit"], page["offset"]
-        docs = list(self.coll.find(query, sort=[*sort, ("_id", 1)], skip=offset,
-                                   limit=limit + 1))
-        items = [{k: v for k, v in d.items() if not k.startswith("_") and k not in hide}
-                 for d in docs[:limit]]
-        return items, (offset + limit if len(docs) > limit else None)
+        return page_of(self.coll, query, sort, page, lambda d: plain(d, hide))
+
+
+def plain(doc: dict, hide: tuple[str, ...] = ()) -> dict:
+    """A read-model document without its bookkeeping (``_id``, ``_applied``) and ``hide``."""
+    return {k: v for k, v in doc.items() if not k.startswith("_") and k not in hide}
+
+
+def page_of(coll, query: dict, sort: list, page: dict, shape) -> tuple[list[dict], int | None]:
+    """One page of a collection's documents, each as ``shape(doc)`` says: ``(items,
+    next_offset or None)``; ``page`` from paging() (or a query schema built on it)."""
+    limit, offset = page["limit"], page["offset"]
+    docs = list(coll.find(query, sort=[*sort, ("_id", 1)], skip=offset, limit=limit + 1))
+    return [shape(d) for d in docs[:limit]], (offset + limit if len(docs) > limit else None)

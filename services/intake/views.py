@@ -8,7 +8,7 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ParticipantReferred, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
                                        ReferralRejected, ReferralShared, StayLimitSet)
-from pathways.application.views import SummaryView
+from pathways.application.views import SummaryView, plain
 from pathways.messaging import apply_once
 from services.intake.domain import ACTIVE, fold_run
 from services.intake.triage import fold_arrival
@@ -118,18 +118,13 @@ class CaseloadView(SummaryView):
         ``ended`` (first and last day: their outcome follow-ups may be due); and for those, the
         months whose outcome placement recorded ({enrolment id: {months}})."""
         self.refresh()
-        active = self._plain(self.coll.find(self._whose(org, coach)))
-        ended = self._plain(self.coll.find({**self._whose(org, coach, include_closed=True),
-                                            "active": False,
-                                            "since": {"$gte": ended[0], "$lte": ended[1]}}))
+        active = [plain(d, ("holders",)) for d in self.coll.find(self._whose(org, coach))]
+        ended = [plain(d, ("holders",)) for d in self.coll.find({
+            **self._whose(org, coach, include_closed=True), "active": False,
+            "since": {"$gte": ended[0], "$lte": ended[1]}})]
         observed = {d["_id"]: {int(m) for m in d.get("months", {})} for d in self.outcomes.find(
             {"_id": {"$in": [r["enrolment_id"] for r in ended]}})} if ended else {}
         return active, ended, observed
-
-    @staticmethod
-    def _plain(docs):
-        return [{k: v for k, v in d.items() if not k.startswith("_") and k != "holders"}
-                for d in docs]
 
     def outcome_observed(self, event):
         """Placement recorded the outcome at a mark: once per event (``apply_once``)."""

@@ -23,7 +23,7 @@ from pymongo.errors import DuplicateKeyError
 
 from pathways.application.commands import Commands
 from pathways.application.validation import load
-from pathways.application.views import SummaryView, paging
+from pathways.application.views import SummaryView, page_of, paging
 from pathways.contracts.employer import (EmployerRegistered, EmployerUpdated, OpportunityPosted,
                                          OpportunityShared)
 from pathways.contracts.notify import (NotificationAbandoned, NotificationSent,
@@ -257,10 +257,7 @@ class Notify:
             found["owner"] = caller.id
         if q.get("status"):
             found["status"] = q["status"]
-        docs = list(self.notifications.find(found, sort=[("created_at", -1), ("_id", 1)],
-                                            skip=q["offset"], limit=q["limit"] + 1))
-        items = [self._entry(d) for d in docs[:q["limit"]]]
-        return items, (q["offset"] + q["limit"] if len(docs) > q["limit"] else None)
+        return page_of(self.notifications, found, [("created_at", -1)], q, self._entry)
 
     @staticmethod
     def _entry(d):

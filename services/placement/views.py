@@ -8,6 +8,7 @@ from pathways.contracts.employer import (OpportunityFilled, OpportunityPlaceRele
                                          OpportunityUnshared, OpportunityWithdrawn)
 from pathways.contracts.intake import (EnrolmentDatesCorrected, EnrolmentEnded, EnrolmentVoided,
                                        ParticipantEnrolled, ParticipantReferred, ReferralRejected)
+from pathways.application.views import plain
 from pathways.messaging import apply_once
 
 
@@ -89,14 +90,10 @@ class LocalViews:
 
     def enrolment(self, org, enrolment_id):
         doc = self.enrolments.find_one({"_id": enrolment_id})
-        return _clean(doc) if doc and doc.get("org") == org else None
+        return plain(doc) if doc and doc.get("org") == org else None
 
     def opportunity(self, org, opportunity_id):
         doc = self.opportunities.find_one({"_id": opportunity_id})
         visible = doc and (doc.get("org") == org or doc.get("shared") and (
             doc.get("shared_with") is None or org in doc["shared_with"]))
-        return _clean(doc) if visible else None
-
-
-def _clean(doc):
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
+        return plain(doc) if visible else None

@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from pathways.contracts import REGISTRY, ContractError
 from pathways.messaging import Consumer, apply_once
 from pathways.application.timeouts import WAIT_SECONDS, bounded
+from pathways.application.views import plain
 from pathways.operations.config import feed_addresses
 from pathways.errors import Conflict, NotCaughtUp
 from pathways.timeutil import iso, utcnow
@@ -249,8 +250,7 @@ class Reporting:
         self.follow_active()
         rows = {}
         for c in COLLECTIONS:
-            rows[c] = {d["_id"]: {k: v for k, v in d.items() if not k.startswith("_")}
-                       for d in self._rows(self.generation, c).find({})}
+            rows[c] = {d["_id"]: plain(d) for d in self._rows(self.generation, c).find({})}
         return rows
 
     def positions(self):
