@@ -112,6 +112,9 @@ def test_one_way_in_to_a_due_follow_up_that_goes_with_a_contact(platform, dbs):
     assert header.startswith("on,what,due_on,days_overdue,months,enrolment_id")
     assert row.startswith(f"2026-02-02,follow_up,2026-02-02,0,,{routed['enrolment_id']}")
     assert cw.session.get(cw.base + f"/due/export?coach={CO}").status_code == 403
+    other = intake["coordinator-b"]     # from the other side: the header only
+    assert other.session.get(other.base + "/due/export?on=2026-02-02").text.splitlines() == \
+        [header]
     assert cw.call("GET", "/arrivals?state=routed")["arrivals"][0]["arrival_id"] == arrival
 
     # the coaches' work, counted by reporting from the feeds
