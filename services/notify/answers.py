@@ -5,6 +5,9 @@ from pathways.api.answers import Answer, SpreadSchema, choice, count, text
 from pathways.contracts.employer import OPPORTUNITY_KINDS
 from pathways.contracts.notify import CHANNELS
 
+TOPICS = {"openings": "openings shared with the organisation",
+          "due": "the owner's own due items, once a day"}
+
 STATUSES = {"pending": "waiting for its time (quiet hours, backoff)",
             "sending": "being sent (a claim that lapses if its sender died)",
             "sent": "accepted by the other side", "cancelled": "its subscription was cancelled",
@@ -16,11 +19,14 @@ class SubscriptionSchema(Answer):
     EXAMPLE = {"subscription_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10", "owner": "cw-anne",
                "channel": "email", "language": "nb", "kinds": ["small_job"],
                "municipalities": ["4203"], "min_hours": 6, "max_hours": 8,
-               "quiet_from": "21:00", "quiet_to": "07:00", "active": True}
+               "quiet_from": "21:00", "quiet_to": "07:00", "topic": "openings", "at": None,
+               "active": True}
 
     subscription_id = text()
     owner = text("who made it (a token's id)")
     channel = choice({c: c for c in CHANNELS})
+    topic = choice(TOPICS)
+    at = text("a due digest's local time (HH:MM)", allow_none=True)
     language = choice({"nb": "Norwegian bokmål", "sv": "Swedish", "da": "Danish",
                        "en": "English"})
     kinds = fields.List(fields.String(), required=True, metadata={
@@ -36,22 +42,26 @@ class SubscriptionSchema(Answer):
 class NotificationSchema(Answer):
     EXAMPLE = {"notification_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10|9b2d...",
                "subscription_id": "5c0f1d0e-8f0c-4c52-9d43-1b8b1f6b2f10", "owner": "cw-anne",
-               "channel": "email", "opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2",
+               "channel": "email", "topic": "openings",
+               "opportunity_id": "05ec0418-6f21-4803-aa77-7c0d14b9cda2", "due_on": None,
                "status": "sent", "attempts": 1, "last_error": None,
                "shared_at": "2026-03-02T09:14:03.120000Z",
                "created_at": "2026-03-02T09:14:03.500000Z",
                "next_at": "2026-03-02T09:15:03.500000Z"}
 
-    notification_id = text("`<subscription id>|<event id>`: one per subscription and share")
+    notification_id = text("`<subscription id>|<event id>`: one per subscription and share; "
+                           "`<subscription id>|due-<day>`: one due digest a day")
     subscription_id = text()
     owner = text()
     channel = choice({c: c for c in CHANNELS})
-    opportunity_id = text()
+    topic = choice(TOPICS)
+    opportunity_id = text("the opening (topic openings)", allow_none=True)
+    due_on = text("the day of a due digest", allow_none=True)
     status = choice(STATUSES, transitions="pending → sending → sent | pending (backoff) | dead; "
                                           "dead → pending (retry)")
     attempts = count()
     last_error = text("why the last attempt failed", allow_none=True)
-    shared_at = text("when the share was recorded")
+    shared_at = text("when the share was recorded (topic openings)", allow_none=True)
     created_at = text()
     next_at = text("the next attempt (pending) or when a claim lapses (sending)")
 
@@ -70,7 +80,7 @@ class FiguresSchema(Answer):
                "seconds_to_first": {"n": 12, "median": 0.8, "p90": 2.1}}
 
     per_channel = fields.Dict(keys=fields.String(), values=fields.Nested(ChannelFiguresSchema),
-                              required=True)
+                              required=True, metadata={"description": "notifications of openings"})
     shares_notified = count("shares that reached at least one of your subscribers")
     seconds_to_first = fields.Nested(SpreadSchema, required=True, metadata={
         "description": "per share: from the share to its first notification sent"})

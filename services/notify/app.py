@@ -7,12 +7,16 @@ employer service's events, through the kernel's consumer), as a partner's own se
 - **Notifications**: each share of an opening (OpportunityShared, or OpportunityPosted already
   shared) gives every matching active subscription of the organisations it reached one
   notification, by the id ``<subscription>|<event id>``: a repeated event finds it there.
+- **Due digests**: a ``due`` subscription gets, once a local day at its hour, the counts of its
+  owner's items on the organisation's due list (intake's public ``GET /due``, read by
+  ``due_of``), by the id ``<subscription>|due-<day>``; a day with nothing due sends nothing.
 - **Delivery**: due notifications are claimed one at a time (a claim lapses after
   CLAIM_SECONDS, so one a killed process held is taken up again), sent, and recorded as a
   NotificationSent event (once: the stream ``notification-<id>`` takes one first event). A
   failure is tried again with backoff; after MAX_ATTEMPTS it is abandoned into the dead-letter
   list, from where an operator may retry it. One receiver failing holds up no other.
 """
+import logging
 import time
 import uuid
 from collections import Counter
@@ -38,7 +42,8 @@ from pathways.timeutil import iso, parse_iso, utcnow, zone
 from services.notify import commands
 from services.notify.domain import (MAX_ATTEMPTS, Cancel, DeliveryError, Subscribe, Subscription,
                                     after_quiet_hours, backoff_seconds, decide_subscription,
-                                    fold_subscription, message, wants)
+                                    digest_day, due_counts, due_message, fold_subscription,
+                                    message, wants)
 
 SUBSCRIBERS = ("caseworker", "coordinator")
 OPERATORS = ("coordinator", "admin")
@@ -46,18 +51,21 @@ CLAIM_SECONDS = 60
 """How long a claimed notification is left to its sender before another may take it up."""
 DEFAULT_ZONE = zone("Europe/Oslo")
 SYSTEM = {"type": "system", "id": "notify"}
+log = logging.getLogger(__name__)
 
 
 class Notify:
     """``channels``: {channel: sender with ``send(address, subject, text, id, payload)``};
-    ``partners()``: every partner organisation (an opening shared with all reaches them)."""
+    ``partners()``: every partner organisation (an opening shared with all reaches them);
+    ``due_of(org, day)``: the organisation's due items on that day (None: no due digests here;
+    raises DeliveryError when it cannot be read), linked to at ``due_url``."""
 
     def __init__(self, store, db, addresses, channels, *, clock=utcnow,
                  zone_of=lambda org: DEFAULT_ZONE, public_url="http://localhost:8002",
-                 partners=lambda: set()):
+                 partners=lambda: set(), due_of=None, due_url="http://localhost:8001/due"):
         self.store, self.addresses, self.channels = store, addresses, channels
         self.clock, self.zone_of, self.public_url = clock, zone_of, public_url.rstrip("/")
-        self.partners = partners
+        self.partners, self.due_of, self.due_url = partners, due_of, due_url
         self.commands = Commands(store)
         self.subscriptions = SummaryView(
             db, store, "subscriptions_view", (SubscriptionCreated, SubscriptionCancelled),
@@ -67,6 +75,7 @@ class Notify:
         self.notifications = db["notifications"]
         self.notifications.create_index([("status", ASCENDING), ("next_at", ASCENDING)])
         self.notifications.create_index([("org", ASCENDING), ("status", ASCENDING)])
+        self.due_checks = db["due_checks"]   # <subscription>|<day>: that day's digest is made
 
     def refresh(self):
         self.subscriptions.refresh()
@@ -77,6 +86,9 @@ class Notify:
         if data["channel"] not in self.channels:
             raise BadRequest("invalid subscription", {"channel": [
                 f"{data['channel']} is not configured here"]})
+        if data["topic"] == "due" and self.due_of is None:
+            raise BadRequest("invalid subscription", {"topic": [
+                "due digests are not configured here (INTAKE_URL)"]})
         subscription_id = str(uuid.uuid4())
         fields = {k: v for k, v in data.items() if k != "address"}
         undo = self.addresses.store(subscription_id, {"address": data["address"]},
@@ -151,25 +163,74 @@ class Notify:
         reached = (self.partners() if orgs is None else set(orgs)) - {opening["org"]}
         self.subscriptions.refresh()
         for sub in self.subscriptions.coll.find({"org": {"$in": sorted(reached)},
-                                                 "active": True}):
+                                                 "active": True, "topic": {"$ne": "due"}}):
             if not wants(sub, opening):
                 continue
             tz = self.zone_of(sub["org"])
             now = self.clock()
             start = after_quiet_hours(sub, now.astimezone(tz))
             try:
-                self.notifications.insert_one({
-                    "_id": f"{sub['subscription_id']}|{event['event_id']}",
-                    "subscription_id": sub["subscription_id"], "org": sub["org"],
-                    "owner": sub["owner"], "channel": sub["channel"],
-                    "language": sub["language"], "opportunity_id": opening["opportunity_id"],
-                    "opening": {k: opening.get(k) for k in (
+                self.notifications.insert_one(self._pending(
+                    sub, event["event_id"], start, now, topic="openings",
+                    opportunity_id=opening["opportunity_id"],
+                    opening={k: opening.get(k) for k in (
                         "opportunity_id", "employer_id", "employer_name", "kind", "title",
                         "hours_per_week", "municipality", "org")},
-                    "shared_at": event["recorded_at"], "status": "pending", "attempts": 0,
-                    "next_at": iso(start), "created_at": iso(now), "last_error": None})
+                    shared_at=event["recorded_at"], due_on=None))
             except DuplicateKeyError:
                 pass
+
+    @staticmethod
+    def _pending(sub, what, start, now, **told):
+        return {"_id": f"{sub['subscription_id']}|{what}", "subscription_id": sub["subscription_id"],
+                "org": sub["org"], "owner": sub["owner"], "channel": sub["channel"],
+                "language": sub["language"], **told, "status": "pending", "attempts": 0,
+                "next_at": iso(start), "created_at": iso(now), "last_error": None}
+
+    # --- due digests ------------------------------------------------------------------------------
+    def digest_due(self):
+        """Make the due digests whose hour has come today (each organisation's due list read
+        once per call, and not at all when no digest is to be made); returns how many were
+        made. An organisation whose list cannot be read now is tried at the next call."""
+        if self.due_of is None:
+            return 0
+        self.subscriptions.refresh()
+        now, wanted = self.clock(), {}
+        for sub in self.subscriptions.coll.find({"active": True, "topic": "due"}):
+            local = now.astimezone(self.zone_of(sub["org"]))
+            day = digest_day(sub, local)
+            if day is not None:
+                wanted[f"{sub['subscription_id']}|{day}"] = (sub, day, local)
+        if not wanted:
+            return 0
+        done = {d["_id"] for d in self.due_checks.find({"_id": {"$in": list(wanted)}},
+                                                        projection={"_id": 1})}
+        lists, made = {}, 0
+        for check, (sub, day, local) in wanted.items():
+            if check in done:
+                continue
+            key = (sub["org"], day)
+            if key not in lists:
+                try:
+                    lists[key] = self.due_of(sub["org"], day)
+                except DeliveryError as err:
+                    log.warning("due list of %s not read: %s", sub["org"], err)
+                    lists[key] = None
+            if lists[key] is None:
+                continue
+            counts, overdue = due_counts([i for i in lists[key]
+                                          if i.get("coach_id") == sub["owner"]])
+            if counts:
+                start = after_quiet_hours(sub, local)
+                try:
+                    self.notifications.insert_one(self._pending(
+                        sub, f"due-{day}", start, now, topic="due", opportunity_id=None,
+                        due_on=day.isoformat(), items=counts, overdue=overdue, shared_at=None))
+                    made += 1
+                except DuplicateKeyError:
+                    pass   # another instance made it first
+            self.due_checks.update_one({"_id": check}, {"$set": {"at": iso(now)}}, upsert=True)
+        return made
 
     REACTIONS = {EmployerRegistered: on_employer, EmployerUpdated: on_employer,
                  OpportunityPosted: on_posted, OpportunityShared: on_shared}
@@ -194,12 +255,19 @@ class Notify:
 
     def _deliver(self, n):
         attempts = n["attempts"] + 1
+        link = self._link(n)
+        if n.get("topic") == "due":
+            subject, text = due_message(n["language"], n["items"], n["overdue"], link)
+            told = {"topic": "due", "due_on": n["due_on"], "items": n["items"],
+                    "overdue": n["overdue"]}
+        else:
+            subject, text = message(n["language"], n["opening"], link)
+            told = {"topic": "openings", "opportunity": n["opening"]}
         try:
             address = self.addresses.read(n["subscription_id"])["address"]
-            subject, text = message(n["language"], n["opening"], self._link(n))
             self.channels[n["channel"]].send(address, subject, text, n["_id"], {
-                "notification_id": n["_id"], "opportunity": n["opening"],
-                "link": self._link(n), "language": n["language"]})
+                "notification_id": n["_id"], **told, "link": link,
+                "language": n["language"]})
         except Erased:
             self._finish(n, "cancelled", attempts, None)
             return
@@ -207,10 +275,12 @@ class Notify:
             self._failed(n, attempts, str(err) if isinstance(err, DeliveryError)
                          else f"no {n['channel']} channel configured")
             return
-        recorded = self._record(NotificationSent, n, attempts, shared_at=n["shared_at"])
+        recorded = self._record(NotificationSent, n, attempts, shared_at=n.get("shared_at"))
         self._finish(n, "sent", attempts, None, recorded)
 
     def _link(self, n):
+        if n.get("topic") == "due":
+            return f"{self.due_url}?on={n['due_on']}"
         return f"{self.public_url}/opportunities/{n['opportunity_id']}"
 
     def _failed(self, n, attempts, reason):
@@ -236,8 +306,10 @@ class Notify:
         stream = f"notification-{n['_id']}"
         event = new_event(kind.type, {
             "notification_id": n["_id"], "subscription_id": n["subscription_id"],
-            "opportunity_id": n["opportunity_id"], "channel": n["channel"],
-            "attempts": attempts, **extra}, org=n["org"], actor=SYSTEM)
+            "opportunity_id": n.get("opportunity_id"), "channel": n["channel"],
+            "topic": n.get("topic", "openings"), "due_on": n.get("due_on"),
+            "attempts": attempts, **extra}, org=n["org"], actor=SYSTEM,
+            schema_version=kind.version)
         # Usually the first outcome (no read); after a retried dead letter, the next one.
         version = 0 if n.get("outcomes", 0) == 0 else self.store.stream_version(stream)
         try:
@@ -261,9 +333,10 @@ class Notify:
 
     @staticmethod
     def _entry(d):
-        return {"notification_id": d["_id"], **{k: d.get(k) for k in (
-            "subscription_id", "owner", "channel", "opportunity_id", "status", "attempts",
-            "last_error", "shared_at", "created_at", "next_at")}}
+        return {"notification_id": d["_id"], "topic": d.get("topic", "openings"),
+                **{k: d.get(k) for k in (
+                    "subscription_id", "owner", "channel", "opportunity_id", "due_on", "status",
+                    "attempts", "last_error", "shared_at", "created_at", "next_at")}}
 
     def notification_figures(self, caller: Caller, query=None):
         """The organisation's notifications in figures: per channel, how many were sent, are
@@ -272,7 +345,7 @@ class Notify:
         those days (UTC)."""
         caller.require("coordinator", "auditor", "admin")
         q = load(commands.FiguresQuerySchema(), query or {}, "query")
-        found = {"org": caller.org}
+        found = {"org": caller.org, "topic": {"$ne": "due"}}
         period = {k: v for k, v in (("$gte", q.get("since")), ("$lt", q.get("until"))) if v}
         if period:
             found["shared_at"] = {k: v.isoformat() if k == "$gte" else
@@ -284,7 +357,7 @@ class Notify:
                                                             "cancelled": 0})
             status = "waiting" if d["status"] in ("pending", "sending") else d["status"]
             counts[status] += 1
-            if d["status"] == "sent" and d.get("done_at"):
+            if d["status"] == "sent" and d.get("done_at") and d.get("shared_at"):
                 share = d["_id"].split("|", 1)[1]
                 # (the share's time is employer's clock: never below 0 for a skew between them)
                 seconds = max(0.0, (parse_iso(d["done_at"]) -

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from pathways.api.fields import day
 from pathways.application.views import PageQuerySchema
 from pathways.contracts.employer import OPPORTUNITY_KINDS
-from pathways.contracts.notify import CHANNELS, LANGUAGES
+from pathways.contracts.notify import CHANNELS, LANGUAGES, TOPICS
 
 MUNICIPALITY = validate.Regexp(r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number")
 CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be HH:MM")
@@ -52,6 +52,12 @@ def address_problem(channel, address):
 
 class SubscribeSchema(Strict):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    topic = fields.String(load_default="openings", validate=validate.OneOf(TOPICS), metadata={
+        "description": "`openings`: openings shared with your organisation; `due`: your own "
+                       "due items (as `GET /due` of intake gives them), once a day at `at`"})
+    at = fields.String(load_default=None, allow_none=True, validate=CLOCK, metadata={
+        "description": "a due digest's local time (HH:MM; default 07:30); only with "
+                       "topic `due`"})
     address = fields.String(required=True, validate=validate.Length(min=3, max=500), metadata={
         "description": "an e-mail address, a phone number (+47...) or an https URL, by "
                        "`channel`; personal data: kept sealed, never in an event"})
@@ -75,6 +81,12 @@ class SubscribeSchema(Strict):
             if data.get("channel") in CHANNELS else None
         if problem:
             raise ValidationError(problem, "address")
+        if data.get("topic") == "due":
+            for criterion in ("kinds", "municipalities", "min_hours", "max_hours"):
+                if data.get(criterion):
+                    raise ValidationError("chooses openings: not with topic due", criterion)
+        elif data.get("at"):
+            raise ValidationError("only with topic due", "at")
         if bool(data.get("quiet_from")) != bool(data.get("quiet_to")):
             raise ValidationError("give quiet_from and quiet_to together", "quiet_to")
         if data.get("min_hours") is not None and data.get("max_hours") is not None and \

@@ -1,6 +1,7 @@
 """The notify service's rules as pure functions: subscriptions (stream ``subscription-<id>``),
-which shared openings a subscription wants, when it may be told (quiet hours), what it is told
-(short, in its language, no participant data), and how long to wait before trying again."""
+which shared openings a subscription wants, when a due digest is to be made, when it may be told
+(quiet hours), what it is told (short, in its language, no participant data), and how long to
+wait before trying again."""
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -28,6 +29,8 @@ class Subscribe:
     max_hours: float | None = None
     quiet_from: str | None = None
     quiet_to: str | None = None
+    topic: str = "openings"
+    at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Subscription:
     max_hours: float | None = None
     quiet_from: str | None = None
     quiet_to: str | None = None
+    topic: str = "openings"
+    at: str | None = None
     active: bool = False
 
     @property
@@ -120,6 +125,17 @@ def after_quiet_hours(sub: dict, local: datetime) -> datetime:
     return wake if wake > local else wake + timedelta(days=1)
 
 
+DEFAULT_DIGEST_AT = "07:30"
+
+
+def digest_day(sub: dict, local: datetime):
+    """The local day whose due digest a ``due`` subscription is to have now (its hour ``at``
+    has come), or None before that hour."""
+    if local.time() < _clock(sub.get("at") or DEFAULT_DIGEST_AT):
+        return None
+    return local.date()
+
+
 def backoff_seconds(attempts: int) -> int:
     """Seconds before the next try after ``attempts`` failed ones: 2, 4, 8 ... at most 5 min."""
     return min(2 ** attempts, 300)
@@ -138,6 +154,44 @@ TEXTS = {
 KIND_WORDS = {"work_trial": {"nb": "arbeidstrening", "sv": "arbetsträning", "da": "praktik",
                              "en": "work trial"},
               "small_job": {"nb": "småjobb", "sv": "småjobb", "da": "småjob", "en": "small job"}}
+
+
+DUE_TEXTS = {
+    "nb": ("Oppgaver i dag: {n}", "Oppgaver i dag: {n} ({overdue} på overtid): {what}. {link}"),
+    "sv": ("Uppgifter i dag: {n}", "Uppgifter i dag: {n} ({overdue} försenade): {what}. {link}"),
+    "da": ("Opgaver i dag: {n}", "Opgaver i dag: {n} ({overdue} overskredet): {what}. {link}"),
+    "en": ("Due today: {n}", "Due today: {n} ({overdue} overdue): {what}. {link}"),
+}
+DUE_WORDS = {
+    "follow_up": {"nb": "oppfølging", "sv": "uppföljning", "da": "opfølgning",
+                  "en": "follow-up"},
+    "place_ending": {"nb": "plass slutter", "sv": "plats slutar", "da": "plads slutter",
+                     "en": "place ending"},
+    "extension_decision": {"nb": "forlengelse å avgjøre", "sv": "förlängning att besluta",
+                           "da": "forlængelse at afgøre", "en": "extension to decide"},
+    "waiting_long": {"nb": "lenge på venteliste", "sv": "länge i kö", "da": "længe på venteliste",
+                     "en": "waiting long"},
+    "outcome_follow_up": {"nb": "resultatoppfølging", "sv": "resultatuppföljning",
+                          "da": "resultatopfølgning", "en": "outcome follow-up"},
+}
+
+
+def due_counts(items: list[dict]) -> tuple[dict, int]:
+    """A coach's due items as counts per kind of item, and how many of them are overdue:
+    what a digest tells (never which participant)."""
+    counts = {}
+    for item in items:
+        counts[item["what"]] = counts.get(item["what"], 0) + 1
+    return dict(sorted(counts.items())), sum(1 for i in items if i["days_overdue"] > 0)
+
+
+def due_message(language: str, counts: dict, overdue: int, link: str) -> tuple[str, str]:
+    """The subject and text of a due digest: how many, how many overdue, of which kinds."""
+    subject, body = DUE_TEXTS[language]
+    what = ", ".join(f"{n} {DUE_WORDS.get(k, {}).get(language, k.replace('_', ' '))}"
+                     for k, n in counts.items())
+    values = {"n": sum(counts.values()), "overdue": overdue, "what": what, "link": link}
+    return subject.format(**values), body.format(**values)
 
 
 def message(language: str, opening: dict, link: str) -> tuple[str, str]:

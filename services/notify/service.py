@@ -3,7 +3,8 @@ employer service's events through the kernel's ordered idempotent consumer (the 
 and feeds only); a timer that delivers what is due.
 
 Config (README): VAULT_MASTER_KEY (seals the addresses), SMTP_HOST / SMTP_PORT / SMTP_FROM,
-WEBHOOK_SECRET, SMS_PROVIDER_URL / SMS_PROVIDER_TOKEN / SMS_SENDER, PUBLIC_URL.
+WEBHOOK_SECRET, SMS_PROVIDER_URL / SMS_PROVIDER_TOKEN / SMS_SENDER, PUBLIC_URL, INTAKE_URL
+(due digests; unset: none) and DUE_URL (their link).
 """
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from pathways.runtime.health import HealthEntrypoints
 from pathways.security.privacy import SealedRecords, bind_master_key
 from services.notify.app import Notify
 from services.notify.channels import Sms, Smtp, Webhook
+from services.notify.sources import IntakeDue
 from services.notify.routes import ROUTES, TITLE
 
 SEALED_KEYS = "address_keys"
@@ -42,12 +44,21 @@ def port_from(value):
     return port
 
 
+def url_from(value, name):
+    if not value:
+        return None
+    if not str(value).startswith(("http://", "https://")):
+        raise ValueError(f"config error: {name} must be an http(s) URL")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class NotifySettings(VaultSettings):
     smtp: tuple            # SMTP_HOST, SMTP_PORT, SMTP_FROM
     webhook_secret: bytes  # WEBHOOK_SECRET
     sms: tuple             # SMS_PROVIDER_URL, SMS_PROVIDER_TOKEN, SMS_SENDER
     public_url: str        # PUBLIC_URL: the links' base (employer's API, or the workbench)
+    intake: tuple          # INTAKE_URL (read by notify), DUE_URL (the digests' link)
 
     READERS = {**VaultSettings.READERS,
                "smtp": lambda c: (c.get("SMTP_HOST") or "localhost", port_from(c.get("SMTP_PORT")),
@@ -56,7 +67,10 @@ class NotifySettings(VaultSettings):
                "sms": lambda c: (c.get("SMS_PROVIDER_URL") or None,
                                  c.get("SMS_PROVIDER_TOKEN") or "", c.get("SMS_SENDER") or
                                  "Pathways"),
-               "public_url": lambda c: c.get("PUBLIC_URL") or "http://localhost:8002"}
+               "public_url": lambda c: c.get("PUBLIC_URL") or "http://localhost:8002",
+               "intake": lambda c: (url_from(c.get("INTAKE_URL"), "INTAKE_URL"),
+                                    c.get("DUE_URL") or (f"{c['INTAKE_URL'].rstrip('/')}/due"
+                                                         if c.get("INTAKE_URL") else None))}
 
 
 def build_notify(container, db, store):
@@ -67,9 +81,12 @@ def build_notify(container, db, store):
     channels = {"email": Smtp(*settings.smtp), "webhook": Webhook(settings.webhook_secret)}
     if settings.sms[0]:
         channels["sms"] = Sms(*settings.sms)
+    intake_url, due_url = settings.intake
     return Notify(store, db, addresses, channels, zone_of=settings.zone_of,
                   public_url=settings.public_url,
-                  partners=lambda: {c.org for c in settings.tokens.values()})
+                  partners=lambda: {c.org for c in settings.tokens.values()},
+                  due_of=IntakeDue(intake_url, settings.tokens) if intake_url else None,
+                  due_url=due_url or "")
 
 
 @serves(ROUTES, "notify", TITLE)
@@ -88,10 +105,12 @@ class NotifyService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
 
     @timer(interval=1)
     def deliver(self):
-        """What is due, until none is left or a minute has passed. One sender per instance:
+        """The due digests whose hour has come, then what is due to be sent, until none is
+        left or a minute has passed. One sender per instance:
         claimers racing for the same next notification slowed each other down (measured:
         3.6 times slower per notification with 8 on SecantusDB); instances each claim their
         own."""
         self.inbox.catch_up()
         self.notify.refresh()
+        self.notify.digest_due()
         self.notify.deliver_due(most=100_000, seconds=60)

@@ -79,9 +79,13 @@ def receiver():
 
 def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
         platform, smtp_server, receiver, dbs):
-    """... and when org B fills it, reporting counts an opening filled across organisations."""
-    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port}
-    apps = platform("intake", "employer", "placement", "reporting", "notify")
+    """... and when org B fills it, reporting counts an opening filled across organisations;
+    B's caseworker, coach of that participant, gets their due items in one daily e-mail
+    (notify reads B's due list from intake's API)."""
+    apps = platform("intake", "employer", "placement", "reporting")
+    platform.config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port,
+                       "INTAKE_URL": apps["intake"]["coordinator"].base}
+    apps.update(platform("notify"))
     notify = apps["notify"]
     notify["caseworker-b"].call("POST", "/subscriptions", {
         "channel": "email", "address": "kari@org-b.example", "language": "nb"}, expect=201)
@@ -137,6 +141,27 @@ def test_a_shared_opening_reaches_two_organisations_once_each_and_no_one_else(
         {"filled_from_others": 0, "filled_by_others": 1}
     assert reporting["coordinator-b"].call("GET", "/reports/casework")["sharing"] == \
         {"filled_from_others": 1, "filled_by_others": 0}
+
+    # B's caseworker coaches that participant, whose follow-up is long overdue
+    intake = apps["intake"]["coordinator-b"]
+    intake.call("POST", "/coaches", {"coach_id": "cw-bo", "specialty": "labour_market"},
+                expect=201)
+    (row,) = intake.call("GET", "/caseload?coach=unassigned")["enrolments"]
+    intake.call("POST", f"/runs/{row['run_id']}/enrolments/{enrolment_id}/coach",
+                {"coach_id": "cw-bo"})
+    digest = notify["caseworker-b"].call("POST", "/subscriptions", {
+        "channel": "email", "address": "kari@org-b.example", "language": "en", "topic": "due",
+        "at": "00:00"}, expect=201)
+    wait_until(lambda: len(smtp_server.messages()) == 2, timeout=30, what="the due digest")
+    time.sleep(2)   # more timer rounds: still one digest today
+    (mail,) = [m for m in smtp_server.messages() if m["Subject"] != "Ny delt mulighet: Lagerhjelp"]
+    assert mail["Subject"] == "Due today: 1"
+    assert "1 follow-up" in mail.get_payload() and "Kari" not in mail.get_payload()
+    assert len(smtp_server.messages()) == 2
+    (logged,) = [n for n in notify["caseworker-b"].call("GET", "/notifications")["notifications"]
+                 if n["topic"] == "due"]
+    assert logged["subscription_id"] == digest["subscription_id"]
+    assert logged["status"] == "sent"
 
 
 BURST = 200

@@ -85,3 +85,22 @@ def test_an_event_class_is_its_type_version_and_schema_in_one_declaration():
     draft = REGISTRY.validate_draft(new_event(event.type, event.payload, org="o", actor=ACTOR,
                                               schema_version=event.version))
     assert draft["schema_version"] == 2
+
+
+def test_notify_events_before_due_digests_read_as_v2_of_the_openings_topic():
+    from pathways.contracts import REGISTRY
+    created = new_event("SubscriptionCreated", {
+        "subscription_id": "s", "owner": "cw", "channel": "email", "language": "nb",
+        "kinds": [], "municipalities": [], "min_hours": None, "max_hours": None,
+        "quiet_from": None, "quiet_to": None}, org="o", actor=ACTOR, schema_version=1)
+    read = REGISTRY.read(stored(REGISTRY.validate_draft(created), source="notify"))
+    assert (read["schema_version"], read["payload"]["topic"], read["payload"]["at"]) == \
+        (2, "openings", None)
+    for kind, extra in (("NotificationSent", {"shared_at": "2026-03-02T09:14:03Z"}),
+                        ("NotificationAbandoned", {"reason": "refused"})):
+        v1 = new_event(kind, {"notification_id": "s|e", "subscription_id": "s",
+                              "opportunity_id": "op", "channel": "webhook", "attempts": 1,
+                              **extra}, org="o", actor=ACTOR, schema_version=1)
+        read = REGISTRY.read(stored(REGISTRY.validate_draft(v1), source="notify"))
+        assert (read["schema_version"], read["payload"]["topic"], read["payload"]["due_on"],
+                read["payload"]["opportunity_id"]) == (2, "openings", None, "op")

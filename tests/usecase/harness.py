@@ -93,13 +93,15 @@ class World:
                                      sync=self.deliver)
         self.now = None   # notify's clock (None: now)
         self.outbox = Outbox()
+        self.due_unreadable = False   # intake's due list cannot be read (a fault)
         db = self.dbs["notify"]
         self.notify = Notify(self.stores["notify"], db,
                              SealedRecords(db["addresses"], client["notify_keys"]["address_keys"],
                                            MASTER_KEY),
                              {"email": self.outbox, "sms": self.outbox, "webhook": self.outbox},
                              clock=lambda: self.now or utcnow(),
-                             partners=lambda: {c.org for c in CALLERS.values()})
+                             partners=lambda: {c.org for c in CALLERS.values()},
+                             due_of=self.due_of, due_url="https://intake.example/due")
         self.apis = {"intake": Api(self.intake, INTAKE_ROUTES),
                      "employer": Api(self.employers, EMPLOYER_ROUTES),
                      "placement": Api(self.placements, PLACEMENT_ROUTES),
@@ -109,6 +111,14 @@ class World:
                           "placement": handlers(self.placements),
                           "notify": handlers(self.notify)}
         self.delivered = {s: 0 for s in self.stores}
+
+    def due_of(self, org, day):
+        """notify's reader of an organisation's due list: intake's ``GET /due``, as the
+        organisation's coordinator."""
+        if self.due_unreadable:
+            raise DeliveryError("intake did not answer")
+        (who,) = [k for k, c in CALLERS.items() if c.org == org and c.role == "coordinator"]
+        return self.apis["intake"]("GET", "/due", who, on=day.isoformat())["items"]
 
     def deliver(self, sources=None):
         """Hand every new event to the services that subscribe to it, in position order (what

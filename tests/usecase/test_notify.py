@@ -165,3 +165,67 @@ def test_bad_subscriptions_are_400s_naming_the_field_and_write_nothing(world, bo
 def test_webhooks_to_this_machine_may_be_plain_http(world):
     sub = subscribe(world, "caseworker", "webhook", "http://127.0.0.1:9/hook")
     assert sub["channel"] == "webhook"
+
+
+def test_a_coach_gets_their_own_due_items_once_a_day_at_their_hour(world):
+    """A due subscription: at its local hour, the counts of the owner's items on intake's due
+    list (no participant), once that day, whatever the timer does; a day with nothing due
+    sends nothing; an unreadable list is read at the next round; nobody else's items."""
+    from tests.usecase.test_due import CW, started
+    intake = world.apis["intake"]
+    intake("POST", "/coaches", "coordinator", {"coach_id": CW, "specialty": "labour_market"})
+    started(intake)
+    started(intake, limit=30)                              # planned end 2026-02-04
+    mine = subscribe(world, "caseworker", "email", "kari@example.no", topic="due", at="07:30",
+                     language="en")
+    assert (mine["topic"], mine["at"], mine["kinds"]) == ("due", "07:30", [])
+    subscribe(world, "coordinator", "sms", "+4791234567", topic="due")   # holds no caseload
+    subscribe(world, "caseworker", "email", "openings@example.no")      # openings only
+    oslo = timezone(timedelta(hours=1))
+    world.now = datetime(2026, 1, 22, 7, 0, tzinfo=oslo)  # before its hour
+    assert world.notify.digest_due() == 0
+    world.now = datetime(2026, 1, 22, 7, 31, tzinfo=oslo)
+    world.due_unreadable = True                           # intake is away
+    assert world.notify.digest_due() == 0
+    world.due_unreadable = False
+    assert world.notify.digest_due() == 1
+    assert world.notify.digest_due() == 0                 # once that day
+    world.notify.deliver_due()
+    (sent,) = world.outbox.sent
+    assert sent["address"] == "kari@example.no"
+    assert sent["subject"] == "Due today: 3"
+    assert sent["text"] == ("Due today: 3 (2 overdue): 2 follow-up, 1 place ending. "
+                            "https://intake.example/due?on=2026-01-22")
+    assert sent["id"] == f"{mine['subscription_id']}|due-2026-01-22"
+    (logged,) = world.apis["notify"]("GET", "/notifications", "caseworker")["notifications"]
+    assert (logged["topic"], logged["due_on"], logged["opportunity_id"]) == \
+        ("due", "2026-01-22", None)
+    (event,) = world.events("notify", "NotificationSent")
+    assert (event["payload"]["topic"], event["payload"]["due_on"]) == ("due", "2026-01-22")
+    assert "participant" not in str(event["payload"])
+    # the next day: again; a caseworker of another organisation: nothing of org A's
+    subscribe(world, "caseworker-b", "email", "b@example.no", topic="due")
+    world.now += timedelta(days=1)
+    assert world.notify.digest_due() == 1
+    world.notify.deliver_due()
+    assert [m["address"] for m in world.outbox.sent] == ["kari@example.no"] * 2
+    figures = world.apis["notify"]("GET", "/notifications/figures", "coordinator")
+    assert figures["per_channel"] == {}                   # openings' figures only
+
+
+def test_a_due_subscription_takes_no_opening_criteria_and_needs_a_due_source(world):
+    with pytest.raises(BadRequest) as refused:
+        subscribe(world, "caseworker", "email", "kari@example.no", topic="due",
+                  kinds=["small_job"])
+    assert refused.value.errors == {"kinds": ["chooses openings: not with topic due"]}
+    with pytest.raises(BadRequest) as refused:
+        subscribe(world, "caseworker", "email", "kari@example.no", at="07:00")
+    assert refused.value.errors == {"at": ["only with topic due"]}
+    with pytest.raises(BadRequest) as refused:
+        subscribe(world, "caseworker", "email", "kari@example.no", topic="due", at="7:00")
+    assert list(refused.value.errors) == ["at"]
+    world.notify.due_of = None                            # no INTAKE_URL here
+    with pytest.raises(BadRequest) as refused:
+        subscribe(world, "caseworker", "email", "kari@example.no", topic="due")
+    assert list(refused.value.errors) == ["topic"]
+    assert world.events("notify") == []
