@@ -1,7 +1,8 @@
 """Marshmallow fields every service's HTTP/RPC bodies share."""
 from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 PLAUSIBLE = validate.Range(min=EARLIEST, max=LATEST,
@@ -51,3 +52,25 @@ class Flag(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class Money(fields.Decimal):
+    """An amount as a JSON number (never a string or a boolean), at most two decimals, not
+    negative: answered as a decimal string with two places."""
+
+    def __init__(self, **kw):
+        metadata = {"minimum": 0, "maximum": 10**12, **kw.pop("metadata", {})}
+        super().__init__(places=2, as_string=True, metadata=metadata, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        try:
+            told = Decimal(str(value))
+        except InvalidOperation:
+            raise self.make_error("invalid", input=value) from None
+        if told.is_finite() and not 0 <= told <= 10**12:
+            raise ValidationError("must be between 0 and 1000000000000")
+        if told.is_finite() and told != told.quantize(Decimal("0.01")):
+            raise ValidationError("at most two decimals")
+        return super()._deserialize(str(value), attr, data, **kwargs)

@@ -18,8 +18,8 @@ from typing import Any, Callable, TypeVar
 from pathways.security.callers import Caller
 from pathways.contracts import new_event
 from pathways.contracts.events import Event
-from pathways.domain.decider import DomainError, Fold, NotFound
-from pathways.errors import Conflict, NotFoundError
+from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
+from pathways.errors import BadRequest, Conflict, NotFoundError
 from pathways.eventstore import BaseEventStore, ConcurrencyError
 from pathways.operations.metrics import COMMANDS
 
@@ -141,6 +141,9 @@ class Commands:
                                 else refused.rule)
                     if isinstance(refused, NotFound):
                         raise NotFoundError(str(refused)) from None
+                    if isinstance(refused, FieldProblem):
+                        raise BadRequest(f"invalid {what}", {refused.field: [str(refused)]}) \
+                            from None
                     raise Conflict(refused.rule, str(refused)) from None
                 if not decided:
                     self._count(cmd, "unchanged")

@@ -238,3 +238,68 @@ class ArrivalRouted(ArrivalRef):
 
 class ArrivalClosed(ArrivalRef):
     reason = fields.String(required=True, validate=validate.OneOf(ARRIVAL_CLOSE_REASONS))
+
+
+# --- contracts with funders ------------------------------------------------------------------------
+# Who pays for a funding line (Asker: the county, the municipality, local business and the
+# participants themselves; Strömstad: Tillväxtverket and the region).
+FUNDING_SOURCES = ("state", "county", "region", "municipality", "business", "participants",
+                   "eu", "other")
+CURRENCY = validate.Regexp(r"^[A-Z]{3}$")
+
+
+def money(**kw):
+    """An amount of money: a decimal with two places, as a string in the event."""
+    return fields.Decimal(required=True, as_string=True, places=2,
+                          validate=validate.Range(min=0), **kw)
+
+
+class ContractRef(Event, abstract=True):
+    contract_id = fields.String(required=True, validate=ID)
+
+
+class ContractMade(ContractRef):
+    """A funder's contract with partner organisations (one, or a consortium: Aust-Agder's six
+    under one NAV contract) for places in programmes over a period. ``places``: bought per
+    organisation; ``rate``: paid per participant-month (null: not paid so); ``result_amount``:
+    paid per enrolment that ends in work or education within ``result_months`` of its end
+    (null: no result line). Made by, and in the log of, the organisation that administers it."""
+    funder = fields.String(required=True, validate=ID)   # the funder, as an organisation id
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    orgs = fields.List(fields.String(validate=ID), required=True,
+                       validate=validate.Length(min=1, max=100))
+    programmes = fields.List(fields.String(validate=validate.OneOf(PROGRAMMES)), required=True,
+                             validate=validate.Length(min=1))
+    period_from = fields.Date(required=True)
+    period_to = fields.Date(required=True)
+    places = fields.Dict(keys=fields.String(validate=ID), values=fields.Integer(
+        strict=True, validate=validate.Range(min=0, max=100_000)), required=True)
+    currency = fields.String(required=True, validate=CURRENCY)
+    rate = money(allow_none=True)
+    result_amount = money(allow_none=True)
+    result_months = fields.Integer(required=True, strict=True, allow_none=True,
+                                   validate=validate.Range(min=1, max=24))
+
+
+class ContractExtended(ContractRef):
+    """The period runs to a later ``period_to`` (Aust-Agder's: extended to 1 July 2019)."""
+    period_to = fields.Date(required=True)
+
+
+class ContractPlacesMoved(ContractRef):
+    """Places moved from one of the consortium's organisations to another from a business date
+    (to keep waits short where they are longest)."""
+    from_org = fields.String(required=True, validate=ID)
+    to_org = fields.String(required=True, validate=ID)
+    places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    from_date = fields.Date(required=True)
+
+
+class FundingLineAdded(ContractRef):
+    """Money for the contract from one source over a period within it."""
+    line_id = fields.String(required=True, validate=ID)
+    source = fields.String(required=True, validate=validate.OneOf(FUNDING_SOURCES))
+    amount = money()
+    currency = fields.String(required=True, validate=CURRENCY)
+    period_from = fields.Date(required=True)
+    period_to = fields.Date(required=True)

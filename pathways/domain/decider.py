@@ -15,6 +15,15 @@ class DomainError(Exception):
         self.rule = rule
 
 
+class FieldProblem(DomainError):
+    """A rule about one field of the command that only the aggregate's state can check (places
+    beyond those bought): answered as bad input naming ``field``, not as a conflict."""
+
+    def __init__(self, field, message):
+        super().__init__("invalid_field", message)
+        self.field = field
+
+
 class NotFound(DomainError):
     def __init__(self, what):
         super().__init__("not_found", f"{what} not found")

@@ -11,9 +11,10 @@ from typing import Any, Mapping
 from pathways.operations.config import config_mapping
 from pathways.errors import Forbidden, Unauthorized
 
-ROLES = ("caseworker", "coordinator", "auditor", "admin")
+ROLES = ("caseworker", "coordinator", "auditor", "admin", "funder")
+# funder: a contract's funder (its org is the funder's id), reading its contracts' reports only.
 ACTOR_TYPE = {"caseworker": "caseworker", "coordinator": "caseworker", "auditor": "system",
-              "admin": "system"}
+              "admin": "system", "funder": "system"}
 
 
 @dataclass(frozen=True)

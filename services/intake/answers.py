@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from pathways.api.answers import Answer, choice, count, date, text
-from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, EXTENSION_REASONS,
+from pathways.contracts.intake import (FUNDING_SOURCES, ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, EXTENSION_REASONS,
                                        GOALS, PROGRAMMES)
 
 NEEDS = {"standard": "standard needs (NAV standard innsats)",
@@ -255,3 +255,54 @@ class ArrivalSchema(Answer):
     coach_id = text(allow_none=True)
     reason = choice({r: r.replace("_", " ") for r in ARRIVAL_CLOSE_REASONS}, allow_none=True)
     closed_on = date("the business date it was routed or closed", allow_none=True)
+
+
+class PlacesMoveSchema(Answer):
+    from_org = text()
+    to_org = text()
+    places = count()
+    from_date = date("from when")
+
+
+class FundingLineAnswerSchema(Answer):
+    line_id = text()
+    source = choice({s: s for s in FUNDING_SOURCES})
+    amount = text("a decimal with two places")
+    currency = text("ISO 4217")
+    period_from = date()
+    period_to = date()
+
+
+class ContractSchema(Answer):
+    """A contract with a funder: whom it covers, for what, when, and the money."""
+    EXAMPLE = {"contract_id": "0d7a4c8e-3a0f-4f57-9a37-4ad7f1f64c1e", "funder": "nav-agder",
+               "name": "Aust-Agder VTA 2018-2019",
+               "orgs": ["aa-arendal", "aa-grimstad"], "programmes": ["vta"],
+               "period_from": "2018-01-01", "period_to": "2019-07-01",
+               "places": {"aa-arendal": 12, "aa-grimstad": 8}, "currency": "NOK",
+               "rate": "15840.00", "result_amount": None, "result_months": None,
+               "moves": [{"from_org": "aa-grimstad", "to_org": "aa-arendal", "places": 2,
+                          "from_date": "2018-09-15"}],
+               "lines": [{"line_id": "nav-2018", "source": "state", "amount": "3500000.00",
+                          "currency": "NOK", "period_from": "2018-01-01",
+                          "period_to": "2019-07-01"}],
+               "administered_by": "aa-hub"}
+
+    contract_id = text()
+    funder = text("the funder's organisation id")
+    name = text()
+    orgs = fields.List(fields.String(), required=True, metadata={
+        "description": "the partner organisations it covers"})
+    programmes = fields.List(fields.String(), required=True)
+    period_from = date()
+    period_to = date("after every extension")
+    places = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "places per organisation now (after moves)"})
+    currency = text("ISO 4217")
+    rate = text("per participant-month", allow_none=True)
+    result_amount = text("per enrolment ending in work or education in time",
+                         allow_none=True)
+    result_months = fields.Integer(required=True, allow_none=True)
+    moves = fields.List(fields.Nested(PlacesMoveSchema), required=True)
+    lines = fields.List(fields.Nested(FundingLineAnswerSchema), required=True)
+    administered_by = text("the organisation whose log holds it and which changes it")

@@ -21,6 +21,7 @@ from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, Dec
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items, ended_between
+from services.intake.funding_cases import FundingCases
 from services.intake.triage import (Arrival, Assess, MarkRouted, RecordArrival,
                                     decide_arrival, fold_arrival)
 from services.intake.views import UNASSIGNED
@@ -58,23 +59,26 @@ DUE_ROW = ("run_id", "run_name", "programme", "enrolment_id", "participant_id", 
 PLANNERS = ("coordinator", "admin")
 
 
-class Intake:
+class Intake(FundingCases):
     """``zone_of(org)``: the organisation's time zone, for "today" and business dates;
     ``specialties(org)``: its kinds of coach; ``people(org)``: the ids of its caseworkers and
     coordinators, who may be made coaches (None: not checked); ``follow_up_days(programme)``:
-    how long a participant may go without a contact."""
+    how long a participant may go without a contact; ``grants``: FEED_GRANTS (the
+    organisations an organisation administers contracts for besides itself)."""
 
     def __init__(self, store, vault, access_log, *, views=None, caseload=None, arrivals=None,
-                 commands=None,
+                 contracts=None, commands=None,
                  clock=utcnow, zone_of=lambda org: DEFAULT_ZONE,
                  specialties=lambda org: DEFAULT_SPECIALTIES, people=None,
-                 follow_up_days=lambda programme: DEFAULT_FOLLOW_UP_DAYS):
+                 follow_up_days=lambda programme: DEFAULT_FOLLOW_UP_DAYS, grants=None):
         self.store, self.vault, self.access_log = store, vault, access_log
         self.views, self.caseload_view, self.arrivals_view = views, caseload, arrivals
         self.clock, self.zone_of = clock, zone_of
         self.specialties, self.people = specialties, people
         self.follow_up_days = follow_up_days
         self.commands = commands or Commands(store)
+        self.grants = grants or {}
+        self.contracts_view = contracts
 
     def _dated(self, caller: Caller, command, data, **ids):
         return dated_command(command, {**data, **ids}, self.zone_of(caller.org), self.clock())

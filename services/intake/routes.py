@@ -1,12 +1,13 @@
 """Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.api.routes import Route
 from pathways.application.views import PageQuerySchema
-from services.intake import answers, commands
+from services.intake import answers, commands, funding_commands
 
 TITLE = "Pathways intake"
 RUN, ENROLMENT = "/runs/{run_id}", "/runs/{run_id}/enrolments/{enrolment_id}"
 COMMANDERS = ("caseworker", "coordinator", "admin")
 PLANNERS = ("coordinator", "admin")
+CONTRACT_READERS = ("coordinator", "admin", "auditor")
 
 DATED = ("`date`: the business date it happened on (default: today where the organisation "
          "is); not after today (409 `date_in_future`), not before the referral (409 "
@@ -133,4 +134,30 @@ ROUTES = [
           extra={"410": ("application/json", "the participant's personal data was erased")}),
     Route("POST", "/participants/{participant_id}/erase", "erase_participant", "Erase personal "
           "data by crypto-shredding", roles=PLANNERS, response=answers.ErasedSchema),
+    # --- contracts with funders ---
+    Route("POST", "/contracts", "make_contract", "Make a contract with a funder for places in "
+          "programmes over a period, for your organisation or those you administer "
+          "(FEED_GRANTS); not overlapping another of the same funder for the same "
+          "organisation and programme", status=201, roles=PLANNERS,
+          body=funding_commands.MakeContractSchema, what="contract",
+          response=answers.ContractSchema),
+    Route("GET", "/contracts", "list_contracts", "The contracts your organisation administers "
+          "or is covered by (a page)", roles=CONTRACT_READERS,
+          query=funding_commands.ContractsQuerySchema, listing="contracts",
+          response=answers.ContractSchema),
+    Route("GET", "/contracts/{contract_id}", "get_contract", "One contract",
+          roles=CONTRACT_READERS, response=answers.ContractSchema),
+    Route("POST", "/contracts/{contract_id}/extend", "extend_contract", "Extend the period "
+          "(409 `not_an_extension` unless later)", roles=PLANNERS,
+          body=funding_commands.ExtendContractSchema, what="extension",
+          response=answers.ContractSchema),
+    Route("POST", "/contracts/{contract_id}/move-places", "move_places", "Move places from one "
+          "of the contract's organisations to another from a business date (not more than "
+          "the first has: 400 on `places`)", roles=PLANNERS,
+          body=funding_commands.MovePlacesSchema, what="move of places",
+          response=answers.ContractSchema),
+    Route("POST", "/contracts/{contract_id}/funding-lines", "add_funding_line", "Add money "
+          "from one source over a period within the contract's, in its currency",
+          roles=PLANNERS, body=funding_commands.FundingLineSchema, what="funding line",
+          response=answers.ContractSchema),
 ]

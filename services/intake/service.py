@@ -25,6 +25,7 @@ from pathways.runtime.auth import Auth
 from pathways.security.privacy import bind_master_key
 from services.intake.app import Intake
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS
+from services.intake.funding_cases import contracts_view
 from services.intake.routes import COMMANDERS, ROUTES, TITLE
 from services.intake.vault import Vault
 from services.intake.views import ArrivalsView, CaseloadView, RunsView
@@ -43,7 +44,9 @@ def build_intake(container, db, store):
     settings = settings_of(container)
     return Intake(store, vault, db["access_log"], views=RunsView(db, store, commands),
                   caseload=CaseloadView(db, store, commands),
-                  arrivals=ArrivalsView(db, store, commands), commands=commands,
+                  arrivals=ArrivalsView(db, store, commands),
+                  contracts=contracts_view(db, store, commands), commands=commands,
+                  grants=settings.grants,
                   zone_of=settings.zone_of, specialties=settings.coach_specialties,
                   follow_up_days=settings.follow_up_days,
                   people=lambda org: {c.id for c in settings.tokens.values()
@@ -91,3 +94,4 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
         self.intake.views.refresh()
         self.intake.caseload_view.refresh()
         self.intake.arrivals_view.refresh()
+        self.intake.contracts_view.refresh()

@@ -14,6 +14,7 @@ from services.employer.app import Employers
 from services.employer.routes import ROUTES as EMPLOYER_ROUTES
 from services.intake.app import Intake
 from services.intake.routes import ROUTES as INTAKE_ROUTES
+from services.intake.funding_cases import contracts_view
 from services.intake.vault import Vault
 from services.intake.views import ArrivalsView, CaseloadView, RunsView
 from services.placement.app import Placements
@@ -30,7 +31,10 @@ CALLERS = {name: Caller(org, role, f"{name}@{org}") for name, org, role in (
     ("auditor", "org-a", "auditor"), ("admin", "org-a", "admin"),
     ("caseworker-b", "org-b", "caseworker"), ("coordinator-b", "org-b", "coordinator"),
     ("caseworker-c", "org-c", "caseworker"), ("coordinator-c", "org-c", "coordinator"),
-    ("caseworker-d", "org-d", "caseworker"))}
+    ("caseworker-d", "org-d", "caseworker"), ("hub-admin", "hub", "admin"),
+    ("hub-coordinator", "hub", "coordinator"), ("funder", "nav-agder", "funder"),
+    ("other-funder", "af", "funder"))}
+GRANTS = {"hub": frozenset({"org-a", "org-b", "org-c", "org-d"})}   # the hub administers them
 SERVICE_AREAS = {"org-a": ["4204"], "org-b": ["4201", "4202"], "org-c": ["4203"],
                  "org-d": ["0301"]}
 
@@ -80,7 +84,8 @@ class World:
                              views=RunsView(db, self.stores["intake"], commands),
                              caseload=CaseloadView(db, self.stores["intake"], commands),
                              arrivals=ArrivalsView(db, self.stores["intake"], commands),
-                             commands=commands,
+                             contracts=contracts_view(db, self.stores["intake"], commands),
+                             commands=commands, grants=GRANTS,
                              people=lambda org: {c.id for c in CALLERS.values() if c.org == org
                                                  and c.role in ("caseworker", "coordinator")})
         db = self.dbs["employer"]
