@@ -7,7 +7,7 @@ import logging
 import os
 
 FIELDS = ("service", "org", "event_type", "position", "stream_id", "correlation_id",
-          "causation_id", "error_id")
+          "causation_id", "error_id", "status", "method", "path", "caller", "role")
 
 
 class JsonFormatter(logging.Formatter):

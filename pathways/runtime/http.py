@@ -106,12 +106,30 @@ def _answer(self, fn, request, *args, **kwargs):
     except Exception as err:
         mapped = error_response(err)
         if mapped is not None:
+            if mapped[0] in (401, 403):
+                _refused(self, request, mapped[0], err)
             return mapped
         error_id = uuid.uuid4().hex[:12]
         log.exception("unhandled error %s in %s", error_id, fn.__name__,
                       extra={"error_id": error_id})
         return respond(500, {"error": "internal", "message": "unexpected error",
                              "error_id": error_id})
+
+
+ACCESS = logging.getLogger("pathways.access")
+
+
+def _refused(self, request, status, err):
+    """Every refusal in the access log: who (as far as the token says), what, and why."""
+    caller = None
+    try:
+        caller = self.auth.from_request(request)
+    except Exception:   # no token, or not a valid one: the refusal says so itself
+        pass
+    ACCESS.warning("refused: %s", err, extra={
+        "status": status, "method": request.method, "path": request.path,
+        "caller": caller.id if caller else None, "org": caller.org if caller else None,
+        "role": caller.role if caller else None})
 
 
 def positions_pattern(sources=None):

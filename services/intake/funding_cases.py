@@ -50,7 +50,8 @@ class FundingCases:
         contract_id = str(uuid.uuid4())
         return self.commands.execute(
             caller, contract_stream(contract_id), fold_contract, decide_contract,
-            MakeContract(contract_id=contract_id, **data), "contract", answer=self._view_of)
+            MakeContract(contract_id=contract_id, **data), "contract",
+            answer=lambda c: self._view_of(c, caller.org))
 
     def _check_no_overlap(self, caller, data):
         """One funder buys a programme's places from an organisation once for a period."""
@@ -68,9 +69,8 @@ class FundingCases:
                     f"({other['period_from']} to {other['period_to']})"]})
 
     @staticmethod
-    def _view_of(contract: Contract, owner=None):
-        view = contract.view()
-        return {**view, "administered_by": owner} if owner else view
+    def _view_of(contract: Contract, owner):
+        return {**contract.view(), "administered_by": owner}
 
     def _contract(self, caller: Caller, contract_id):
         """The contract and who administers it, if the caller's organisation is that one or

@@ -190,3 +190,66 @@ class LinkSchema(Answer):
 
     url = text("open it in a browser within `expires_in` seconds")
     expires_in = count()
+
+
+class ContractSummarySchema(Answer):
+    contract_id = text()
+    funder = text("the funder's organisation id")
+    name = text()
+    orgs = fields.List(fields.String(), required=True)
+    programmes = fields.List(fields.String(), required=True)
+    period_from = date()
+    period_to = date("after the extensions")
+    currency = text("ISO 4217")
+    administered_by = text()
+
+
+class ContractsSchema(Answer):
+    """The contracts you may read the figures of (a funder: its own)."""
+    contracts = fields.List(fields.Nested(ContractSummarySchema), required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
+class BasisLineSchema(Answer):
+    org = text()
+    participant_days = fields.Float(required=True, metadata={
+        "description": "days participating in the month within the period, each weighted by "
+                       "the participation percentage that day"})
+    participant_months = fields.Float(required=True, metadata={
+        "description": "participant-days / the month's days"})
+    place_months = fields.Float(required=True, metadata={
+        "description": "places bought, per day after moves, / the month's days"})
+    places_on_last_day = count("places on the month's last day within the period")
+    use_share = fields.Float(required=True, allow_none=True, metadata={
+        "description": "participant-days / place-days (none: no places)"})
+    results = count("enrolments whose case closed this month in work or education within "
+                    "the contract's result_months of their end")
+    amount = text("participant-months x rate + results x result_amount, two decimals")
+
+
+class BasisTotalSchema(Answer):
+    participant_days = fields.Float(required=True)
+    participant_months = fields.Float(required=True)
+    place_months = fields.Float(required=True)
+    results = count()
+    amount = text()
+
+
+class BudgetSchema(Answer):
+    funding = text("the funding lines' total")
+    period_elapsed_share = fields.Float(required=True, metadata={
+        "description": "the share of the period gone by the month's end"})
+
+
+class BasisSchema(Answer):
+    """A contract's payment basis for a month: per organisation you may see, and in total."""
+    contract_id = text()
+    month = text("YYYY-MM")
+    days_in_period = count("the month's days within the contract's period")
+    period_to = date("the period's end (after the extensions by then)")
+    currency = text()
+    rate = text("per participant-month", allow_none=True)
+    per_org = fields.List(fields.Nested(BasisLineSchema), required=True)
+    total = fields.Nested(BasisTotalSchema, required=True)
+    budget = fields.Nested(BudgetSchema, required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)

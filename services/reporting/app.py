@@ -26,12 +26,21 @@ from pathways.operations.config import feed_addresses
 from pathways.errors import Conflict, NotCaughtUp
 from pathways.timeutil import iso, utcnow
 from services.reporting import kpis
+from services.reporting import payment
 from services.reporting.casework import casework as casework_figures
 from services.reporting.figures import Figures, LiveRows
 from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
 
 log = logging.getLogger(__name__)
 SOURCES = ("intake", "employer", "placement")
+CONTRACT_FIELDS = ("contract_id", "funder", "name", "orgs", "programmes", "period_from",
+                   "currency")
+
+
+def contract_summary(row):
+    """A contract as reporting knows it: whom it covers, for what, and its period now."""
+    return {**{k: row[k] for k in CONTRACT_FIELDS}, "period_to": payment.period_to(row),
+            "administered_by": row["org"]}
 REBUILD_CLAIM_SECONDS = 3600
 FOLLOW_SECONDS = 0.5
 """How often the live rows in memory read the feeds when no event is pushed."""
@@ -47,7 +56,7 @@ def code_version():
     """Names the code a report was built from: the release, or a hash of the projection code."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("projection.py", "kpis.py", "casework.py"):
+    for name in ("projection.py", "kpis.py", "casework.py", "payment.py"):
         digest.update((here / name).read_bytes())
     return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
 
@@ -371,8 +380,9 @@ class Reporting:
             rows = kpis.as_effective_on(rows, effective_on)
         return self._report(rows, positions, filters, known_at, effective_on)
 
-    def casework(self, filters=None, known_at=None, effective_on=None):
-        """The coaches' work (``casework``) from the same rows as ``report``."""
+    def _figures(self, figures_of, known_at=None, effective_on=None):
+        """``figures_of(rows)`` on the rows as known at ``known_at`` (a replay), or on the live
+        rows (under their lock, so that they hold still), with what they were built from."""
         live = None if known_at else self._live()
         if known_at:
             replayed = self.as_known_at(known_at)
@@ -384,10 +394,31 @@ class Reporting:
         with lock:
             if positions is None:
                 positions = dict(live.positions)
-            if effective_on:
-                rows = kpis.as_effective_on(rows, effective_on)
-            figures = casework_figures(rows, filters)
+            figures = figures_of(rows)
         return self._built(figures, positions, known_at, effective_on)
+
+    def casework(self, filters=None, known_at=None, effective_on=None):
+        """The coaches' work (``casework``) from the same rows as ``report``."""
+        return self._figures(lambda rows: casework_figures(
+            kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters),
+            known_at, effective_on)
+
+    def contracts(self, visible):
+        """The contracts ``visible(contract)`` lets the caller see (live rows), newest first."""
+        found = self._figures(lambda rows: {"contracts": sorted(
+            (contract_summary(c) for c in rows["contracts"].values() if visible(c)),
+            key=lambda c: (c["period_from"], c["contract_id"]), reverse=True)})
+        return found
+
+    def payment_basis(self, contract_id, month, orgs_of, known_at=None, effective_on=None):
+        """A contract's payment basis for a month (``payment``): ``orgs_of(contract)`` says
+        which of its organisations the caller may see (None: all; raises when none)."""
+        def figures_of(rows):
+            contract = rows["contracts"].get(contract_id)
+            orgs = orgs_of(contract)
+            return payment.payment_basis(contract, rows["enrolments"].values(), month, orgs,
+                                         effective_on)
+        return self._figures(figures_of, known_at, effective_on)
 
     # --- as known at --------------------------------------------------------------------------------
     def as_known_at(self, known_at):

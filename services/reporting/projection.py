@@ -7,7 +7,8 @@ two sources never overwrite each other.
 
 Rows (one dict per id): runs, participants, enrolments, placements, employers; and for the
 coaches' work: arrivals (one way in) and contacts (with participants and with employers, one row
-per contact event); opportunities (who posted each, for openings filled across organisations).
+per contact event); opportunities (who posted each, for openings filled across organisations);
+contracts with funders (with their dated extensions, moves of places and funding lines).
 """
 from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
                                          EmployerUpdated, OpportunityPosted)
@@ -17,13 +18,15 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ExtensionProposed, ParticipantDataErased,
                                        ParticipantEnrolled, ParticipantReferred,
                                        ParticipantRegistered, ParticipantWaitlisted,
-                                       PersonArrived, PlaceAllocated, ProgrammeRunCreated,
-                                       ReferralRejected, StayPlanned)
+                                       ParticipationChanged, PersonArrived, PlaceAllocated,
+                                       ProgrammeRunCreated, ReferralRejected, StayPlanned,
+                                       ContractExtended, ContractMade, ContractPlacesMoved,
+                                       FundingLineAdded)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
-               "contacts", "opportunities")
+               "contacts", "opportunities", "contracts")
 WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
                      "employed_flexible", "employed_small_job", "self_employed")
 
@@ -184,6 +187,25 @@ def _appended(field, item):
     return handler
 
 
+def _enrolled(ev, p, org, get):
+    # levels: the participation percentage from each date on (part-time counts in proportion)
+    return [("enrolments", p["enrolment_id"], {"started_on": p["start_date"],
+                                               "levels": [[p["start_date"], p["percent"]]]})]
+
+
+# --- contracts with funders -----------------------------------------------------------------------
+def _contract_made(ev, p, org, get):
+    return [("contracts", p["contract_id"], {
+        **p, "org": org, "extensions": [], "moves": [], "lines": []})]
+
+
+def _contract_list(field, item):
+    def handler(ev, p, org, get):
+        row = get("contracts", p["contract_id"]) or {}
+        return [("contracts", p["contract_id"], {field: [*(row.get(field) or []), item(ev, p)]})]
+    return handler
+
+
 def _decided(ev, p, org, get):
     row = get("enrolments", p["enrolment_id"]) or {}
     what = "granted" if p["granted"] else "refused"
@@ -199,7 +221,8 @@ HANDLERS = {
     ParticipantReferred: _referred,
     ParticipantWaitlisted: _waitlisted,
     PlaceAllocated: _enrolment_field(allocated_on="$day"),
-    ParticipantEnrolled: _enrolment_field(started_on="start_date"),
+    ParticipantEnrolled: _enrolled,
+    ParticipationChanged: _appended("levels", lambda ev, p: [p["from_date"], p["percent"]]),
     EnrolmentEnded: _ended,
     ReferralRejected: _enrolment_field(rejected=True, ended_on="$day"),
     EnrolmentVoided: _enrolment_field(voided=True),
@@ -222,6 +245,12 @@ HANDLERS = {
     StayPlanned: _appended("planned_ends", lambda ev, p: [_day(ev), p["planned_end"]]),
     ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),
     ExtensionDecided: _decided,
+    ContractMade: _contract_made,
+    ContractExtended: _contract_list("extensions", lambda ev, p: [_day(ev), p["period_to"]]),
+    ContractPlacesMoved: _contract_list("moves", lambda ev, p: [
+        p["from_date"], p["from_org"], p["to_org"], p["places"], _day(ev)]),
+    FundingLineAdded: _contract_list("lines", lambda ev, p: {
+        k: v for k, v in p.items() if k != "contract_id"}),
 }
 EVENT_TYPES = tuple(cls.type for cls in HANDLERS)
 _BY_TYPE = {cls.type: fn for cls, fn in HANDLERS.items()}

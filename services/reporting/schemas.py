@@ -120,3 +120,11 @@ class CapacityQuerySchema(Period):
         if data.get("from_") and data.get("to") and \
                 (data["to"] - data["from_"]).days >= MAX_CAPACITY_DAYS:
             raise ValidationError(f"at most {MAX_CAPACITY_DAYS} days after from", "to")
+
+
+class BasisQuerySchema(AsOf):
+    """A contract's payment basis for a month, as known at / effective on (a claim re-derived
+    later: the same figures)."""
+    month = fields.String(required=True, validate=validate.Regexp(
+        f"^{YEAR}-(0[1-9]|1[0-2])$", error="must be a month: YYYY-MM"),
+        metadata={"pattern": f"^{YEAR}-(0[1-9]|1[0-2])$"})

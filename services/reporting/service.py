@@ -28,7 +28,7 @@ from pathways.runtime.http import (AFTER_HEADER, EXPECTED, json_endpoint,
 from pathways.application.validation import load
 from pathways.api.routes import Route
 from pathways.runtime.api import serves
-from pathways.errors import BadRequest, Forbidden, Unauthorized
+from pathways.errors import BadRequest, Forbidden, NotFoundError, Unauthorized
 from pathways.operations.settings import Settings, settings_of
 from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
@@ -81,6 +81,37 @@ def scoped(caller, query):
     return filters
 
 
+CONTRACT_READERS = (*READERS, "funder")
+
+
+def contract_access(caller):
+    """Which of a contract's organisations ``caller`` sees: all of them (its funder; readers
+    of the organisation that administers it), the caller's own (a
+    covered organisation's readers), or none: 403 for a funder (another funder's contract),
+    404 for others (a contract they are not in)."""
+    caller.require(*CONTRACT_READERS)
+
+    def orgs_of(contract):
+        if contract is not None and caller.role == "funder":
+            if contract["funder"] == caller.org:
+                return None
+            raise Forbidden("a funder reads the figures of its own contracts only")
+        if contract is not None and caller.role != "funder":
+            if contract["org"] == caller.org:
+                return None
+            if caller.org in contract["orgs"]:
+                return {caller.org}
+        raise NotFoundError("contract not found")
+
+    def visible(contract):
+        try:
+            orgs_of(contract)
+            return True
+        except (Forbidden, NotFoundError):
+            return False
+    return orgs_of, visible
+
+
 CSV_COLUMNS = {
     "per_month": ("month", "enrolments", "endings", "work_or_education"),
     "per_employer": ("employer_id", "name", "placements", "hires", "small_jobs"),
@@ -89,6 +120,8 @@ CSV_COLUMNS = {
     "per_coach_week": ("coach_id", "week", "participants", "employers"),
     "per_route": ("route", "arrived", "routed", "closed", "open"),
     "routed_per_specialty": ("specialty", "numerator", "denominator", "rate"),
+    "per_org": ("org", "participant_days", "participant_months", "place_months",
+                "places_on_last_day", "use_share", "results", "amount"),
 }
 BUILT_FROM_HEADER = "Pathways-Built-From"
 
@@ -122,6 +155,16 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
           "employers recruited, stays past their planned end, extensions (JSON or CSV; as "
           "known at / effective on)", query=schemas.CaseworkQuerySchema, roles=READERS,
           response=answers.CaseworkSchema, generated=False),
+    Route("GET", "/reports/contracts", "contracts", "The contracts whose figures you may read "
+          "(a funder's own; an organisation's it administers or is covered by)",
+          roles=CONTRACT_READERS, response=answers.ContractsSchema, generated=False),
+    Route("GET", "/reports/contracts/{contract_id}/basis", "payment_basis", "A contract's "
+          "payment basis for a month: participant-days and -months per organisation (part-time "
+          "in proportion), place-months bought after moves, the amount by the rate and the "
+          "result line, the budget (JSON or CSV; as known at / effective on). A funder sees "
+          "its own contracts (403 on another's); a covered organisation its own line",
+          query=schemas.BasisQuerySchema, roles=CONTRACT_READERS, response=answers.BasisSchema,
+          generated=False),
     Route("GET", "/reports/capacity", "capacity", "Active participants against places per "
           "programme", query=schemas.CapacityQuerySchema, roles=READERS,
           response=answers.CapacitySchema, generated=False),
@@ -193,6 +236,28 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             part = "contacts" if q["table"] == "per_coach_week" else "arrivals"
             return csv_response(q["table"], figures[part][q["table"]], figures["built_from"])
         return respond(200, figures)
+
+    @http("GET", "/reports/contracts")
+    @json_endpoint
+    def http_contracts(self, request):
+        caller = self.auth.from_request(request)
+        load(schemas.Strict(), request.args.to_dict(flat=False), "query")
+        _, visible = contract_access(caller)
+        wait_for_positions(self, request)
+        return respond(200, self.reporting.contracts(visible))
+
+    @http("GET", "/reports/contracts/<string:contract_id>/basis")
+    @json_endpoint
+    def http_payment_basis(self, request, contract_id):
+        caller = self.auth.from_request(request)
+        q = load(schemas.BasisQuerySchema(), request.args.to_dict(flat=False), "query")
+        orgs_of, _ = contract_access(caller)
+        wait_for_positions(self, request)
+        basis = self.reporting.payment_basis(contract_id, q["month"], orgs_of,
+                                             q.get("known_at"), q.get("effective_on"))
+        if q["format"] == "csv":
+            return csv_response("per_org", basis["per_org"], basis["built_from"])
+        return respond(200, basis)
 
     @http("GET", "/reports/capacity")
     @json_endpoint

@@ -17,7 +17,8 @@ TOKENS = {"caseworker": "tok-e2e-caseworker-org-a", "coordinator": "tok-e2e-coor
           "auditor": "tok-e2e-auditor-org-a-0001", "auditor-b": "tok-e2e-auditor-org-b-0001",
           "hub": "tok-e2e-auditor-hub-000001", "admin": "tok-e2e-admin-hub-00000001",
           "caseworker-c": "tok-e2e-caseworker-org-c", "coordinator-c": "tok-e2e-coordinator-org-c",
-          "caseworker-d": "tok-e2e-caseworker-org-d"}
+          "caseworker-d": "tok-e2e-caseworker-org-d",
+          "funder": "tok-e2e-funder-nav-agder-01", "funder-af": "tok-e2e-funder-af-000001"}
 AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-anne"},
         TOKENS["coordinator"]: {"org": "org-a", "role": "coordinator", "id": "co-ola"},
         TOKENS["caseworker-b"]: {"org": "org-b", "role": "caseworker", "id": "cw-bo"},
@@ -28,9 +29,12 @@ AUTH = {TOKENS["caseworker"]: {"org": "org-a", "role": "caseworker", "id": "cw-a
         TOKENS["admin"]: {"org": "hub", "role": "admin", "id": "ad-hub"},
         TOKENS["caseworker-c"]: {"org": "org-c", "role": "caseworker", "id": "cw-cato"},
         TOKENS["coordinator-c"]: {"org": "org-c", "role": "coordinator", "id": "co-cille"},
-        TOKENS["caseworker-d"]: {"org": "org-d", "role": "caseworker", "id": "cw-dag"}}
+        TOKENS["caseworker-d"]: {"org": "org-d", "role": "caseworker", "id": "cw-dag"},
+        TOKENS["funder"]: {"org": "nav-agder", "role": "funder", "id": "fu-nav"},
+        TOKENS["funder-af"]: {"org": "af", "role": "funder", "id": "fu-af"}}
 WEBHOOK_SECRET = "e2e-webhook-secret-0123456789abcdef"
-GRANTS = {"hub": ["org-a", "org-b"]}   # the hub reads both organisations' events
+# The hub reads the organisations' events, and administers their contracts (six: Aust-Agder's).
+GRANTS = {"hub": ["org-a", "org-b", "org-c", "org-d", "org-e", "org-f"]}
 SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService,
             "reporting": ReportingService, "notify": NotifyService}
 
