@@ -1,6 +1,6 @@
 """Event contracts of the intake service (v1). No personal data: a participant is a random id with
 coarse reporting attributes; names, national IDs, contact details and notes stay in the vault."""
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from pathways.contracts.events import Event
 
@@ -248,10 +248,15 @@ FUNDING_SOURCES = ("state", "county", "region", "municipality", "business", "par
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$")
 
 
+def _not_negative(amount):
+    if amount < 0:
+        raise ValidationError("must not be negative")
+
+
 def money(**kw):
     """An amount of money: a decimal with two places, as a string in the event."""
-    return fields.Decimal(required=True, as_string=True, places=2,
-                          validate=validate.Range(min=0), **kw)
+    return fields.Decimal(required=True, as_string=True, places=2, validate=_not_negative,
+                          **kw)
 
 
 class ContractRef(Event, abstract=True):
