@@ -185,3 +185,52 @@ footer {{ color: #777; font-size: 0.8em; margin-top: 2em; }}
 <footer>Built from feed positions {html.escape(positions)}; code {html.escape(built['code_version'])};
 generation {built['generation']}; at {built['at']}.</footer>
 </body></html>"""
+
+
+def _basis_table(basis):
+    def share(value):
+        return "–" if value is None else f"{value * 100:.0f}%"
+    rows = "".join(
+        f"<tr><td>{html.escape(line['org'])}</td><td class='n'>{line['participant_months']:.2f}"
+        f"</td><td class='n'>{line['place_months']:.2f}</td><td class='n'>"
+        f"{share(line['use_share'])}</td><td class='n'>{line['results']}</td><td class='n'>"
+        f"{html.escape(line['amount'])}</td></tr>" for line in basis["per_org"])
+    total = basis["total"]
+    return (f"<table class='basis'><caption>{html.escape(basis['month'])} "
+            f"({basis['days_in_period']} days in the period)</caption><thead><tr>"
+            "<th>organisation</th><th>participant-months</th><th>place-months</th>"
+            "<th>use</th><th>results</th><th>amount</th></tr></thead>"
+            f"<tbody>{rows}</tbody><tfoot><tr><th>total</th><td class='n'>"
+            f"{total['participant_months']:.2f}</td><td class='n'>{total['place_months']:.2f}"
+            f"</td><td></td><td class='n'>{total['results']}</td><td class='n'>"
+            f"{html.escape(total['amount'])} {html.escape(basis['currency'])}</td></tr></tfoot>"
+            "</table>")
+
+
+def render_funder(contracts, title, sign_out=""):
+    """A funder's dashboard: each of its contracts with the payment basis of recent months
+    (``contracts``: [(summary, [basis, ...])]); nothing of any person, nothing else."""
+    if not contracts:
+        body = "<p class='empty'>No contracts of yours are recorded yet.</p>"
+    else:
+        body = "".join(
+            f"<section class='contract'><h2>{html.escape(c['name'])}</h2><p>"
+            f"{html.escape(', '.join(c['orgs']))} · {html.escape(', '.join(c['programmes']))}"
+            f" · {c['period_from']} to {c['period_to']} · administered by "
+            f"{html.escape(c['administered_by'])}</p>"
+            f"{''.join(_basis_table(b) for b in bases)}</section>"
+            for c, bases in contracts)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; }} caption {{ text-align: left; font-weight:
+  bold; }} td, th {{ padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }}
+td.n {{ text-align: right; }}
+</style></head><body>
+<form id="sign-out" method="post" action="/dashboard/session/end" style="float: right">
+<input type="hidden" name="csrf" value="{html.escape(sign_out)}"><button type="submit">Sign out</button>
+</form>
+<h1>{html.escape(title)}</h1>
+{body}
+</body></html>"""

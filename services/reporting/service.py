@@ -7,8 +7,9 @@ all combined. With ``REPORTING_FEEDS`` ({feed name: base URL}) it is a hub for s
 organisations' deployments instead, pulling each feed over HTTP.
 """
 import json
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import eventlet
 
@@ -30,6 +31,7 @@ from pathways.api.routes import Route
 from pathways.runtime.api import serves
 from pathways.errors import BadRequest, Forbidden, NotFoundError, Unauthorized
 from pathways.operations.settings import Settings, settings_of
+from pathways.timeutil import iso, utcnow
 from services.reporting import answers, dashboard, schemas, sessions
 from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled
@@ -316,12 +318,25 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             return self._sign_in_page(request, 200)
         q = load(schemas.FiltersSchema(), query, "query")
         wait_for_positions(self, request)
+        if caller.role == "funder":
+            return self._html(200, self._funder_dashboard(caller, session))
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {', '.join(filters.get('org') or ['all organisations'])}"
         return self._html(200, dashboard.render(report, capacity, title, filters,
                                                 may_choose_org=caller.role == "admin",
                                                 sign_out=self.signer.form_token(session)))
+
+    def _funder_dashboard(self, caller, session):
+        """A funder's page: its contracts, each with this month's and last month's basis."""
+        orgs_of, visible = contract_access(caller)
+        this = date.fromisoformat(iso(utcnow())[:10]).replace(day=1)
+        months = [(this - timedelta(days=1)).strftime("%Y-%m"), this.strftime("%Y-%m")]
+        contracts = [(c, [self.reporting.payment_basis(c["contract_id"], m, orgs_of)
+                          for m in months])
+                     for c in self.reporting.contracts(visible)["contracts"]]
+        return dashboard.render_funder(contracts, f"Pathways — contracts of {caller.org}",
+                                       sign_out=self.signer.form_token(session))
 
     @http("GET", "/dashboard/export")
     @json_endpoint
@@ -359,7 +374,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             header = f"Bearer {token}"
         else:
             header = request.headers.get("Authorization")
-        caller = caller_from(header, self.auth.tokens).require(*READERS)
+        caller = caller_from(header, self.auth.tokens).require(*CONTRACT_READERS)
         return self._to_dashboard(self._session_cookie(request, caller))
 
     @http("POST", "/dashboard/session/end")
@@ -379,7 +394,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     @json_endpoint
     def http_dashboard_link(self, request):
         """A link that signs a browser in to read reports, valid for minutes (for scripts)."""
-        caller = self.auth.from_request(request).require(*READERS)
+        caller = self.auth.from_request(request).require(*CONTRACT_READERS)
         link = self.signer.issue(caller, sessions.LINK_SECONDS, "link")
         return respond(201, {"url": f"/dashboard?link={link}",
                              "expires_in": sessions.LINK_SECONDS})

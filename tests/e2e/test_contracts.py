@@ -6,9 +6,12 @@ then. The funder's token reads its contract's figures and nothing else, and ever
 the access log."""
 import calendar
 import logging
-from datetime import date, timedelta
+from datetime import date
+
+import requests
 
 from pathways.timeutil import iso, utcnow
+from tests.e2e.conftest import TOKENS
 from tests.e2e.flow import enrolled_participant
 from tests.e2e.test_reporting import caught_up
 from tests.support import wait_until
@@ -123,6 +126,16 @@ def test_a_consortium_contract_pays_for_participant_months_as_the_feed_recounts_
     assert all(r["error"] == "forbidden" for r in refusals)
     reporting["caseworker"].call("GET", contract, params={"month": "2026-02"}, expect=403)
     reporting["coordinator-c"].call("GET", contract, params={"month": "2026-02"}, expect=200)
+    # the funder's dashboard: its contract, month by month per organisation; no other table
+    browser = requests.Session()
+    base = reporting["funder"].base
+    signed_in = browser.post(f"{base}/dashboard/session", allow_redirects=False,
+                             headers={"Authorization": f"Bearer {TOKENS['funder']}"})
+    assert signed_in.status_code == 303
+    page = browser.get(f"{base}/dashboard")
+    assert page.status_code == 200 and "Aust-Agder kontorplasser" in page.text
+    assert all(org in page.text for org in ORGS) and "Kari" not in page.text
+    assert browser.get(f"{base}/dashboard/export?table=per_month").status_code == 403
     logged = [(r.caller, r.role, r.path) for r in caplog.records
               if r.name == "pathways.access"]
     assert ("fu-af", "funder", contract) in logged
