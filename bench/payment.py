@@ -6,7 +6,8 @@ Reporting's rows are built the way the live rows are: each enrolment's events (r
 a change of percentage for one in four, an end for most; three years of dates) validated by the
 contracts and applied by reporting's projection (a case closed in work for one in five); one contract covers every organisation with
 places, a rate, a result line, a place move mid-month and an extension. Then the basis of one
-month, timed (p50, max of ``--repeat``), for all organisations and for one; the process's peak
+month, timed (p50, max of ``--repeat``), for all organisations and for one, and the costs
+over two years; the process's peak
 memory (RSS), how much building the rows grew it, and what one basis takes while computing
 (tracemalloc). No servers; asserts nothing.
 """
@@ -18,7 +19,7 @@ import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 
 from pathways.contracts import REGISTRY, new_event
-from services.reporting.payment import payment_basis
+from services.reporting.payment import costs, payment_basis
 from services.reporting.projection import MemoryRows
 
 ACTOR = {"type": "caseworker", "id": "bench"}
@@ -124,6 +125,9 @@ def main():
         p50, most = timed(lambda: payment_basis(row, enrolments, "2025-03", orgs_of),
                           args.repeat)
         print(f"  monthly basis, {what}: p50 {p50 * 1000:.0f} ms, max {most * 1000:.0f} ms")
+    p50, most = timed(lambda: costs(row, enrolments, "2025-12"), args.repeat)
+    print(f"  costs over the period to 2025-12 (24 months), all organisations: "
+          f"p50 {p50 * 1000:.0f} ms, max {most * 1000:.0f} ms")
     print(f"peak RSS of the process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 

@@ -253,3 +253,37 @@ class BasisSchema(Answer):
     total = fields.Nested(BasisTotalSchema, required=True)
     budget = fields.Nested(BudgetSchema, required=True)
     built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
+class CostLineSchema(Answer):
+    paid = text("by the rate and the result line (a contract with neither: its funding, "
+                "evenly over the period, by places)")
+    participant_months = fields.Float(required=True)
+    participants = count("enrolments participating at some time in the span")
+    outcomes = count("cases closed in work or education in the span (within the result "
+                     "line's months of their end, where the contract has one)")
+    place_months = fields.Float(required=True)
+    cost_per_participant = text(allow_none=True)
+    cost_per_outcome = text(allow_none=True)
+    cost_per_place_month = text(allow_none=True)
+
+
+class CostOrgLineSchema(CostLineSchema):
+    org = text()
+
+
+class CostBudgetSchema(BudgetSchema):
+    used_share = fields.Float(required=True, allow_none=True, metadata={
+        "description": "paid / funding (none: no funding lines)"})
+
+
+class CostsSchema(Answer):
+    """What a contract has cost from the start of its period to a month's end."""
+    contract_id = text()
+    from_ = date("the period's start", data_key="from")
+    until = date("the span's last day")
+    currency = text()
+    per_org = fields.List(fields.Nested(CostOrgLineSchema), required=True)
+    total = fields.Nested(CostLineSchema, required=True)
+    budget = fields.Nested(CostBudgetSchema, required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)

@@ -410,15 +410,28 @@ class Reporting:
             key=lambda c: (c["period_from"], c["contract_id"]), reverse=True)})
         return found
 
-    def payment_basis(self, contract_id, month, orgs_of, known_at=None, effective_on=None):
-        """A contract's payment basis for a month (``payment``): ``orgs_of(contract)`` says
-        which of its organisations the caller may see (None: all; raises when none)."""
+    def contract_figures(self, figures, contract_id, orgs_of, known_at=None, effective_on=None):
+        """``figures(contract, enrolment rows, orgs)`` of one contract (``payment``):
+        ``orgs_of(contract)`` says which of its organisations the caller may see (None: all;
+        raises when none)."""
         def figures_of(rows):
             contract = rows["contracts"].get(contract_id)
             orgs = orgs_of(contract)
-            return payment.payment_basis(contract, rows["enrolments"].values(), month, orgs,
-                                         effective_on)
+            return figures(contract, rows["enrolments"].values(), orgs)
         return self._figures(figures_of, known_at, effective_on)
+
+    def payment_basis(self, contract_id, month, orgs_of, known_at=None, effective_on=None):
+        """A contract's payment basis for a month."""
+        return self.contract_figures(
+            lambda c, enrolments, orgs: payment.payment_basis(c, enrolments, month, orgs,
+                                                              effective_on),
+            contract_id, orgs_of, known_at, effective_on)
+
+    def contract_costs(self, contract_id, until, orgs_of, known_at=None, effective_on=None):
+        """What a contract has cost to the end of month ``until``."""
+        return self.contract_figures(
+            lambda c, enrolments, orgs: payment.costs(c, enrolments, until, orgs, effective_on),
+            contract_id, orgs_of, known_at, effective_on)
 
     # --- as known at --------------------------------------------------------------------------------
     def as_known_at(self, known_at):

@@ -40,32 +40,38 @@ def places_on(contract: dict, org: str, day: str, effective_on: str | None = Non
     return places
 
 
-def participant_days(enrolment: dict, first: date, last: date,
-                     effective_on: str | None = None) -> float:
-    """Days of ``first``..``last`` the enrolment was participating, each weighted by its
-    percentage that day (100 = 1 day)."""
+def stretches(enrolment: dict, first: date, last: date, effective_on: str | None = None):
+    """``(from, to, percent)`` for each stretch of ``first``..``last`` the enrolment was
+    participating at one percentage (as effective on ``effective_on``: later starts, ends and
+    changes have not happened)."""
     start = enrolment.get("started_on")
     if not start or (effective_on and start > effective_on) or enrolment.get("voided"):
-        return 0.0
+        return
     end = enrolment.get("ended_on")
     if end and effective_on and end > effective_on:
         end = None
     lo, hi = max(_d(start), first), min(_d(end), last) if end else last
     if lo > hi:
-        return 0.0
+        return
     levels = sorted((from_date, percent) for from_date, percent in
                     (enrolment.get("levels") or [[start, 100]])
                     if effective_on is None or from_date <= effective_on)
-    if levels:   # the first level holds from the start (also one corrected to earlier)
-        levels[0] = (min(levels[0][0], start), levels[0][1])
-    total = 0.0
+    # the first level holds from the start (also one corrected to earlier)
+    levels[0] = (min(levels[0][0], start), levels[0][1])
     for i, (from_date, percent) in enumerate(levels):
         seg_lo = max(lo, _d(from_date))
         seg_hi = min(hi, _d(levels[i + 1][0]) - timedelta(days=1)) if i + 1 < len(levels) \
             else hi
         if seg_lo <= seg_hi:
-            total += ((seg_hi - seg_lo).days + 1) * percent / 100
-    return total
+            yield seg_lo, seg_hi, percent
+
+
+def participant_days(enrolment: dict, first: date, last: date,
+                     effective_on: str | None = None) -> float:
+    """Days of ``first``..``last`` the enrolment was participating, each weighted by its
+    percentage that day (100 = 1 day)."""
+    return sum(((hi - lo).days + 1) * percent / 100
+               for lo, hi, percent in stretches(enrolment, first, last, effective_on))
 
 
 def _money(amount) -> str:
@@ -146,3 +152,82 @@ def _months_after(day: str, months: int) -> str:
     year, month = divmod(d.month - 1 + months, 12)
     year, month = d.year + year, month + 1
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def costs(contract: dict, enrolments, until: str, orgs=None,
+          effective_on: str | None = None) -> dict:
+    """What the contract has cost from the start of its period to the end of month ``until``
+    (or of the period): per organisation and in total, what was paid (by the rate and the
+    result line; a contract with neither is paid its funding evenly over the period), the
+    participants and place-months it bought, the outcomes in work or education, and the cost
+    of each; and the budget used against the period gone. One pass over the enrolments: each
+    stretch at one percentage is summed with a running sum of 1/(its month's days)."""
+    p_from = _d(contract["period_from"])
+    p_to = _d(period_to(contract, effective_on))
+    last = min(month_days(until)[1], p_to)
+    span = max((last - p_from).days + 1, 0)
+    weight, running = [0.0] * (span + 1), 0.0   # weight[k]: months in the first k days
+    for k in range(span):
+        day = p_from + timedelta(days=k)
+        running += 1 / calendar.monthrange(day.year, day.month)[1]
+        weight[k + 1] = running
+
+    def months(lo: date, hi: date) -> float:
+        return weight[(hi - p_from).days + 1] - weight[(lo - p_from).days] if lo <= hi else 0.0
+    shown = [o for o in contract["orgs"] if orgs is None or o in orgs]
+    per_org = {o: {"participant_months": 0.0, "participants": 0, "outcomes": 0} for o in shown}
+    programmes, window = set(contract["programmes"]), contract.get("result_months")
+    for e in enrolments:
+        line = per_org.get(e.get("org"))
+        if line is None or e.get("programme") not in programmes or span == 0:
+            continue
+        bought = sum(months(lo, hi) * percent / 100
+                     for lo, hi, percent in stretches(e, p_from, last, effective_on))
+        if bought:
+            line["participant_months"] += bought
+            line["participants"] += 1
+        closed = e.get("case_closed_on")
+        if closed and contract["period_from"] <= closed <= last.isoformat() and \
+                (effective_on is None or closed <= effective_on) and \
+                e.get("case_outcome") in WORK_OR_EDUCATION and \
+                (not window or (e.get("ended_on") and
+                                closed <= _months_after(e["ended_on"], window))):
+            line["outcomes"] += 1
+    rate = Decimal(contract["rate"]) if contract.get("rate") is not None else None
+    result = Decimal(contract["result_amount"]) if contract.get("result_amount") else None
+    spent = budget(contract, last, effective_on)
+    funding = Decimal(spent["funding"])
+    lines = []
+    for org in shown:
+        line = per_org[org]
+        place_months = sum(places_on(contract, org, (p_from + timedelta(days=k)).isoformat(),
+                                     effective_on) * (weight[k + 1] - weight[k])
+                           for k in range(span))
+        if rate is None and result is None:   # funded, not paid per month: evenly, by places
+            total_places = sum(contract["places"].values()) or 1
+            paid = funding * Decimal(spent["period_elapsed_share"]) * \
+                Decimal(contract["places"].get(org, 0)) / total_places
+        else:
+            paid = (rate or 0) * Decimal(str(line["participant_months"])) + \
+                (result or 0) * line["outcomes"]
+        lines.append({"org": org, **_cost_figures(paid, line, place_months)})
+    total = {"participant_months": sum(x["participant_months"] for x in lines),
+             "participants": sum(x["participants"] for x in lines),
+             "outcomes": sum(x["outcomes"] for x in lines)}
+    paid = sum((Decimal(x["paid"]) for x in lines), Decimal(0))
+    return {"contract_id": contract["contract_id"], "from": contract["period_from"],
+            "until": last.isoformat(), "currency": contract["currency"], "per_org": lines,
+            "total": _cost_figures(paid, total, sum(x["place_months"] for x in lines)),
+            "budget": {**spent, "used_share": round(float(paid / funding), 4)
+                       if funding else None}}
+
+
+def _cost_figures(paid, line, place_months) -> dict:
+    def per(n):
+        return _money(paid / Decimal(str(n))) if n else None
+    return {"paid": _money(paid), "participant_months": round(line["participant_months"], 4),
+            "participants": line["participants"], "outcomes": line["outcomes"],
+            "place_months": round(place_months, 4),
+            "cost_per_participant": per(line["participants"]),
+            "cost_per_outcome": per(line["outcomes"]),
+            "cost_per_place_month": per(place_months)}

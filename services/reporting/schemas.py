@@ -122,9 +122,21 @@ class CapacityQuerySchema(Period):
             raise ValidationError(f"at most {MAX_CAPACITY_DAYS} days after from", "to")
 
 
+MONTH = f"^{YEAR}-(0[1-9]|1[0-2])$"
+
+
+def month(**kw):
+    return fields.String(validate=validate.Regexp(MONTH, error="must be a month: YYYY-MM"),
+                         metadata={"pattern": MONTH, **kw.pop("metadata", {})}, **kw)
+
+
 class BasisQuerySchema(AsOf):
     """A contract's payment basis for a month, as known at / effective on (a claim re-derived
     later: the same figures)."""
-    month = fields.String(required=True, validate=validate.Regexp(
-        f"^{YEAR}-(0[1-9]|1[0-2])$", error="must be a month: YYYY-MM"),
-        metadata={"pattern": f"^{YEAR}-(0[1-9]|1[0-2])$"})
+    month = month(required=True)
+
+
+class CostsQuerySchema(AsOf):
+    """What a contract has cost by the end of a month (default: this month)."""
+    until = month(metadata={"description": "YYYY-MM (default: this month; at most the period's "
+                                           "end)"})

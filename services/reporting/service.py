@@ -124,6 +124,8 @@ CSV_COLUMNS = {
     "routed_per_specialty": ("specialty", "numerator", "denominator", "rate"),
     "per_org": ("org", "participant_days", "participant_months", "place_months",
                 "places_on_last_day", "use_share", "results", "amount"),
+    "costs": ("org", "paid", "participants", "participant_months", "place_months", "outcomes",
+              "cost_per_participant", "cost_per_outcome", "cost_per_place_month"),
 }
 BUILT_FROM_HEADER = "Pathways-Built-From"
 
@@ -166,6 +168,13 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
           "result line, the budget (JSON or CSV; as known at / effective on). A funder sees "
           "its own contracts (403 on another's); a covered organisation its own line",
           query=schemas.BasisQuerySchema, roles=CONTRACT_READERS, response=answers.BasisSchema,
+          generated=False),
+    Route("GET", "/reports/contracts/{contract_id}/costs", "contract_costs", "What a contract "
+          "has cost from the start of its period to a month's end, per organisation and in "
+          "total: paid, participants, participant- and place-months, outcomes in work or "
+          "education, cost per participant, per outcome and per place-month; the budget used "
+          "against the period gone (JSON or CSV; as known at / effective on)",
+          query=schemas.CostsQuerySchema, roles=CONTRACT_READERS, response=answers.CostsSchema,
           generated=False),
     Route("GET", "/reports/capacity", "capacity", "Active participants against places per "
           "programme", query=schemas.CapacityQuerySchema, roles=READERS,
@@ -260,6 +269,19 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         if q["format"] == "csv":
             return csv_response("per_org", basis["per_org"], basis["built_from"])
         return respond(200, basis)
+
+    @http("GET", "/reports/contracts/<string:contract_id>/costs")
+    @json_endpoint
+    def http_contract_costs(self, request, contract_id):
+        caller = self.auth.from_request(request)
+        q = load(schemas.CostsQuerySchema(), request.args.to_dict(flat=False), "query")
+        orgs_of, _ = contract_access(caller)
+        wait_for_positions(self, request)
+        found = self.reporting.contract_costs(contract_id, q.get("until") or iso(utcnow())[:7],
+                                              orgs_of, q.get("known_at"), q.get("effective_on"))
+        if q["format"] == "csv":
+            return csv_response("costs", found["per_org"], found["built_from"])
+        return respond(200, found)
 
     @http("GET", "/reports/capacity")
     @json_endpoint

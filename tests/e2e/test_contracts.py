@@ -98,6 +98,13 @@ def test_a_consortium_contract_pays_for_participant_months_as_the_feed_recounts_
     # as known before the move (a claim re-derived later): the figures then
     assert per_org(basis("admin", known_at=before_move), "place_months")["org-a"] == 3
 
+    # what it has cost by February's end: the two months' amounts, per participant and month
+    costs = reporting["funder"].call("GET", f"/reports/contracts/{made['contract_id']}/costs",
+                                     params={"until": "2026-02"})
+    paid = sum(float(basis(month=m)["total"]["amount"]) for m in ("2026-01", "2026-02"))
+    assert abs(float(costs["total"]["paid"]) - paid) < 0.05
+    assert (costs["total"]["participants"], costs["until"]) == (3, "2026-02-28")
+
     # March is outside the period until it is extended
     march = basis(month="2026-03")
     assert (march["days_in_period"], march["total"]["participant_months"]) == (0, 0)

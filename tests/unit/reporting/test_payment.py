@@ -105,3 +105,30 @@ def test_the_projection_keeps_the_levels_and_the_contract_with_its_dated_changes
     assert (contract["org"], contract["extensions"]) == ("hub", [["2026-03-20", "2026-06-30"]])
     basis = payment_basis(contract, rows.rows["enrolments"].values(), "2026-02")
     assert line(basis, "org-a")["participant_days"] == 15 + 13 * 0.5
+
+
+def test_costs_to_a_month_add_up_the_monthly_bases_and_divide_by_what_was_bought():
+    from services.reporting.payment import costs
+    rows = [enrolment(), enrolment(levels=[["2026-01-20", 100], ["2026-02-10", 40]],
+                                   start="2026-01-20", end="2026-03-05"),
+            enrolment(end="2026-02-20", case_closed_on="2026-02-25", case_outcome="education")]
+    found = costs(CONTRACT, rows, "2026-02")
+    monthly = sum(line(payment_basis(CONTRACT, rows, m), "a")["participant_months"]
+                  for m in ("2026-01", "2026-02"))
+    a = line(found, "a")
+    assert abs(a["participant_months"] - monthly) < 1e-3
+    assert (a["participants"], a["outcomes"], found["until"]) == (3, 1, "2026-02-28")
+    assert abs(float(a["paid"]) - a["participant_months"] * 1000) < 0.06   # (4 decimals shown)
+    assert a["cost_per_outcome"] == a["paid"]
+    assert a["place_months"] == round(3 * (17 / 31 + 1), 4)
+    assert line(found, "b")["cost_per_participant"] is None
+    assert found["budget"]["period_elapsed_share"] == round(45 / 76, 4)
+    assert found["budget"]["used_share"] == round(float(found["total"]["paid"]) / 90000, 4)
+
+
+def test_a_contract_paid_by_its_funding_costs_the_funding_evenly_by_places():
+    from services.reporting.payment import costs
+    funded = {**CONTRACT, "rate": None}
+    found = costs(funded, [enrolment()], "2026-02")
+    assert line(found, "a")["paid"] == f"{90000 * round(45 / 76, 4) * 3 / 5:.2f}"
+    assert found["budget"]["used_share"] == round(45 / 76, 4)
