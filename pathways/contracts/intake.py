@@ -308,3 +308,21 @@ class FundingLineAdded(ContractRef):
     currency = fields.String(required=True, validate=CURRENCY)
     period_from = fields.Date(required=True)
     period_to = fields.Date(required=True)
+
+
+# --- participants' own fees --------------------------------------------------------------------------
+MONTH = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+
+class ParticipantFeeCharged(EnrolmentRef):
+    """A participant's own fee for a month of the programme (Asker: 1,000 a month): what is
+    due, never who pays it beyond the enrolment's random ids."""
+    month = fields.String(required=True, validate=MONTH)
+    amount = money()
+    currency = fields.String(required=True, validate=CURRENCY)
+
+
+class ParticipantFeePaid(EnrolmentRef):
+    """A payment of a month's fee (the business date: when it was paid)."""
+    month = fields.String(required=True, validate=MONTH)
+    amount = money()

@@ -36,6 +36,11 @@ class ProposalSchema(Answer):
     reason = choice({r: r.replace("_", " ") for r in EXTENSION_REASONS})
 
 
+class FeeSchema(Answer):
+    charged = text("the month's fee")
+    paid = text("paid of it so far")
+
+
 class EnrolmentSchema(Answer):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70",
                "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
@@ -43,7 +48,8 @@ class EnrolmentSchema(Answer):
                "state": "participating", "consent": True, "percent": 100, "days_per_week": 5,
                "referred_on": "2026-02-26", "start_date": "2026-03-09", "end_date": None,
                "queue_position": None, "coach_id": "cw-anne", "co_coach_id": None,
-               "planned_end": "2026-06-09", "extension_proposed": None}
+               "planned_end": "2026-06-09", "extension_proposed": None,
+               "fees": {"2026-03": {"charged": "1000.00", "paid": "1000.00"}}}
 
     run_id = text(validate=IDENTIFIER)
     enrolment_id = text(validate=IDENTIFIER)
@@ -68,6 +74,9 @@ class EnrolmentSchema(Answer):
                        "granted extensions)", allow_none=True)
     extension_proposed = fields.Nested(ProposalSchema, required=True, allow_none=True, metadata={
         "description": "an extension awaiting a coordinator's decision"})
+    fees = fields.Dict(keys=fields.String(), values=fields.Nested(FeeSchema), required=True,
+                       metadata={"description": "the participant's own fees per month "
+                                                "(YYYY-MM), where the programme charges one"})
 
 
 class RunSummarySchema(Answer):

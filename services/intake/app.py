@@ -117,7 +117,9 @@ class Intake(FundingCases):
                 "end_date": e.end_date if e.state in END_STATUSES else None,
                 "queue_position": run.queue_position(e.enrolment_id),
                 "coach_id": e.coach_id, "co_coach_id": e.co_coach_id,
-                "planned_end": e.planned_end, "extension_proposed": e.proposal}
+                "planned_end": e.planned_end, "extension_proposed": e.proposal,
+                "fees": {month: {"charged": f"{charged:.2f}", "paid": f"{paid:.2f}"}
+                         for month, (charged, paid) in sorted(e.fees.items())}}
 
     # --- enrolments -------------------------------------------------------------------------------
     def refer(self, caller: Caller, run_id, data):

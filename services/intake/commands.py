@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from pathways.api.fields import Flag, Whole, day
+from pathways.api.fields import Flag, Money, Whole, day
 from pathways.application.views import PageQuerySchema
+from services.intake.funding_commands import CURRENCIES
 from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, CONSENT_BY,
                                        CONTACT_KINDS, CONTACT_OUTCOMES, CONTACT_PLACES,
                                        END_REASONS, END_STATUSES, EXTENSION_REASONS, GOALS,
@@ -162,6 +163,21 @@ class RecordContact(Dated):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChargeFee(OnEnrolment):
+    """Charged today (its business date)."""
+    BUSINESS_DATE = None
+    month: str
+    amount: object
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordFeePaid(Dated):
+    month: str
+    amount: object
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterCoach:
     coach_id: str
     specialty: str
@@ -298,6 +314,26 @@ class ContactSchema(DatedSchema):
     outcome = fields.String(load_default="held", validate=validate.OneOf(CONTACT_OUTCOMES))
 
 
+MONTH_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$"
+
+
+def month_field(**kw):
+    return fields.String(validate=validate.Regexp(MONTH_PATTERN, error="must be YYYY-MM"),
+                         metadata={"pattern": MONTH_PATTERN}, **kw)
+
+
+class FeeSchema(Strict):
+    month = month_field(required=True)
+    amount = Money(required=True)
+    currency = fields.String(load_default="NOK", validate=validate.OneOf(
+        sorted(CURRENCIES), error="must be an ISO 4217 currency code"))
+
+
+class FeePaidSchema(DatedSchema):
+    month = month_field(required=True)
+    amount = Money(required=True)
+
+
 class DecisionSchema(DatedSchema):
     granted = Flag(required=True)
 
@@ -356,6 +392,8 @@ ENROLMENT_ACTIONS = {
     "contact": (RecordContact, ContactSchema),
     "extend": (ProposeExtension, ExtendSchema),
     "decide-extension": (DecideExtension, DecisionSchema),
+    "fee": (ChargeFee, FeeSchema),
+    "fee-paid": (RecordFeePaid, FeePaidSchema),
 }
 
 

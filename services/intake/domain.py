@@ -13,6 +13,7 @@ participating -> completed | left | aborted, or not_relevant / registered_in_err
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRecorded,
                                        ContactRecorded,
@@ -22,11 +23,13 @@ from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRe
                                        ParticipantEnrolled, ParticipantReferred,
                                        ParticipantRegistered, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
+                                       ParticipantFeeCharged, ParticipantFeePaid,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.contracts.events import Event
-from pathways.domain.decider import DomainError, Fold, NotFound
-from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChangeParticipation,
+from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
+from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChargeFee,
+                                      ChangeParticipation, RecordFeePaid,
                                       CloseFromCase, Correct, CreateRun, Dated, DecideExtension,
                                       End, Erase, ProposeExtension, RecordConsent, RecordContact, Refer, Register,
                                       RegisterCoach, Reject, SetStayLimit, Share, Start, Void,
@@ -56,6 +59,7 @@ class Enrolment:
     planned_end: str | None = None   # from the run's stay limit, moved by granted extensions
     proposal: dict | None = None     # an extension awaiting a decision
     last_contact: str | None = None  # the business date of the latest contact
+    fees: dict = field(default_factory=dict)   # month -> [charged, paid] (Decimal)
 
 
 @dataclass
@@ -296,6 +300,15 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
                                         "outcome_hint": hint, "start_date": e.start_date,
                                         "end_date": max(cmd.closed_on, e.start_date)}),
                     *_next_in_line(run, e.enrolment_id)]
+        case ChargeFee():
+            return _fee(run, e, cmd)
+        case RecordFeePaid():
+            charged, paid = e.fees.get(cmd.month, (None, Decimal(0)))
+            if charged is None:
+                raise DomainError("no_fee_charged", f"no fee is charged for {cmd.month}")
+            if Decimal(cmd.amount) > charged - paid:
+                raise FieldProblem("amount", f"{charged - paid} is outstanding for {cmd.month}")
+            return [ParticipantFeePaid(**_ref(run, e), month=cmd.month, amount=cmd.amount)]
         case Correct():
             return [EnrolmentDatesCorrected(**_correction(run, e, cmd))]
         case Reject():
@@ -312,6 +325,21 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
             return [EnrolmentVoided(**{**_ref(run, e), "previous_state": e.state}), *freed]
         case _:
             raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
+
+
+def _fee(run, e, cmd):
+    """A month's fee: of a month the participant took part in, charged once."""
+    if not e.start_date or cmd.month < e.start_date[:7] or cmd.month > cmd.today[:7] or \
+            (e.end_date and cmd.month > e.end_date[:7]):
+        raise DomainError("dates_out_of_order", f"{cmd.month} is not a month of participation "
+                                                f"up to this month")
+    charged = e.fees.get(cmd.month, (None,))[0]
+    if charged is not None:
+        if charged == Decimal(cmd.amount):
+            return []
+        raise DomainError("fee_already_charged", f"{charged} is charged for {cmd.month}")
+    return [ParticipantFeeCharged(**_ref(run, e), month=cmd.month, amount=cmd.amount,
+                                  currency=cmd.currency)]
 
 
 def _correction(run, e, cmd):
@@ -441,6 +469,11 @@ def evolve_run(run: Run, event: Event) -> Run:
             e.proposal, e.planned_end = None, str(event.planned_end)
         case ContactRecorded():
             e.last_contact = max(e.last_contact or "", str(event.occurred_on))
+        case ParticipantFeeCharged():
+            e.fees[event.month] = (Decimal(event.amount), Decimal(0))
+        case ParticipantFeePaid():
+            charged, paid = e.fees[event.month]
+            e.fees[event.month] = (charged, paid + Decimal(event.amount))
     return run
 
 

@@ -13,6 +13,12 @@ DATED = ("`date`: the business date it happened on (default: today where the org
          "is); not after today (409 `date_in_future`), not before the referral (409 "
          "`dates_out_of_order`).")
 ACTION_NOTES = {
+    "fee": "For a month of participation (started, not after the end; not after this month: "
+           "409 `dates_out_of_order`); once a month (the same again changes nothing, another "
+           "amount is 409 `fee_already_charged`). The event holds the enrolment's ids and the "
+           "amount only.",
+    "fee-paid": "Of a month charged before (409 `no_fee_charged`), at most what is still "
+                "outstanding (400 on `amount`).",
     "start": "`start_date` may be planned up to 366 days ahead (409 `start_too_far_ahead`), "
              "never before the referral or a common start (409 `dates_out_of_order`).",
     "participation": "`from_date`: from when the new level holds; not before the start.",
@@ -61,6 +67,8 @@ STEPS = {
     "contact": "Record a contact with the participant (codes only)",
     "extend": "Propose extending the stay",
     "decide-extension": "Grant or refuse a proposed extension",
+    "fee": "Charge the participant's own fee for a month",
+    "fee-paid": "Record a payment of a month's fee",
 }
 
 ARRIVAL_STEPS = {"assess": "Record the assessment: needs group, goal, kind of coach",

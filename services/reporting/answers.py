@@ -225,6 +225,8 @@ class BasisLineSchema(Answer):
     results = count("enrolments whose case closed this month in work or education within "
                     "the contract's result_months of their end")
     amount = text("participant-months x rate + results x result_amount, two decimals")
+    fees_charged = text("the participants' own fees charged for the month")
+    fees_paid = text("paid of them (so far, or by effective_on)")
 
 
 class BasisTotalSchema(Answer):

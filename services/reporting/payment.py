@@ -1,8 +1,8 @@
 """The payment basis of a contract for a month, as pure functions over reporting's rows: per
 organisation the participant-days (weighted by each enrolment's participation percentage as it
 stood each day) and participant-months, the place-months bought (after places moved between the
-consortium's organisations, from the day they moved), what the rate makes of it, and the results
-a result line pays for. As effective on a date: what happened after it has not happened yet
+consortium's organisations, from the day they moved), what the rate makes of it, the results
+a result line pays for, and the participants' own fees for the month (charged, paid). As effective on a date: what happened after it has not happened yet
 (starts, ends, changes of percentage, moves, extensions), without copying any row.
 
 Participant-months = participant-days / the month's days (NAV's månedsverk: a full-time
@@ -89,7 +89,8 @@ def payment_basis(contract: dict, enrolments, month: str, orgs=None,
     lo, hi = max(first, p_from), min(last, p_to)
     days = [lo + timedelta(days=i) for i in range((hi - lo).days + 1)] if lo <= hi else []
     shown = [o for o in contract["orgs"] if orgs is None or o in orgs]
-    per_org = {o: {"participant_days": 0.0, "results": 0} for o in shown}
+    per_org = {o: {"participant_days": 0.0, "results": 0, "fees_charged": Decimal(0),
+                   "fees_paid": Decimal(0)} for o in shown}
     programmes = set(contract["programmes"])
     window = contract.get("result_months")
     for e in enrolments:
@@ -98,6 +99,9 @@ def payment_basis(contract: dict, enrolments, month: str, orgs=None,
             continue
         if days:
             line["participant_days"] += participant_days(e, days[0], days[-1], effective_on)
+        for day, fee_month, kind, amount in e.get("fees") or ():
+            if fee_month == month and (effective_on is None or day <= effective_on):
+                line[f"fees_{kind}"] += Decimal(amount)
         closed = e.get("case_closed_on")
         if window and closed and first.isoformat() <= closed <= last.isoformat() and \
                 (effective_on is None or closed <= effective_on) and \
@@ -121,7 +125,9 @@ def payment_basis(contract: dict, enrolments, month: str, orgs=None,
                                                       effective_on) if days else 0,
                       "use_share": round(line["participant_days"] / place_days, 4)
                       if place_days else None,
-                      "results": line["results"], "amount": _money(amount)})
+                      "results": line["results"], "amount": _money(amount),
+                      "fees_charged": _money(line["fees_charged"]),
+                      "fees_paid": _money(line["fees_paid"])})
         for k in ("participant_days", "results"):
             totals[k] += line[k]
         totals["participant_months"] += months

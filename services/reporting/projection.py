@@ -21,7 +21,8 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ParticipationChanged, PersonArrived, PlaceAllocated,
                                        ProgrammeRunCreated, ReferralRejected, StayPlanned,
                                        ContractExtended, ContractMade, ContractPlacesMoved,
-                                       FundingLineAdded)
+                                       FundingLineAdded, ParticipantFeeCharged,
+                                       ParticipantFeePaid)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
 
@@ -245,6 +246,10 @@ HANDLERS = {
     StayPlanned: _appended("planned_ends", lambda ev, p: [_day(ev), p["planned_end"]]),
     ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),
     ExtensionDecided: _decided,
+    ParticipantFeeCharged: _appended("fees", lambda ev, p: [_day(ev), p["month"], "charged",
+                                                           p["amount"]]),
+    ParticipantFeePaid: _appended("fees", lambda ev, p: [_day(ev), p["month"], "paid",
+                                                        p["amount"]]),
     ContractMade: _contract_made,
     ContractExtended: _contract_list("extensions", lambda ev, p: [_day(ev), p["period_to"]]),
     ContractPlacesMoved: _contract_list("moves", lambda ev, p: [

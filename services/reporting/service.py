@@ -123,7 +123,8 @@ CSV_COLUMNS = {
     "per_route": ("route", "arrived", "routed", "closed", "open"),
     "routed_per_specialty": ("specialty", "numerator", "denominator", "rate"),
     "per_org": ("org", "participant_days", "participant_months", "place_months",
-                "places_on_last_day", "use_share", "results", "amount"),
+                "places_on_last_day", "use_share", "results", "amount", "fees_charged",
+                "fees_paid"),
     "costs": ("org", "paid", "participants", "participant_months", "place_months", "outcomes",
               "cost_per_participant", "cost_per_outcome", "cost_per_place_month"),
 }

@@ -61,6 +61,10 @@ def test_a_consortium_contract_pays_for_participant_months_as_the_feed_recounts_
     cw = intake["caseworker"]
     cw.call("POST", f"/runs/{run_a}/enrolments/{first}/participation",
             {"percent": 50, "days_per_week": 3, "from_date": "2026-02-16"})
+    cw.call("POST", f"/runs/{run_a}/enrolments/{first}/fee", {"month": "2026-02",
+                                                              "amount": 1000})
+    cw.call("POST", f"/runs/{run_a}/enrolments/{first}/fee-paid", {
+        "month": "2026-02", "amount": 1000, "date": "2026-03-02"})
     cw.call("POST", f"/runs/{run_a}/enrolments/{second}/end", {
         "end_date": "2026-02-20", "status": "completed", "reason": "other",
         "outcome_hint": "unknown"})
@@ -86,6 +90,8 @@ def test_a_consortium_contract_pays_for_participant_months_as_the_feed_recounts_
     assert per_org(feb, "participant_months") == recount(events, "2026-02", ORGS)
     assert per_org(feb, "participant_months")["org-a"] > 0 and \
         per_org(feb, "participant_months")["org-b"] == 1.0
+    assert (per_org(feb, "fees_charged")["org-a"], per_org(feb, "fees_paid")["org-a"]) == \
+        ("1000.00", "1000.00")
     assert per_org(feb, "place_months") == {"org-a": 3, "org-b": 2, "org-c": 1, "org-d": 1,
                                             "org-e": 1, "org-f": 1}
 

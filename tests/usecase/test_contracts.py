@@ -110,3 +110,37 @@ def test_a_contract_for_an_organisation_not_administered_or_overlapping_is_refus
     make(world, funder="other-funder", period_to="2026-03-31")          # another funder: fine
     make(world, programmes=["aft"])                                     # another programme
     assert [e["type"] for e in world.events("intake")] == ["ContractMade"] * 4
+
+
+def test_a_participants_own_fee_is_charged_once_a_month_and_paid_up_to_what_is_due(world):
+    from tests.usecase.test_intake import referred, run
+    api = world.apis["intake"]
+    path, _ = referred(api, run(api))
+    api("POST", f"{path}/start", "caseworker", {"start_date": "2026-01-05", "percent": 100,
+                                                "days_per_week": 5})
+    with pytest.raises(Conflict) as early:                       # before the start
+        api("POST", f"{path}/fee", "caseworker", {"month": "2025-12", "amount": 1000})
+    assert early.value.rule == "dates_out_of_order"
+    with pytest.raises(Conflict) as unpaid:
+        api("POST", f"{path}/fee-paid", "caseworker", {"month": "2026-01", "amount": 1000})
+    assert unpaid.value.rule == "no_fee_charged"
+    api("POST", f"{path}/fee", "caseworker", {"month": "2026-01", "amount": 1000})
+    api("POST", f"{path}/fee", "caseworker", {"month": "2026-01", "amount": 1000})   # again
+    with pytest.raises(Conflict) as other:
+        api("POST", f"{path}/fee", "caseworker", {"month": "2026-01", "amount": 900})
+    assert other.value.rule == "fee_already_charged"
+    api("POST", f"{path}/fee-paid", "caseworker", {"month": "2026-01", "amount": 600,
+                                                   "date": "2026-02-03"})
+    assert refused(api, "POST", f"{path}/fee-paid", "caseworker",
+                   {"month": "2026-01", "amount": 500}) == \
+        {"amount": ["400.00 is outstanding for 2026-01"]}
+    assert list(refused(api, "POST", f"{path}/fee", "caseworker",
+                        {"month": "2026-02", "amount": 1000, "currency": "NOKK"})) == \
+        ["currency"]
+    enrolment = api("GET", path, "caseworker")
+    assert enrolment["fees"] == {"2026-01": {"charged": "1000.00", "paid": "600.00"}}
+    fees = [e for e in world.events("intake") if e["type"].startswith("ParticipantFee")]
+    assert [(e["type"], e["payload"]["amount"]) for e in fees] == [
+        ("ParticipantFeeCharged", "1000.00"), ("ParticipantFeePaid", "600.00")]
+    assert set(fees[0]["payload"]) == {"run_id", "enrolment_id", "participant_id", "month",
+                                       "amount", "currency"}

@@ -132,3 +132,14 @@ def test_a_contract_paid_by_its_funding_costs_the_funding_evenly_by_places():
     found = costs(funded, [enrolment()], "2026-02")
     assert line(found, "a")["paid"] == f"{90000 * round(45 / 76, 4) * 3 / 5:.2f}"
     assert found["budget"]["used_share"] == round(45 / 76, 4)
+
+
+def test_the_basis_counts_the_months_fees_charged_and_paid_as_effective_on_a_day():
+    e = enrolment(fees=[["2026-02-02", "2026-02", "charged", "1000.00"],
+                        ["2026-02-20", "2026-02", "paid", "600.00"],
+                        ["2026-03-01", "2026-03", "charged", "1000.00"]])
+    basis = payment_basis(CONTRACT, [e], "2026-02")
+    assert (line(basis, "a")["fees_charged"], line(basis, "a")["fees_paid"]) == \
+        ("1000.00", "600.00")
+    before = payment_basis(CONTRACT, [e], "2026-02", effective_on="2026-02-10")
+    assert line(before, "a")["fees_paid"] == "0.00"
