@@ -36,7 +36,7 @@ class ProposalSchema(Answer):
     reason = choice({r: r.replace("_", " ") for r in EXTENSION_REASONS})
 
 
-class FeeSchema(Answer):
+class MonthFeeSchema(Answer):
     charged = text("the month's fee")
     paid = text("paid of it so far")
 
@@ -74,7 +74,7 @@ class EnrolmentSchema(Answer):
                        "granted extensions)", allow_none=True)
     extension_proposed = fields.Nested(ProposalSchema, required=True, allow_none=True, metadata={
         "description": "an extension awaiting a coordinator's decision"})
-    fees = fields.Dict(keys=fields.String(), values=fields.Nested(FeeSchema), required=True,
+    fees = fields.Dict(keys=fields.String(), values=fields.Nested(MonthFeeSchema), required=True,
                        metadata={"description": "the participant's own fees per month "
                                                 "(YYYY-MM), where the programme charges one"})
 

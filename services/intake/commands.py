@@ -322,7 +322,7 @@ def month_field(**kw):
                          metadata={"pattern": MONTH_PATTERN}, **kw)
 
 
-class FeeSchema(Strict):
+class ChargeFeeSchema(Strict):
     month = month_field(required=True)
     amount = Money(required=True)
     currency = fields.String(load_default="NOK", validate=validate.OneOf(
@@ -392,7 +392,7 @@ ENROLMENT_ACTIONS = {
     "contact": (RecordContact, ContactSchema),
     "extend": (ProposeExtension, ExtendSchema),
     "decide-extension": (DecideExtension, DecisionSchema),
-    "fee": (ChargeFee, FeeSchema),
+    "fee": (ChargeFee, ChargeFeeSchema),
     "fee-paid": (RecordFeePaid, FeePaidSchema),
 }
 

@@ -74,6 +74,16 @@ def test_a_consortium_contract_pays_for_participant_months_as_the_feed_recounts_
         "period_to": "2026-02-28", "currency": "NOK", "rate": 15840,
         "places": {"org-a": 3, "org-b": 2, "org-c": 1, "org-d": 1, "org-e": 1, "org-f": 1}},
         expect=201)
+    bad = intake["admin"].call("POST", "/contracts", {
+        "funder": "nav-agder", "name": "x", "orgs": ["org-a", "org-z"], "programmes": ["vta"],
+        "period_from": "2026-01-01", "period_to": "2026-12-31", "currency": "XYZ",
+        "rate": -5, "places": {"org-a": 1, "org-z": 1}}, expect=400)
+    assert set(bad["errors"]) == {"currency", "rate"}    # the body first, then the grants
+    overlap = intake["admin"].call("POST", "/contracts", {
+        "funder": "nav-agder", "name": "x", "orgs": ["org-b"], "programmes": ["office_places"],
+        "period_from": "2026-02-01", "period_to": "2026-12-31", "currency": "NOK",
+        "places": {"org-b": 1}}, expect=400)
+    assert list(overlap["errors"]) == ["period_from"]
     contract = f"/reports/contracts/{made['contract_id']}/basis"
     wait_until(lambda: caught_up(dbs, reporting), what="reporting to catch up")
     before_move = iso(utcnow())
