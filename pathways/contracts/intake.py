@@ -3,9 +3,8 @@ coarse reporting attributes; names, national IDs, contact details and notes stay
 from marshmallow import ValidationError, fields, validate
 
 from pathways.contracts.events import Event
+from pathways.contracts.programmes import MILESTONES, PROGRAMMES
 
-PROGRAMMES = ("oppfolging", "aft", "vta", "office_places", "trade_certificate", "small_jobs",
-              "youth_network", "other")
 START_MODES = ("rolling", "common")
 END_STATUSES = ("completed", "left", "aborted")
 # NAV Komet's reasons for ending or not starting, as codes (no free text: it may hold personal data).
@@ -326,3 +325,11 @@ class ParticipantFeePaid(EnrolmentRef):
     """A payment of a month's fee (the business date: when it was paid)."""
     month = fields.String(required=True, validate=MONTH)
     amount = money()
+
+
+# --- milestones ------------------------------------------------------------------------------------
+class MilestoneReached(EnrolmentRef):
+    """A milestone its programme's kind declares (``pathways.contracts.programmes.KINDS``),
+    reached on a business date (the envelope's ``occurred_at``): Gjøvik's trade certificate,
+    Asker's business registered."""
+    milestone = fields.String(required=True, validate=validate.OneOf(MILESTONES))

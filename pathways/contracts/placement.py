@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from pathways.contracts.intake import END_STATUSES as ENROLMENT_STATUSES  # intake's final ones
 from pathways.contracts.events import Event
+from pathways.contracts.programmes import OUTCOMES
 from pathways.contracts.registry import REGISTRY
 
 # Every kind of opportunity an employer posts is a kind of placement too (one vocabulary).
@@ -14,8 +15,8 @@ PARTIES = ("participant", "employer", "caseworker")
 END_STATUSES = ("completed", "shortened", "annulled")
 END_REASONS = ("completed_as_planned", "got_job", "education", "sick", "employer_ended",
                "participant_ended", "needs_other_support", "registered_in_error", "other")
-OUTCOMES = ("employed_ordinary", "employed_subsidised", "employed_flexible", "employed_small_job",
-            "self_employed", "education", "other_programme", "not_in_work", "unknown")
+# The outcomes and their KPI families (work, education, business, other programme, none), with
+# their words in each language: pathways.contracts.programmes.
 FOLLOW_UP_KINDS = ("visit", "call", "meeting")
 FOLLOW_UP_WITH = ("participant", "employer", "mentor", "participant_and_employer")
 ID = validate.Length(min=1, max=64)
@@ -79,8 +80,13 @@ CLOSURE_ENDS_ENROLMENT = {
     "employed_flexible": ("got_job", "employed", ("completed", "left")),
     "employed_small_job": ("got_job", "employed", ("completed", "left")),
     "self_employed": ("got_job", "employed", ("completed", "left")),
+    "flexjob": ("got_job", "employed", ("completed", "left")),
+    "business_started": ("got_job", "employed", ("completed", "left")),
     "education": ("education", "education", ("completed", "left")),
     "other_programme": ("needs_other_support", "other_programme", ENROLMENT_STATUSES),
+    **{o: ("needs_other_support", "other_programme", ENROLMENT_STATUSES) for o in (
+        "resource_course", "introduction_course", "sheltered_work", "permanent_adapted_work",
+        "production_workshop")},
     "not_in_work": ("other", "not_in_work", ENROLMENT_STATUSES),
     "unknown": ("other", "unknown", ENROLMENT_STATUSES),
 }

@@ -49,6 +49,7 @@ class EnrolmentSchema(Answer):
                "referred_on": "2026-02-26", "start_date": "2026-03-09", "end_date": None,
                "queue_position": None, "coach_id": "cw-anne", "co_coach_id": None,
                "planned_end": "2026-06-09", "extension_proposed": None,
+               "milestones": {"cv_ready": "2026-03-20"},
                "fees": {"2026-03": {"charged": "1000.00", "paid": "1000.00"}}}
 
     run_id = text(validate=IDENTIFIER)
@@ -74,6 +75,8 @@ class EnrolmentSchema(Answer):
                        "granted extensions)", allow_none=True)
     extension_proposed = fields.Nested(ProposalSchema, required=True, allow_none=True, metadata={
         "description": "an extension awaiting a coordinator's decision"})
+    milestones = fields.Dict(keys=fields.String(), values=fields.Date(), required=True, metadata={
+        "description": "the milestones of its programme's kind reached, with their dates"})
     fees = fields.Dict(keys=fields.String(), values=fields.Nested(MonthFeeSchema), required=True,
                        metadata={"description": "the participant's own fees per month "
                                                 "(YYYY-MM), where the programme charges one"})

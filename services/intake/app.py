@@ -118,6 +118,7 @@ class Intake(FundingCases):
                 "queue_position": run.queue_position(e.enrolment_id),
                 "coach_id": e.coach_id, "co_coach_id": e.co_coach_id,
                 "planned_end": e.planned_end, "extension_proposed": e.proposal,
+                "milestones": dict(sorted(e.milestones.items(), key=lambda m: m[1])),
                 "fees": {month: {"charged": f"{charged:.2f}", "paid": f"{paid:.2f}"}
                          for month, (charged, paid) in sorted(e.fees.items())}}
 

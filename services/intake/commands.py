@@ -13,7 +13,8 @@ from services.intake.funding_commands import CURRENCIES
 from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, CONSENT_BY,
                                        CONTACT_KINDS, CONTACT_OUTCOMES, CONTACT_PLACES,
                                        END_REASONS, END_STATUSES, EXTENSION_REASONS, GOALS,
-                                       NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES, SPECIALTY,
+                                       MILESTONES, NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES,
+                                       SPECIALTY,
                                        START_MODES)
 
 
@@ -160,6 +161,11 @@ class RecordContact(Dated):
     kind: str
     place: str
     outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReachMilestone(Dated):
+    milestone: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,6 +340,11 @@ class FeePaidSchema(DatedSchema):
     amount = Money(required=True)
 
 
+class MilestoneSchema(DatedSchema):
+    milestone = fields.String(required=True, validate=validate.OneOf(MILESTONES), metadata={
+        "description": "one its programme's kind declares (pathways.contracts.programmes)"})
+
+
 class DecisionSchema(DatedSchema):
     granted = Flag(required=True)
 
@@ -392,6 +403,7 @@ ENROLMENT_ACTIONS = {
     "contact": (RecordContact, ContactSchema),
     "extend": (ProposeExtension, ExtendSchema),
     "decide-extension": (DecideExtension, DecisionSchema),
+    "milestone": (ReachMilestone, MilestoneSchema),
     "fee": (ChargeFee, ChargeFeeSchema),
     "fee-paid": (RecordFeePaid, FeePaidSchema),
 }

@@ -23,13 +23,15 @@ from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRe
                                        ParticipantEnrolled, ParticipantReferred,
                                        ParticipantRegistered, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
-                                       ParticipantFeeCharged, ParticipantFeePaid,
+                                       MilestoneReached, ParticipantFeeCharged,
+                                       ParticipantFeePaid,
                                        ReferralRejected, ReferralShared, end_contradiction)
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
+from pathways.contracts.programmes import KINDS
 from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
 from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChargeFee,
-                                      ChangeParticipation, RecordFeePaid,
+                                      ChangeParticipation, ReachMilestone, RecordFeePaid,
                                       CloseFromCase, Correct, CreateRun, Dated, DecideExtension,
                                       End, Erase, ProposeExtension, RecordConsent, RecordContact, Refer, Register,
                                       RegisterCoach, Reject, SetStayLimit, Share, Start, Void,
@@ -60,6 +62,7 @@ class Enrolment:
     proposal: dict | None = None     # an extension awaiting a decision
     last_contact: str | None = None  # the business date of the latest contact
     fees: dict = field(default_factory=dict)   # month -> [charged, paid] (Decimal)
+    milestones: dict = field(default_factory=dict)   # milestone -> business date
 
 
 @dataclass
@@ -183,6 +186,9 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
     if not run.exists:
         raise NotFound("programme run")
     if isinstance(cmd, SetStayLimit):
+        if KINDS[run.programme].expected_days is None:
+            raise FieldProblem("days", f"{run.programme} is permanent: its places have no end "
+                                       "in view")
         if (run.stay_days, run.stay_max_days) == (cmd.days, cmd.with_extensions_days):
             return []
         return [StayLimitSet(run_id=run.run_id, days=cmd.days,
@@ -300,6 +306,8 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
                                         "outcome_hint": hint, "start_date": e.start_date,
                                         "end_date": max(cmd.closed_on, e.start_date)}),
                     *_next_in_line(run, e.enrolment_id)]
+        case ReachMilestone():
+            return _milestone(run, e, cmd)
         case ChargeFee():
             return _fee(run, e, cmd)
         case RecordFeePaid():
@@ -325,6 +333,24 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
             return [EnrolmentVoided(**{**_ref(run, e), "previous_state": e.state}), *freed]
         case _:
             raise DomainError("unknown_command", f"unknown command {type(cmd).__name__}")
+
+
+def _milestone(run, e, cmd):
+    declared = KINDS[run.programme].milestones
+    if cmd.milestone not in declared:
+        raise FieldProblem("milestone", f"{run.programme} declares "
+                                        f"{', '.join(declared) or 'no milestones'}")
+    if not e.start_date or e.state == "registered_in_error":
+        raise DomainError("not_started", "the enrolment has not started")
+    if cmd.date < e.start_date:
+        raise DomainError("dates_out_of_order",
+                          f"date {cmd.date} is before the start {e.start_date}")
+    reached = e.milestones.get(cmd.milestone)
+    if reached == cmd.date:
+        return []
+    if reached:
+        raise DomainError("milestone_already_reached", f"{cmd.milestone} was reached on {reached}")
+    return [MilestoneReached(**_ref(run, e), milestone=cmd.milestone)]
 
 
 def _fee(run, e, cmd):
@@ -469,6 +495,8 @@ def evolve_run(run: Run, event: Event) -> Run:
             e.proposal, e.planned_end = None, str(event.planned_end)
         case ContactRecorded():
             e.last_contact = max(e.last_contact or "", str(event.occurred_on))
+        case MilestoneReached():
+            e.milestones[event.milestone] = str(event.occurred_on)
         case ParticipantFeeCharged():
             e.fees[event.month] = (Decimal(event.amount), Decimal(0))
         case ParticipantFeePaid():

@@ -13,6 +13,9 @@ DATED = ("`date`: the business date it happened on (default: today where the org
          "is); not after today (409 `date_in_future`), not before the referral (409 "
          "`dates_out_of_order`).")
 ACTION_NOTES = {
+    "milestone": "One its programme's kind declares (400 on `milestone` naming them), after "
+                 "the start (409 `not_started`, `dates_out_of_order`); once (the same again "
+                 "changes nothing; another date is 409 `milestone_already_reached`).",
     "fee": "For a month of participation (started, not after the end; not after this month: "
            "409 `dates_out_of_order`); once a month (the same again changes nothing, another "
            "amount is 409 `fee_already_charged`). The event holds the enrolment's ids and the "
@@ -67,6 +70,7 @@ STEPS = {
     "contact": "Record a contact with the participant (codes only)",
     "extend": "Propose extending the stay",
     "decide-extension": "Grant or refuse a proposed extension",
+    "milestone": "Record a milestone of the programme's kind",
     "fee": "Charge the participant's own fee for a month",
     "fee-paid": "Record a payment of a month's fee",
 }
@@ -103,7 +107,9 @@ ROUTES = [
     Route("PUT", f"{RUN}/stay-limit", "set_stay_limit", "Limit how long a place lasts (each "
           "start gets a planned end) and how long extensions may make it", roles=PLANNERS,
           body=commands.StayLimitSchema, what="stay limit", response=answers.RunSchema,
-          description="Applies to starts from now on; planned ends already given stay."),
+          description="Applies to starts from now on; planned ends already given stay. A "
+                      "permanent kind (vta, sheltered_work, production_workshop) has none "
+                      "(400 on `days`)."),
     Route("POST", "/coaches", "register_coach", "Make a caseworker or coordinator of the "
           "organisation a coach of one specialty", status=201, roles=PLANNERS,
           body=commands.NewCoachSchema, what="coach", response=answers.CoachSchema),

@@ -3,6 +3,7 @@ from marshmallow import fields, validate
 
 from pathways.api.answers import Answer, choice, count, date, text
 from pathways.contracts.placement import END_STATUSES, OUTCOMES, PARTIES, PLACEMENT_KINDS
+from pathways.contracts.programmes import OUTCOME_FAMILIES, word
 
 PLACEMENT_STATES = {
     "draft": "proposed; waiting for the parties' approvals",
@@ -11,7 +12,8 @@ PLACEMENT_STATES = {
     "ended": "ended (`end_status` says how)"}
 END_MEANINGS = {"completed": "ran as planned", "shortened": "ended before the planned end",
                 "annulled": "never started"}
-OUTCOME_MEANINGS = {o: o.replace("_", " ") for o in OUTCOMES}
+OUTCOME_MEANINGS = {o: f"{word(o, 'en')} ({OUTCOME_FAMILIES[o].replace('_', ' ')})"
+                    for o in OUTCOMES}
 IDENTIFIER = validate.Length(min=1, max=64)
 
 

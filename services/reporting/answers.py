@@ -64,6 +64,19 @@ class BuiltFromSchema(Answer):
     at = text("when the figures were counted")
 
 
+class MilestoneShareSchema(ShareSchema):
+    numerator = count("starts that reached the milestone")
+    denominator = count("starts in the programme")
+    days = fields.Nested(SpreadSchema, required=True,
+                         metadata={"description": "days from the start to the milestone"})
+
+
+class StaysSchema(Answer):
+    active = count("stays not ended")
+    ended = count("stays ended (not counted as failures)")
+    to_work = count("of those, moved on to work (ordinary, with support, or a business)")
+
+
 class ReportSchema(Answer):
     """Key figures for the organisations, programmes, runs, period and cohort asked for."""
     filters = fields.Dict(required=True, metadata={"description": "the filters applied (your "
@@ -79,6 +92,14 @@ class ReportSchema(Answer):
     small_jobs = fields.Nested(SmallJobsSchema, required=True)
     waiting_list = fields.Nested(WaitingSchema, required=True)
     end_reasons = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    milestones = fields.Dict(
+        keys=fields.String(), required=True,
+        values=fields.Dict(keys=fields.String(), values=fields.Nested(MilestoneShareSchema)),
+        metadata={"description": "per programme with declared milestones: each milestone's "
+                                 "share of the starts, and the days to it"})
+    stays = fields.Dict(keys=fields.String(), values=fields.Nested(StaysSchema), required=True,
+                        metadata={"description": "programmes judged by their stays (permanent "
+                                                 "adapted work): left out of the outcome rates"})
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 

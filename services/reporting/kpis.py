@@ -2,11 +2,13 @@
 
 Outcome rate (DESIGN §7): of the enrolments that started and ended (registered-in-error and
 never-started excluded), the share that went to work or education, at the end and at 1, 3, 6, 12
-months. Dates are ISO strings; an "as effective on D" view masks every date after D first.
+months. Programmes judged by their stays (permanent adapted work) are left out of it and counted
+by their stays instead; milestones as the share of starts that reached each, and the days to it. Dates are ISO strings; an "as effective on D" view masks every date after D first.
 """
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+from pathways.contracts.programmes import KINDS, OUTCOME_FAMILIES
 from pathways.domain.statistics import spread
 from services.reporting.projection import WORK_OR_EDUCATION
 
@@ -40,7 +42,7 @@ def as_effective_on(rows, day):
                 p[f] = None
     out["enrolments"] = {k: e for k, e in out["enrolments"].items() if not e.get("excluded")}
     for e in out["enrolments"].values():
-        for f in ("planned_ends", "extensions"):
+        for f in ("planned_ends", "extensions", "milestones", "fees", "levels"):
             if e.get(f):
                 e[f] = [item for item in e[f] if item[0] <= day]
     for a in out["arrivals"].values():
@@ -125,6 +127,18 @@ def tally(enrolments, placements_of, filters=None):
         t["started"] += 1
         if _in_period(e["started_on"], f):
             t["month", e["started_on"][:7], "enrolments"] += 1
+        programme = e.get("programme")
+        t["started_in", programme] += 1
+        for day, milestone in e.get("milestones") or ():
+            t["milestone", programme, milestone] += 1
+            t["to_milestone", programme, milestone, _days(e["started_on"], day)] += 1
+        if programme in STAYS:
+            # judged by its stays: an end is no failure, nor counted in any outcome rate
+            ended = bool(e.get("ended_on") and e.get("end_status"))
+            t["stays", programme, "ended" if ended else "active"] += 1
+            t["stays", programme, "to_work"] += ended and e.get("case_outcome") in \
+                STAY_MOVES
+            continue
         if e.get("first_placement_on"):
             t["to_placement", _days(e["started_on"], e["first_placement_on"])] += 1
         if not (e.get("ended_on") and e.get("end_status") and _in_period(e["ended_on"], f)):
@@ -142,6 +156,11 @@ def tally(enrolments, placements_of, filters=None):
         t["end_reason", e["end_reason"]] += 1
     return t
 
+
+STAYS = tuple(p for p, kind in KINDS.items() if kind.judged_by == "stays")
+"""Programmes judged by their stays (permanent adapted work and the like), not by outcomes."""
+STAY_MOVES = tuple(o for o, family in OUTCOME_FAMILIES.items() if family in ("work", "business"))
+"""What counts as a move on from a permanent place: to work, ordinary or with support."""
 
 DISTINCT = ("small_job_citizen", "small_job_firm")
 """Tally keys whose figure is how many different ones there are (not their sum)."""
@@ -186,7 +205,26 @@ def finish(t, filters=None, employer_names=None, distinct=None):
         "waiting_list": {"length": t["waiting"],
                          "days_waited": spread({d: n for (d,), n in keyed["waited"].items()})},
         "end_reasons": {r: n for (r,), n in keyed["end_reason"].items()},
+        "milestones": _milestones(keyed),
+        "stays": {p: {k: keyed["stays"].get((p, k), 0) for k in ("active", "ended", "to_work")}
+                  for p in sorted({p for p, _ in keyed["stays"]})},
     }
+
+
+def _milestones(keyed):
+    """Per programme with milestones declared and starts: each milestone's share of the
+    starts that reached it, and the days from the start to it."""
+    out = {}
+    for (programme,), started in sorted(keyed["started_in"].items()):
+        declared = KINDS[programme].milestones if programme in KINDS else ()
+        if not declared:
+            continue
+        out[programme] = {m: {**_share(keyed["milestone"].get((programme, m), 0), started),
+                              "days": spread({d: n for (p, mm, d), n in
+                                              keyed["to_milestone"].items()
+                                              if (p, mm) == (programme, m)})}
+                          for m in declared}
+    return out
 
 
 def placements_by_enrolment(placements):

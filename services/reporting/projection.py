@@ -10,6 +10,7 @@ coaches' work: arrivals (one way in) and contacts (with participants and with em
 per contact event); opportunities (who posted each, for openings filled across organisations);
 contracts with funders (with their dated extensions, moves of places and funding lines).
 """
+from pathways.contracts import programmes
 from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
                                          EmployerUpdated, OpportunityPosted)
 from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRouted,
@@ -21,15 +22,15 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ParticipationChanged, PersonArrived, PlaceAllocated,
                                        ProgrammeRunCreated, ReferralRejected, StayPlanned,
                                        ContractExtended, ContractMade, ContractPlacesMoved,
-                                       FundingLineAdded, ParticipantFeeCharged,
-                                       ParticipantFeePaid)
+                                       FundingLineAdded, MilestoneReached,
+                                       ParticipantFeeCharged, ParticipantFeePaid)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
                "contacts", "opportunities", "contracts")
-WORK_OR_EDUCATION = ("employed", "education", "employed_ordinary", "employed_subsidised",
-                     "employed_flexible", "employed_small_job", "self_employed")
+# The case outcomes of the work, education and business families, and intake's hint "employed".
+WORK_OR_EDUCATION = ("employed", *programmes.WORK_OR_EDUCATION)
 
 
 def _day(event):
@@ -246,6 +247,7 @@ HANDLERS = {
     StayPlanned: _appended("planned_ends", lambda ev, p: [_day(ev), p["planned_end"]]),
     ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),
     ExtensionDecided: _decided,
+    MilestoneReached: _appended("milestones", lambda ev, p: [_day(ev), p["milestone"]]),
     ParticipantFeeCharged: _appended("fees", lambda ev, p: [_day(ev), p["month"], "charged",
                                                            p["amount"]]),
     ParticipantFeePaid: _appended("fees", lambda ev, p: [_day(ev), p["month"], "paid",

@@ -1,7 +1,8 @@
 """The events partners consume are documented where they look: each service's AsyncAPI document
 is valid AsyncAPI 3.0 (the published JSON Schema, which deploy/local/test fetches pinned), it
 holds exactly the contracts the registry says the service publishes, on the exchange the
-publisher uses, and the partner guide lists every event type and version."""
+publisher uses, and the partner guide lists every event type and version, and the platform's
+words for programme kinds, outcomes and milestones."""
 import copy
 import json
 import os
@@ -10,7 +11,7 @@ import re
 import jsonschema
 import pytest
 
-from pathways.contracts import REGISTRY
+from pathways.contracts import REGISTRY, programmes
 from pathways.messaging.publisher import exchange_name
 from services.employer.service import EmployerService
 from services.intake.service import IntakeService
@@ -66,3 +67,25 @@ def test_the_partner_guide_lists_every_event_type_and_version():
               re.findall(r"^\| `(\w+)` \| (\d+) \| (\w+) \|$", guide, re.MULTILINE)}
     assert listed == {(t, v, REGISTRY.owner(t)) for t, v, _ in REGISTRY.contracts()}
     assert f"`{exchange_name('<source>')}`" in guide and "GET /asyncapi.json" in guide
+
+
+def _table(guide, header):
+    """The rows of the guide's table whose header starts with ``header``: code -> cells."""
+    block = guide.split(f"| {header} |", 1)[1].split("\n\n", 1)[0]
+    return {m[1]: [c.strip() for c in m[2].split("|")[:-1]]
+            for m in re.finditer(r"^\| `(\w+)` \|(.*)$", block, re.MULTILINE)}
+
+
+def test_the_partner_guide_lists_every_kind_outcome_and_milestone_in_four_languages():
+    with open(os.path.join(ROOT, "docs", "partners.md")) as f:
+        guide = f.read()
+    kinds, outcomes = _table(guide, "kind"), _table(guide, "outcome")
+    assert {k: (row[0].split(", ") if row[0] != "—" else [], row[2], row[-4:])
+            for k, row in kinds.items()} == \
+        {k: (list(kind.milestones), kind.judged_by, list(programmes.WORDS[k]))
+         for k, kind in programmes.KINDS.items()}
+    assert {o: (row[0], row[-4:]) for o, row in outcomes.items()} == \
+        {o: (family, list(programmes.WORDS[o]))
+         for o, family in programmes.OUTCOME_FAMILIES.items()}
+    assert _table(guide, "milestone") == {m: list(programmes.WORDS[m])
+                                          for m in programmes.MILESTONES}

@@ -108,3 +108,44 @@ def test_a_correction_moves_the_business_dates_and_durations_never_go_negative()
     # the placement started before the corrected start: day 0, not -13
     assert r["days_to_first_placement"] == {"n": 1, "median": 0, "p90": 0}
     assert r["days_to_outcome"]["median"] == 27
+
+
+def milestone(rows, eid, name, day, programme="trade_certificate"):
+    rows.apply(ev("intake", "MilestoneReached", {"run_id": "r1", "enrolment_id": eid,
+                                                 "participant_id": f"p-{eid}",
+                                                 "milestone": name}, day))
+
+
+def test_milestones_give_the_share_of_starts_reaching_each_and_the_days_to_it():
+    rows = MemoryRows()
+    for eid, start in (("a", "2026-01-05"), ("b", "2026-01-05"), ("c", "2026-02-01")):
+        enrolment(rows, eid, start, programme="trade_certificate")
+    milestone(rows, "a", "firm_introduction", "2026-01-05")
+    milestone(rows, "b", "firm_introduction", "2026-01-15")
+    milestone(rows, "a", "certificate_passed", "2026-06-05")
+    cnc = report(rows.rows)["milestones"]["trade_certificate"]
+    assert list(cnc) == ["firm_introduction", "education", "certificate_passed"]
+    assert {k: cnc["firm_introduction"][k] for k in ("numerator", "denominator", "rate")} == \
+        {"numerator": 2, "denominator": 3, "rate": 0.6667}
+    assert cnc["firm_introduction"]["days"] == {"n": 2, "median": 5, "p90": 10}
+    assert cnc["education"]["numerator"] == 0
+    assert cnc["certificate_passed"]["days"]["median"] == 151
+    # as effective before the certificate: not yet reached
+    before = report(as_effective_on(rows.rows, "2026-06-04"))["milestones"]
+    assert before["trade_certificate"]["certificate_passed"]["numerator"] == 0
+
+
+def test_permanent_adapted_work_is_judged_by_its_stays_never_as_a_failure():
+    rows = MemoryRows()
+    enrolment(rows, "a", "2026-01-05", "2026-03-01", "employed")            # aft: counts
+    enrolment(rows, "b", "2026-01-05", "2026-03-01", "not_in_work")         # aft: counts
+    for eid in ("v1", "v2", "v3"):                                          # never end
+        enrolment(rows, eid, "2025-01-05", programme="vta")
+    enrolment(rows, "v4", "2025-01-05", "2026-05-01", programme="vta",
+              case="employed_ordinary")                                     # moved on
+    enrolment(rows, "v5", "2025-01-05", "2026-05-01", "not_in_work", programme="vta")
+    r = report(rows.rows)
+    assert r["outcomes"]["at_end"] == {"numerator": 1, "denominator": 2, "rate": 0.5}
+    assert r["ended"] == 2
+    assert r["stays"] == {"vta": {"active": 3, "ended": 2, "to_work": 1}}
+    assert r["started"] == 7

@@ -1,0 +1,130 @@
+"""The platform's words for programmes and outcomes, as data every service and partner shares:
+each kind of programme with its declared milestones, how long a stay is expected to last (None:
+permanent, no end in view), and what it is judged by; each outcome with its KPI family; and
+what each word means in Norwegian bokmål, Swedish, Danish and English.
+
+``judged_by``: ``outcomes`` (the share that ended in work or education) or ``stays``
+(permanent adapted work, sheltered work, production workshop places: stays kept and moves on
+to ordinary work; an end is not a failure, and no stay counts in the outcome rates)."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    milestones: tuple = ()
+    expected_days: int | None = 183
+    judged_by: str = "outcomes"
+
+
+KINDS = {
+    "oppfolging": Kind(("plan_agreed",), 365),
+    "aft": Kind(("assessment_done", "work_trial_started"), 183),
+    "vta": Kind((), None, "stays"),
+    "office_places": Kind(("cv_ready", "first_interview"), 92),
+    "trade_certificate": Kind(("firm_introduction", "education", "certificate_passed"), 730),
+    "small_jobs": Kind((), 365),
+    "youth_network": Kind(("first_activity", "company_visit"), 730),
+    "entrepreneurship": Kind(("business_plan", "business_registered"), 183),
+    "resource_course": Kind(("plan_agreed", "work_trial_started"), 365),
+    "introduction": Kind(("language_course", "civics_course"), 730),
+    "sheltered_work": Kind((), None, "stays"),
+    "production_workshop": Kind((), None, "stays"),
+    "other": Kind((), 183),
+}
+PROGRAMMES = tuple(KINDS)
+MILESTONES = tuple(sorted({m for k in KINDS.values() for m in k.milestones}))
+
+# Each outcome's KPI family; work, education and business count as "work or education".
+OUTCOME_FAMILIES = {
+    "employed_ordinary": "work", "employed_subsidised": "work", "employed_flexible": "work",
+    "employed_small_job": "work", "flexjob": "work",
+    "education": "education",
+    "self_employed": "business", "business_started": "business",
+    "other_programme": "other_programme", "resource_course": "other_programme",
+    "introduction_course": "other_programme", "sheltered_work": "other_programme",
+    "permanent_adapted_work": "other_programme", "production_workshop": "other_programme",
+    "not_in_work": "none", "unknown": "none",
+}
+OUTCOMES = tuple(OUTCOME_FAMILIES)
+FAMILIES = ("work", "education", "business", "other_programme", "none")
+GOOD_FAMILIES = ("work", "education", "business")
+WORK_OR_EDUCATION = tuple(o for o, f in OUTCOME_FAMILIES.items() if f in GOOD_FAMILIES)
+
+WORDS = {
+    # kinds of programme
+    "oppfolging": ("oppfølging", "uppföljning", "opfølgning", "follow-up"),
+    "aft": ("arbeidsforberedende trening", "arbetsförberedande träning",
+            "arbejdsforberedende træning", "work preparation training"),
+    "vta": ("varig tilrettelagt arbeid", "varaktigt anpassat arbete", "varigt tilpasset arbejde",
+            "permanent adapted work"),
+    "office_places": ("kontorplasser", "kontorsplatser", "kontorpladser", "office places"),
+    "trade_certificate": ("fagbrevløp", "yrkesbevis", "svendebrevsforløb",
+                          "trade certificate track"),
+    "small_jobs": ("småjobber", "småjobb", "småjobs", "small jobs"),
+    "youth_network": ("ungdomsnettverk", "ungdomsnätverk", "ungenetværk", "youth network"),
+    "entrepreneurship": ("gründerløp", "entreprenörskap", "iværksætterforløb",
+                         "entrepreneurship track"),
+    "resource_course": ("ressursforløp", "resursförlopp", "ressourceforløb", "resource course"),
+    "introduction": ("introduksjonsprogram", "etableringsprogram", "integrationsprogram",
+                     "introduction programme"),
+    "sheltered_work": ("skjermet arbeid", "skyddat arbete", "beskyttet beskæftigelse",
+                       "sheltered work"),
+    "production_workshop": ("produksjonsverksted", "produktionsverkstad", "produktionsværksted",
+                            "production workshop place"),
+    "other": ("annet", "annat", "andet", "other"),
+    # outcomes
+    "employed_ordinary": ("ordinær jobb", "osubventionerat arbete", "ordinært job",
+                          "ordinary job"),
+    "employed_subsidised": ("jobb med lønnstilskudd", "subventionerat arbete",
+                            "job med løntilskud", "subsidised job"),
+    "employed_flexible": ("fleksibel jobb", "flexibelt arbete", "fleksibelt job",
+                          "flexible job"),
+    "employed_small_job": ("småjobb", "småjobb", "småjob", "small job"),
+    "flexjob": ("fleksjobb", "flexjobb", "fleksjob", "flexjob"),
+    "education": ("utdanning", "utbildning", "uddannelse", "education"),
+    "self_employed": ("selvstendig næringsdrivende", "egenföretagare", "selvstændig",
+                      "self-employed"),
+    "business_started": ("startet bedrift", "startat företag", "startet virksomhed",
+                         "business started"),
+    "other_programme": ("annet tiltak", "annan insats", "anden indsats", "another programme"),
+    "resource_course": ("ressursforløp", "resursförlopp", "ressourceforløb", "resource course"),
+    "introduction_course": ("introduksjonskurs", "etableringskurs", "integrationsforløb",
+                            "introduction course"),
+    "sheltered_work": ("skjermet arbeid", "skyddat arbete", "beskyttet beskæftigelse",
+                       "sheltered work"),
+    "permanent_adapted_work": ("varig tilrettelagt arbeid", "varaktigt anpassat arbete",
+                               "varigt tilpasset arbejde", "permanent adapted work"),
+    "production_workshop": ("produksjonsverksted", "produktionsverkstad", "produktionsværksted",
+                            "production workshop place"),
+    "not_in_work": ("ikke i arbeid", "inte i arbete", "ikke i arbejde", "not in work"),
+    "unknown": ("ukjent", "okänt", "ukendt", "unknown"),
+    # milestones
+    "plan_agreed": ("plan avtalt", "plan överenskommen", "plan aftalt", "plan agreed"),
+    "assessment_done": ("kartlegging ferdig", "kartläggning klar", "afklaring færdig",
+                        "assessment done"),
+    "work_trial_started": ("arbeidstrening startet", "arbetsträning påbörjad",
+                           "praktik startet", "work trial started"),
+    "cv_ready": ("CV klar", "CV klar", "CV klar", "CV ready"),
+    "first_interview": ("første intervju", "första intervju", "første samtale",
+                        "first interview"),
+    "firm_introduction": ("introduksjon i bedrift", "introduktion på företag",
+                          "introduktion i virksomhed", "introduction at a firm"),
+    "certificate_passed": ("fagbrev bestått", "yrkesbevis godkänt", "svendeprøve bestået",
+                           "certificate passed"),
+    "first_activity": ("første aktivitet", "första aktivitet", "første aktivitet",
+                       "first activity"),
+    "company_visit": ("bedriftsbesøk", "företagsbesök", "virksomhedsbesøg", "company visit"),
+    "business_plan": ("forretningsplan", "affärsplan", "forretningsplan", "business plan"),
+    "business_registered": ("bedrift registrert", "företag registrerat",
+                            "virksomhed registreret", "business registered"),
+    "language_course": ("språkopplæring", "språkutbildning", "sprogundervisning",
+                        "language course"),
+    "civics_course": ("samfunnskunnskap", "samhällsorientering", "samfundsforståelse",
+                      "civics course"),
+}
+LANGUAGES = ("nb", "sv", "da", "en")
+
+
+def word(code: str, language: str) -> str:
+    """What a code (kind, outcome, milestone) is called in ``language``."""
+    return WORDS.get(code, (code,) * 4)[LANGUAGES.index(language)]
