@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate
 
 from pathways.contracts.events import Event
 from pathways.contracts.programmes import MILESTONES, PROGRAMMES
+from pathways.contracts.registry import REGISTRY
 
 START_MODES = ("rolling", "common")
 END_STATUSES = ("completed", "left", "aborted")
@@ -56,13 +57,28 @@ class ProgrammeRunCreated(RunRef):
     approval_required = fields.Boolean(required=True)
 
 
-class ParticipantRegistered(Event):
+class ParticipantRegisteredV1(Event, type="ParticipantRegistered", version=1):
     participant_id = fields.String(required=True, validate=ID)
     birth_year = fields.Integer(required=True, strict=True, validate=validate.Range(1900, 2100))
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
     municipality = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{3,4}$"))
     needs_group = fields.String(required=True, validate=validate.OneOf(NEEDS_GROUPS))
     country = fields.String(required=True, validate=validate.OneOf(("NO", "DK", "SE")))
+
+
+class ParticipantRegistered(ParticipantRegisteredV1, version=2):
+    """v2: the target groups official statistics break figures down by, as told at
+    registration (null: not told; v1 registrations: not told)."""
+    refugee = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "came as a refugee or reunited with one (the introduction programme's "
+                       "target group)"})
+    reduced_work_capacity = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "work capacity assessed as reduced (NAV: nedsatt arbeidsevne)"})
+
+
+@REGISTRY.upcaster("ParticipantRegistered", 1)
+def _participant_registered_v1_to_v2(payload):
+    return {**payload, "refugee": None, "reduced_work_capacity": None}
 
 
 class ParticipantDataErased(Event):

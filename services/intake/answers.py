@@ -122,7 +122,7 @@ class RegisteredParticipantSchema(Answer):
     data."""
     EXAMPLE = {"participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678", "birth_year": 1986,
                "gender": "F", "municipality": "4601", "needs_group": "situational",
-               "country": "NO"}
+               "country": "NO", "refugee": None, "reduced_work_capacity": False}
 
     participant_id = text(validate=IDENTIFIER)
     birth_year = fields.Integer(required=True, validate=validate.Range(1900, 2200))
@@ -130,6 +130,10 @@ class RegisteredParticipantSchema(Answer):
     municipality = text("municipality number")
     needs_group = choice(NEEDS)
     country = choice({"NO": "Norway", "DK": "Denmark", "SE": "Sweden"})
+    refugee = fields.Boolean(required=True, allow_none=True, metadata={"description": "target "
+                             "group: came as a refugee (null: not told)"})
+    reduced_work_capacity = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "target group: reduced work capacity (null: not told)"})
 
 
 class PersonalDataSchema(Answer):

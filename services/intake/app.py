@@ -357,21 +357,28 @@ class Intake(FundingCases):
             raise Conflict("already_registered", str(err),
                            participant_id=err.participant_id) from None
         try:
-            self.vault.store(participant_id, caller.org, {**data, "national_id": nid.number})
+            # the target groups are coarse attributes: in the event, like the municipality
+            self.vault.store(participant_id, caller.org, {
+                **{k: v for k, v in data.items() if k not in ("refugee", "reduced_work_capacity")},
+                "national_id": nid.number})
             self.commands.execute(caller, participant_stream(participant_id), fold_participant,
                                   decide_participant,
                                   Register(participant_id=participant_id,
                                            birth_year=nid.birth_date.year, gender=nid.gender,
                                            municipality=data["municipality"],
                                            needs_group=data["needs_group"],
-                                           country=nid.country),
+                                           country=nid.country, refugee=data["refugee"],
+                                           reduced_work_capacity=data[
+                                               "reduced_work_capacity"]),
                                   "participant")
         except Exception:
             self.vault.erase(participant_id)   # no personal data without its event
             raise
         return {"participant_id": participant_id, "birth_year": nid.birth_date.year,
                 "gender": nid.gender, "municipality": data["municipality"],
-                "needs_group": data["needs_group"], "country": nid.country}
+                "needs_group": data["needs_group"], "country": nid.country,
+                "refugee": data["refugee"],
+                "reduced_work_capacity": data["reduced_work_capacity"]}
 
     def _record_access(self, caller: Caller, whose, why, **outcome):
         """Who read (or tried to read) whose personal data, when and why."""

@@ -131,6 +131,8 @@ class Register:
     municipality: str
     needs_group: str
     country: str
+    refugee: bool | None = None
+    reduced_work_capacity: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,10 @@ class ParticipantSchema(Strict):
     municipality = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number"))
     needs_group = fields.String(required=True, validate=validate.OneOf(NEEDS_GROUPS))
+    refugee = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "came as a refugee or reunited with one (target group; null: not told)"})
+    reduced_work_capacity = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "work capacity assessed as reduced (target group; null: not told)"})
     notes = fields.String(load_default="", validate=validate.Length(max=4000))
 
 

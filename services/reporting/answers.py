@@ -103,6 +103,37 @@ class ReportSchema(Answer):
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 
+def count_or_hidden(description=None):
+    """A count, or ``"<k"`` where it is hidden (small-cell suppression)."""
+    return fields.Raw(required=True, metadata={
+        "description": description or "a count, or \"<k\" (e.g. \"<5\") where it is hidden",
+        "oneOf": [{"type": "integer", "minimum": 0},
+                  {"type": "string", "pattern": "^<[0-9]+$"}]})
+
+
+class GroupRowSchema(Answer):
+    group = text("the row's group")
+    cells = fields.Dict(keys=fields.String(), values=count_or_hidden(), required=True,
+                        metadata={"description": "per group of `columns` (`all` without)"})
+    total = count_or_hidden()
+
+
+class BreakdownSchema(Answer):
+    """One measure by target groups. Counts from 1 to k-1 are hidden, and so is whatever would
+    give them away by subtraction from a row's, a column's or the table's total."""
+    filters = fields.Dict(required=True)
+    measure = text("enrolments, started, ended or work_or_education (as the report counts "
+                   "them)")
+    rows = text("the groups of the rows")
+    columns = text("the groups of the columns (null: one column, all)", allow_none=True)
+    k = count("counts under it are hidden (SUPPRESS_BELOW)")
+    table = fields.List(fields.Nested(GroupRowSchema), required=True)
+    column_totals = fields.Dict(keys=fields.String(), values=count_or_hidden(), required=True)
+    total = count_or_hidden()
+    hidden = count("counts hidden")
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
 class RouteRowSchema(Answer):
     route = text("how the person came (self_referred, nav, arbetsformedlingen, ...)")
     arrived = count()

@@ -120,6 +120,7 @@ class Reporting:
     def __init__(self, db, feed, sources=SOURCES, registry=REGISTRY, pull_only=False):
         self.db, self.feed, self.sources, self.registry = db, feed, tuple(sources), registry
         self.pull_only = pull_only
+        self.suppress_below = 5   # SUPPRESS_BELOW (the service's settings set it)
         self.meta = db["reporting_meta"]
         self._switch = threading.Lock()
         self.rebuild_status = {"state": "idle"}
@@ -396,6 +397,12 @@ class Reporting:
                 positions = dict(live.positions)
             figures = figures_of(rows)
         return self._built(figures, positions, known_at, effective_on)
+
+    def breakdown(self, filters, by, columns, measure, k, known_at=None, effective_on=None):
+        """One measure by target groups, suppressed below ``k`` (``kpis.breakdown``)."""
+        return self._figures(lambda rows: {"filters": filters, **kpis.breakdown(
+            kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters, by,
+            columns, measure, k)}, known_at, effective_on)
 
     def casework(self, filters=None, known_at=None, effective_on=None):
         """The coaches' work (``casework``) from the same rows as ``report``."""

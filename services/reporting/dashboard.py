@@ -9,7 +9,10 @@ COLORS = {"endings": "#9db4c0", "work_or_education": "#2a9d8f", "active": "#e76f
           "places": "#264653"}
 LEFT, BOTTOM, TOP = 44, 36, 10      # room for the y axis, the x axis and its title
 EXPORTS = (("per_month", "per month"), ("per_employer", "per employer"),
-           ("outcomes", "outcomes"), ("capacity", "capacity per day"))
+           ("outcomes", "outcomes"), ("capacity", "capacity per day"),
+           ("target_groups", "target groups"))
+TARGET_TABLE = ("age_band", "gender", "started")
+"""The dashboard's target-group table: starts by age band and gender (suppressed)."""
 
 
 def _ticks(top):
@@ -112,6 +115,27 @@ def _employers(rows):
             f"<tbody>{body}</tbody></table>")
 
 
+def _groups(found):
+    """A breakdown as a table; hidden counts as "<k", with a note saying why."""
+    columns = list(found["column_totals"])
+
+    def cell(n):
+        return f"<td class='n{' hidden' if isinstance(n, str) else ''}'>{html.escape(str(n))}</td>"
+    body = "".join(f"<tr><th scope='row'>{html.escape(line['group'])}</th>"
+                   + "".join(cell(line["cells"][c]) for c in columns) + cell(line["total"])
+                   + "</tr>" for line in found["table"])
+    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in columns)
+    foot = "".join(cell(found["column_totals"][c]) for c in columns) + cell(found["total"])
+    return (f"<table id='target-groups'><caption>{html.escape(found['measure'])} by "
+            f"{html.escape(found['rows'].replace('_', ' '))} and "
+            f"{html.escape((found['columns'] or '').replace('_', ' '))}</caption><thead><tr>"
+            f"<th scope='col'>{html.escape(found['rows'].replace('_', ' '))}</th>{head}"
+            f"<th scope='col'>total</th></tr></thead><tbody>{body}</tbody><tfoot><tr>"
+            f"<th scope='row'>total</th>{foot}</tr></tfoot></table>"
+            f"<p class='note'>Counts under {found['k']} are shown as &lt;{found['k']}, and so "
+            f"is what would give them away from the totals.</p>")
+
+
 def _filters(filters, may_choose_org):
     """The filter form (a GET to this page: the filters stay in the URL, to share or bookmark)."""
     chosen = set(filters.get("programme") or ())
@@ -140,7 +164,8 @@ def _exports(filters):
         f"{label}</a>" for t, label in EXPORTS)
 
 
-def render(report, capacity, title="Pathways", filters=None, may_choose_org=False, sign_out=""):
+def render(report, capacity, title="Pathways", filters=None, may_choose_org=False, sign_out="",
+           target_groups=None):
     filters = filters or {}
     o = report["outcomes"]["at_end"]
     rate = "–" if o["rate"] is None else f"{o['rate'] * 100:.0f}%"
@@ -181,6 +206,8 @@ footer {{ color: #777; font-size: 0.8em; margin-top: 2em; }}
 {_lines(capacity)}
 <h2>Placements per employer</h2>
 {_employers(report['per_employer'])}
+<h2>Target groups</h2>
+{_groups(target_groups) if target_groups else ""}
 <p>Download as CSV: {_exports(filters)}</p>
 <footer>Built from feed positions {html.escape(positions)}; code {html.escape(built['code_version'])};
 generation {built['generation']}; at {built['at']}.</footer>
@@ -205,6 +232,14 @@ def _basis_table(basis):
             f"</td><td></td><td class='n'>{total['results']}</td><td class='n'>"
             f"{html.escape(total['amount'])} {html.escape(basis['currency'])}</td></tr></tfoot>"
             "</table>")
+
+
+def render_refusal(title, message):
+    """A page that says why the figures are not shown (e.g. a target group too small)."""
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
+            f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+            f"<p id='refusal'>{html.escape(message)}</p><p><a href='/dashboard'>All figures"
+            f"</a></p></body></html>")
 
 
 def render_funder(contracts, title, sign_out=""):

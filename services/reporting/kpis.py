@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from pathways.contracts.programmes import KINDS, OUTCOME_FAMILIES
 from pathways.domain.statistics import spread
+from services.reporting import groups
 from services.reporting.projection import WORK_OR_EDUCATION
 
 DATE_FIELDS = {
@@ -89,6 +90,43 @@ def _work_or_education(e):
     return e.get("outcome_hint") in WORK_OR_EDUCATION
 
 
+def selected(enrolments, f):
+    """The enrolments ``f`` selects: organisations, programmes, runs, target groups, cohort."""
+    cohort = f.get("cohort")
+    if cohort:
+        kind, month = cohort.split(":", 1)
+        cohort_field = "started_on" if kind == "enrolment" else "ended_on"
+    for e in enrolments:
+        if _match(e, f) and groups.in_groups(e, f) and \
+                (not cohort or (e.get(cohort_field) or "").startswith(month)):
+            yield e
+
+
+def _started(e):
+    return bool(e.get("started_on")) and not e.get("voided")
+
+
+def _ended(e, f):
+    """Started, ended (in the period), judged by its outcome: the outcome rate's denominator."""
+    return _started(e) and e.get("programme") not in STAYS and bool(
+        e.get("ended_on") and e.get("end_status") and _in_period(e["ended_on"], f))
+
+
+MEASURES = {"enrolments": lambda e, f: True, "started": lambda e, f: _started(e),
+            "ended": _ended, "work_or_education": lambda e, f: _ended(e, f) and
+            _work_or_education(e)}
+"""What a breakdown counts (``groups.MEASURES``), as the report counts it."""
+
+
+def breakdown(rows, filters, by, columns, measure, k):
+    """One measure of the enrolments ``filters`` selects, by one or two groups, suppressed
+    below ``k`` (``groups.breakdown``)."""
+    f = filters or {}
+    counts = MEASURES[measure]
+    return {"measure": measure, **groups.breakdown(selected(rows["enrolments"].values(), f),
+                                                   lambda e: counts(e, f), by, columns, k)}
+
+
 def tally(enrolments, placements_of, filters=None):
     """What the enrolments that match ``filters`` (and their started placements,
     ``placements_of(enrolment_id)``) add to every key figure, as counts under flat keys. Tallies
@@ -96,13 +134,7 @@ def tally(enrolments, placements_of, filters=None):
     exactly, so a report can be kept up to date part by part (``figures.py``)."""
     f = filters or {}
     t = Counter()
-    cohort = f.get("cohort")
-    if cohort:
-        kind, month = cohort.split(":", 1)
-        cohort_field = "started_on" if kind == "enrolment" else "ended_on"
-    for e in enrolments:
-        if not _match(e, f) or (cohort and not (e.get(cohort_field) or "").startswith(month)):
-            continue
+    for e in selected(enrolments, f):
         t["enrolments"] += 1
         if e.get("waitlisted_on"):
             if e.get("allocated_on"):

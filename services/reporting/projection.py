@@ -26,6 +26,7 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ParticipantFeeCharged, ParticipantFeePaid)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
+from services.reporting import groups
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
                "contacts", "opportunities", "contracts")
@@ -53,7 +54,8 @@ def _participant(ev, p, org, get):
     return [("participants", p["participant_id"], {
         "participant_id": p["participant_id"], "org": org, "birth_year": p["birth_year"],
         "gender": p["gender"], "municipality": p["municipality"],
-        "needs_group": p["needs_group"], "country": p["country"], "erased": False})]
+        "needs_group": p["needs_group"], "country": p["country"], "refugee": p["refugee"],
+        "reduced_work_capacity": p["reduced_work_capacity"], "erased": False})]
 
 
 def _erased(ev, p, org, get):
@@ -62,7 +64,11 @@ def _erased(ev, p, org, get):
 
 
 def _referred(ev, p, org, get):
+    # the target groups go with the enrolment (reports filter and break down by them): the
+    # registration comes first in intake's one ordered log
+    participant = get("participants", p["participant_id"]) or {}
     return [("enrolments", p["enrolment_id"], {
+        **{f: participant.get(f) for f in groups.PARTICIPANT_FIELDS},
         "enrolment_id": p["enrolment_id"], "org": org, "run_id": p["run_id"],
         "programme": p["programme"], "participant_id": p["participant_id"],
         "referred_on": _day(ev), "waitlisted_on": None, "allocated_on": None,

@@ -3,7 +3,9 @@ from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_
                          validates_schema)
 
 from pathways.api.fields import YEAR, day, moment
+from pathways.contracts.intake import GENDERS, NEEDS_GROUPS
 from pathways.timeutil import iso, parse_iso
+from services.reporting import groups
 
 MAX_CAPACITY_DAYS = 1096
 """The longest capacity series one request may ask for (three years of days, per programme)."""
@@ -64,7 +66,28 @@ class Narrowed(Period):
     to = day()
 
 
-class FiltersSchema(Narrowed):
+def one_of(choices, most=20):
+    return fields.List(fields.String(validate=validate.OneOf(choices)),
+                       validate=validate.Length(min=1, max=most))
+
+
+class TargetGroups(Strict):
+    """Target groups (each one or several values; a flag true or false): counts for groups
+    smaller than SUPPRESS_BELOW are not given (409 ``group_too_small``)."""
+    needs_group = one_of(NEEDS_GROUPS)
+    age_band = one_of(groups.AGE_BANDS)
+    gender = one_of(GENDERS)
+    municipality = fields.List(fields.String(validate=validate.Regexp(
+        r"^[0-9]{3,4}$", error="must be a 3- or 4-digit municipality number")),
+        validate=validate.Length(min=1, max=50))
+    refugee = fields.Boolean(truthy={"true"}, falsy={"false"}, metadata={
+        "enum": [True, False], "description": "came as a refugee (the introduction "
+                                              "programme's target group)"})
+    reduced_work_capacity = fields.Boolean(truthy={"true"}, falsy={"false"}, metadata={
+        "enum": [True, False], "description": "work capacity assessed as reduced"})
+
+
+class FiltersSchema(Narrowed, TargetGroups):
     """What a report may be narrowed to (also the dashboard's query)."""
     cohort = fields.String(validate=validate.Regexp(
         rf"^(enrolment|ending):{YEAR}-(0[1-9]|1[0-2])$",
@@ -79,7 +102,7 @@ class DashboardQuerySchema(FiltersSchema):
 class ExportQuerySchema(FiltersSchema):
     """A table of the dashboard, as CSV."""
     table = fields.String(load_default="per_month", validate=validate.OneOf(
-        ("per_month", "per_employer", "outcomes", "capacity")))
+        ("per_month", "per_employer", "outcomes", "capacity", "target_groups")))
 
 
 class AsOf(Period):
@@ -100,6 +123,18 @@ class AsOf(Period):
 class ReportQuerySchema(FiltersSchema, AsOf):
     table = fields.String(load_default="per_month", validate=validate.OneOf(
         ("per_month", "per_employer", "outcomes")))
+
+
+class BreakdownQuerySchema(FiltersSchema, AsOf):
+    """One measure by one target group (``by``), or by two (``by`` and ``columns``)."""
+    by = fields.String(required=True, validate=validate.OneOf(groups.DIMENSIONS))
+    columns = fields.String(validate=validate.OneOf(groups.DIMENSIONS))
+    measure = fields.String(load_default="started", validate=validate.OneOf(groups.MEASURES))
+
+    @validates_schema
+    def two_ways(self, data, **kwargs):
+        if data.get("columns") and data["columns"] == data.get("by"):
+            raise ValidationError("must differ from by", "columns")
 
 
 class CaseworkQuerySchema(Narrowed, AsOf):

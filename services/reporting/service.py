@@ -29,10 +29,10 @@ from pathways.runtime.http import (AFTER_HEADER, EXPECTED, json_endpoint,
 from pathways.application.validation import load
 from pathways.api.routes import Route
 from pathways.runtime.api import serves
-from pathways.errors import BadRequest, Forbidden, NotFoundError, Unauthorized
-from pathways.operations.settings import Settings, settings_of
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFoundError, Unauthorized
+from pathways.operations.settings import Settings, _number, settings_of
 from pathways.timeutil import iso, utcnow
-from services.reporting import answers, dashboard, schemas, sessions
+from services.reporting import answers, dashboard, groups, schemas, sessions
 from services.reporting.projection import HANDLERS
 from services.reporting.app import Reporting, load_feeds, relabelled
 
@@ -43,10 +43,17 @@ READERS = ("coordinator", "auditor", "admin")
 class ReportingSettings(Settings):
     dashboard_secret: bytes      # DASHBOARD_SECRET (>= 32 characters; default: random per start)
     reporting_feeds: dict        # REPORTING_FEEDS: a hub's partner feeds (default: none)
+    suppress_below: int          # SUPPRESS_BELOW: counts under it not shown (default 5)
 
     READERS = {"dashboard_secret": lambda config: sessions.secret_from(
                    config.get("DASHBOARD_SECRET")),
-               "reporting_feeds": lambda config: load_feeds(config.get("REPORTING_FEEDS"))}
+               "reporting_feeds": lambda config: load_feeds(config.get("REPORTING_FEEDS")),
+               "suppress_below": lambda config: _number(config, "SUPPRESS_BELOW",
+                                                        DEFAULT_SUPPRESS_BELOW, int, least=1)}
+
+
+DEFAULT_SUPPRESS_BELOW = 5
+"""As official labour-market statistics do: counts of 1 to 4 are not shown."""
 
 
 class DashboardSigner(DependencyProvider):
@@ -65,11 +72,12 @@ def build_reporting(container, db, store):
         reporting = Reporting(db, relabelled(HttpFeed(hub)), sources=list(hub), pull_only=True)
     else:
         reporting = Reporting(db, dependency_of(container, Inbox).feed)
+    reporting.suppress_below = settings_of(container).suppress_below
     reporting.start()
     return reporting
 
 
-FILTERS = ("org", "programme", "run_id", "from", "to", "cohort")
+FILTERS = ("org", "programme", "run_id", "from", "to", "cohort", *groups.TARGETS)
 """What a report may be narrowed to (``schemas.FiltersSchema``)."""
 
 
@@ -77,7 +85,7 @@ def scoped(caller, query):
     """Non-admins see their own organisation only, whatever they ask for (the answer's
     ``filters`` says so); admins any organisations, or all."""
     caller.require(*READERS)
-    filters = {k: query[k] for k in FILTERS if query.get(k)}
+    filters = {k: query[k] for k in FILTERS if query.get(k) is not None and query[k] != []}
     if caller.role != "admin":
         filters["org"] = [caller.org]
     return filters
@@ -131,6 +139,18 @@ CSV_COLUMNS = {
 BUILT_FROM_HEADER = "Pathways-Built-From"
 
 
+def breakdown_csv(found):
+    """A breakdown as CSV: a row per group, a column per group of ``columns`` and the total,
+    then the totals' row; hidden counts as ``<k``."""
+    columns = list(found["column_totals"])
+    rows = [{found["rows"]: line["group"], **line["cells"], "total": line["total"]}
+            for line in found["table"]]
+    rows.append({found["rows"]: "total", **found["column_totals"], "total": found["total"]})
+    headers = {BUILT_FROM_HEADER: json.dumps(found["built_from"], separators=(",", ":"),
+                                             sort_keys=True)}
+    return tables.csv_response("breakdown", (found["rows"], *columns, "total"), rows, headers)
+
+
 def csv_response(table, rows, built_from=None):
     """A table as CSV; what it was built from (feed positions, code version, as known at /
     effective on) in the ``Pathways-Built-From`` header."""
@@ -152,8 +172,17 @@ def capacity_rows(series):
 
 
 ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies); documented here
-    Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective on)",
+    Route("GET", "/reports/kpis", "kpis", "Key figures (JSON or CSV; as known at / effective "
+          "on); narrowed to target groups with fewer than SUPPRESS_BELOW enrolments: 409 "
+          "`group_too_small`",
           query=schemas.ReportQuerySchema, roles=READERS, response=answers.ReportSchema,
+          generated=False),
+    Route("GET", "/reports/breakdown", "breakdown", "One measure (enrolments, started, ended, "
+          "in work or education) by target group: needs group, age band, gender, "
+          "municipality, refugee, reduced work capacity (or organisation, programme), one way "
+          "or two; counts under SUPPRESS_BELOW shown as \"<5\", and never recoverable from "
+          "the totals (JSON or CSV; as known at / effective on)",
+          query=schemas.BreakdownQuerySchema, roles=READERS, response=answers.BreakdownSchema,
           generated=False),
     Route("GET", "/reports/casework", "casework", "The coaches' work: arrivals per route and "
           "what became of them, contacts per coach and week (in and outside the office), "
@@ -230,11 +259,38 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         caller = self.auth.from_request(request)
         q = load(schemas.ReportQuerySchema(), request.args.to_dict(flat=False), "query")
         wait_for_positions(self, request)
-        report = self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
+        filters = scoped(caller, q)
+        report = self._guarded(filters, self.reporting.report(filters, q.get("known_at"),
+                                                              q.get("effective_on")))
         if q["format"] == "csv":
             return csv_response(q["table"], report_rows(report, q["table"]),
                                 report["built_from"])
         return respond(200, report)
+
+    @http("GET", "/reports/breakdown")
+    @json_endpoint
+    def http_breakdown(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.BreakdownQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
+        found = self.reporting.breakdown(scoped(caller, q), q["by"], q.get("columns"),
+                                         q["measure"], self._k(), q.get("known_at"),
+                                         q.get("effective_on"))
+        if q["format"] == "csv":
+            return breakdown_csv(found)
+        return respond(200, found)
+
+    def _k(self):
+        return self.reporting.suppress_below
+
+    def _guarded(self, filters, report):
+        """A report narrowed to target groups: refused when fewer than k enrolments are in
+        them (its figures would single people out)."""
+        if any(k in filters for k in groups.TARGETS) and report["enrolments"] < self._k():
+            raise Conflict("group_too_small", f"fewer than {self._k()} enrolments are in these "
+                           "target groups: figures for groups this small are not given (see "
+                           "GET /reports/breakdown)")
+        return report
 
     @http("GET", "/reports/casework")
     @json_endpoint
@@ -346,9 +402,18 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         filters = scoped(caller, q)
         report, capacity = self.reporting.dashboard(filters)
         title = f"Pathways — {', '.join(filters.get('org') or ['all organisations'])}"
+        try:
+            self._guarded(filters, report)
+        except Conflict as err:
+            return self._html(409, dashboard.render_refusal(title, str(err)))
         return self._html(200, dashboard.render(report, capacity, title, filters,
                                                 may_choose_org=caller.role == "admin",
-                                                sign_out=self.signer.form_token(session)))
+                                                sign_out=self.signer.form_token(session),
+                                                target_groups=self._target_table(filters)))
+
+    def _target_table(self, filters):
+        by, columns, measure = dashboard.TARGET_TABLE
+        return self.reporting.breakdown(filters, by, columns, measure, self._k())
 
     def _funder_dashboard(self, caller, session):
         """A funder's page: its contracts, each with this month's and last month's basis."""
@@ -372,12 +437,15 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         q = load(schemas.ExportQuerySchema(), request.args.to_dict(flat=False), "query")
         wait_for_positions(self, request)
         filters = scoped(caller, q)
+        if q["table"] == "target_groups":
+            return breakdown_csv(self._target_table(filters))
         if q["table"] == "capacity":   # the dashboard's series, over the report's months
             report, series = self.reporting.dashboard(filters)
             rows = capacity_rows(series)
         else:
             report = self.reporting.report(filters)
             rows = report_rows(report, q["table"])
+        self._guarded(filters, report)
         return csv_response(q["table"], rows, report["built_from"])
 
     @http("POST", "/dashboard/session")
@@ -457,7 +525,9 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def kpis(self, query=None):
         caller = self.auth.from_context()
         q = load(schemas.ReportQuerySchema(), query or {}, "query")
-        return self.reporting.report(scoped(caller, q), q.get("known_at"), q.get("effective_on"))
+        filters = scoped(caller, q)
+        return self._guarded(filters, self.reporting.report(filters, q.get("known_at"),
+                                                            q.get("effective_on")))
 
     @rpc(expected_exceptions=EXPECTED)
     def rebuild(self):

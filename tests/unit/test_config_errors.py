@@ -122,3 +122,15 @@ def test_bad_service_areas(raw, message):
 def test_service_areas_as_json_string():
     assert service_areas_from({"SERVICE_AREAS": '{"org-a": ["4201", "0301"]}'}) == \
         {"org-a": ("4201", "0301")}
+
+
+def test_the_suppression_threshold_is_a_whole_number_of_two_or_more():
+    from pathways.operations.settings import SettingsError
+    from services.reporting.service import ReportingSettings
+    good = {"AMQP_URI": "pyamqp://guest:guest@localhost:5672/", "MONGO_URI": "mongodb://x/"}
+    assert ReportingSettings.from_config(good, "reporting").suppress_below == 5
+    assert ReportingSettings.from_config({**good, "SUPPRESS_BELOW": 10},
+                                         "reporting").suppress_below == 10
+    for bad in (1, 0, "few", True):
+        with pytest.raises(SettingsError, match="SUPPRESS_BELOW must be a number"):
+            ReportingSettings.from_config({**good, "SUPPRESS_BELOW": bad}, "reporting")

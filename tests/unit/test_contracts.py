@@ -104,3 +104,13 @@ def test_notify_events_before_due_digests_read_as_v2_of_the_openings_topic():
         read = REGISTRY.read(stored(REGISTRY.validate_draft(v1), source="notify"))
         assert (read["schema_version"], read["payload"]["topic"], read["payload"]["due_on"],
                 read["payload"]["opportunity_id"]) == (2, "openings", None, "op")
+
+
+def test_a_registration_before_target_groups_reads_as_v2_not_told():
+    from pathways.contracts import REGISTRY
+    v1 = new_event("ParticipantRegistered", {
+        "participant_id": "p", "birth_year": 1990, "gender": "F", "municipality": "4601",
+        "needs_group": "situational", "country": "NO"}, org="o", actor=ACTOR, schema_version=1)
+    read = REGISTRY.read(stored(REGISTRY.validate_draft(v1), source="intake"))
+    assert (read["schema_version"], read["payload"]["refugee"],
+            read["payload"]["reduced_work_capacity"]) == (2, None, None)

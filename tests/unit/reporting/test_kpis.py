@@ -149,3 +149,28 @@ def test_permanent_adapted_work_is_judged_by_its_stays_never_as_a_failure():
     assert r["ended"] == 2
     assert r["stays"] == {"vta": {"active": 3, "ended": 2, "to_work": 1}}
     assert r["started"] == 7
+
+
+def registered(rows, eid, born, gender="F", refugee=None, capacity=None, needs="situational"):
+    rows.apply(ev("intake", "ParticipantRegistered", {
+        "participant_id": f"p-{eid}", "birth_year": born, "gender": gender,
+        "municipality": "4601", "needs_group": needs, "country": "NO", "refugee": refugee,
+        "reduced_work_capacity": capacity}))
+
+
+def test_target_groups_go_with_the_enrolment_and_narrow_every_figure():
+    rows = MemoryRows()
+    for eid, born, refugee in (("a", 2004, True), ("b", 2003, False), ("c", 1980, None)):
+        registered(rows, eid, born, refugee=refugee, capacity=eid == "c")
+        enrolment(rows, eid, "2026-01-05", "2026-03-01", "employed" if eid != "b" else None)
+    young = report(rows.rows, {"age_band": ["16-24"]})
+    assert (young["started"], young["outcomes"]["at_end"]["numerator"]) == (2, 1)
+    assert report(rows.rows, {"refugee": True})["started"] == 1
+    assert report(rows.rows, {"refugee": False})["started"] == 1      # not told: neither
+    assert report(rows.rows, {"reduced_work_capacity": True,
+                              "age_band": ["40-49"]})["started"] == 1
+    assert report(rows.rows, {"gender": ["M"]})["started"] == 0
+    from services.reporting.kpis import breakdown
+    by_flag = breakdown(rows.rows, {}, "refugee", None, "started", 1)
+    assert {line["group"]: line["total"] for line in by_flag["table"]} == \
+        {"yes": 1, "no": 1, "unknown": 1}
