@@ -3,7 +3,7 @@ coarse reporting attributes; names, national IDs, contact details and notes stay
 from marshmallow import ValidationError, fields, validate
 
 from pathways.contracts.events import Event
-from pathways.contracts.programmes import MILESTONES, PROGRAMMES
+from pathways.contracts.programmes import ACTIVITIES, MILESTONES, PROGRAMMES
 from pathways.contracts.registry import REGISTRY
 
 START_MODES = ("rolling", "common")
@@ -344,6 +344,40 @@ class ParticipantFeePaid(EnrolmentRef):
 
 
 # --- milestones ------------------------------------------------------------------------------------
+HOURS_DECISIONS = ("approved", "disputed")
+HOURS_REVIEWERS = ("participant", "coach")   # the coach: on the participant's behalf
+DISPUTE_REASONS = ("too_many_hours", "too_few_hours", "wrong_activity", "other")
+WEEKLY_HOURS = validate.Range(min=0.5, max=60)
+MONTHLY_HOURS = validate.Range(min=0, max=744)
+
+
+class ActivityPlanSet(EnrolmentRef):
+    """The participant's activity plan from a business date (``occurred_at``): hours a week
+    planned per activity type; a new plan replaces the one before from its date."""
+    hours_per_week = fields.Dict(keys=fields.String(validate=validate.OneOf(ACTIVITIES)),
+                                 values=fields.Float(validate=WEEKLY_HOURS), required=True,
+                                 validate=validate.Length(min=1))
+
+
+class HoursRecorded(EnrolmentRef):
+    """Hours attended in a month per activity type (Rusta och matcha's monthly record), to be
+    approved or disputed by the participant; recorded again, it replaces the month's record
+    and waits for a new review."""
+    month = fields.String(required=True, validate=MONTH)
+    hours = fields.Dict(keys=fields.String(validate=validate.OneOf(ACTIVITIES)),
+                        values=fields.Float(validate=MONTHLY_HOURS), required=True)
+
+
+class HoursReviewed(EnrolmentRef):
+    """A month's recorded hours approved or disputed by the participant, or by their coach on
+    the participant's behalf (``by``: coach; the actor is the coach)."""
+    month = fields.String(required=True, validate=MONTH)
+    decision = fields.String(required=True, validate=validate.OneOf(HOURS_DECISIONS))
+    by = fields.String(required=True, validate=validate.OneOf(HOURS_REVIEWERS))
+    reason = fields.String(required=True, allow_none=True,
+                           validate=validate.OneOf(DISPUTE_REASONS))
+
+
 class MilestoneReached(EnrolmentRef):
     """A milestone its programme's kind declares (``pathways.contracts.programmes.KINDS``),
     reached on a business date (the envelope's ``occurred_at``): Gjøvik's trade certificate,

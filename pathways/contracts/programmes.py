@@ -46,6 +46,9 @@ OUTCOME_FAMILIES = {
     "not_in_work": "none", "unknown": "none",
 }
 OUTCOMES = tuple(OUTCOME_FAMILIES)
+# What an activity plan's hours are spent on (Rusta och matcha's activity types, NAV's tiltak).
+ACTIVITIES = ("job_search", "guidance", "work_training", "internship", "education", "language",
+              "health", "network", "other")
 FAMILIES = ("work", "education", "business", "other_programme", "none")
 GOOD_FAMILIES = ("work", "education", "business")
 WORK_OR_EDUCATION = tuple(o for o, f in OUTCOME_FAMILIES.items() if f in GOOD_FAMILIES)
@@ -121,10 +124,19 @@ WORDS = {
                         "language course"),
     "civics_course": ("samfunnskunnskap", "samhällsorientering", "samfundsforståelse",
                       "civics course"),
+    # activities
+    "job_search": ("jobbsøking", "jobbsökande", "jobsøgning", "job search"),
+    "guidance": ("veiledning", "vägledning", "vejledning", "guidance"),
+    "work_training": ("arbeidstrening", "arbetsträning", "arbejdstræning", "work training"),
+    "internship": ("praksis", "praktik", "praktik", "internship"),
+    "language": ("språkopplæring", "språkträning", "sprogtræning", "language training"),
+    "health": ("helse og mestring", "hälsa och rehabilitering", "sundhed og mestring",
+               "health and coping"),
+    "network": ("nettverkssamling", "nätverksträff", "netværksmøde", "network meeting"),
 }
 LANGUAGES = ("nb", "sv", "da", "en")
 
 
 def word(code: str, language: str) -> str:
-    """What a code (kind, outcome, milestone) is called in ``language``."""
+    """What a code (kind, outcome, milestone, activity) is called in ``language``."""
     return WORDS.get(code, (code,) * 4)[LANGUAGES.index(language)]

@@ -41,6 +41,24 @@ class MonthFeeSchema(Answer):
     paid = text("paid of it so far")
 
 
+class CurrentPlanSchema(Answer):
+    since = date("from when the plan holds")
+    hours_per_week = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+
+
+class HoursReviewSchema(Answer):
+    decision = choice({"approved": "the hours are right", "disputed": "they are not"})
+    by = choice({"participant": "the participant", "coach": "their coach, on their behalf"})
+    reason = text("why disputed", allow_none=True)
+
+
+class MonthHoursSchema(Answer):
+    hours = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
+                        metadata={"description": "hours attended per activity type"})
+    review = fields.Nested(HoursReviewSchema, required=True, allow_none=True,
+                           metadata={"description": "null: not reviewed yet"})
+
+
 class EnrolmentSchema(Answer):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70",
                "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
@@ -50,7 +68,12 @@ class EnrolmentSchema(Answer):
                "queue_position": None, "coach_id": "cw-anne", "co_coach_id": None,
                "planned_end": "2026-06-09", "extension_proposed": None,
                "milestones": {"cv_ready": "2026-03-20"},
-               "fees": {"2026-03": {"charged": "1000.00", "paid": "1000.00"}}}
+               "fees": {"2026-03": {"charged": "1000.00", "paid": "1000.00"}},
+               "plan": {"since": "2026-03-09", "hours_per_week": {"work_training": 15.0,
+                                                                  "job_search": 5.0}},
+               "hours": {"2026-03": {"hours": {"work_training": 45.0, "job_search": 12.5},
+                                     "review": {"decision": "approved", "by": "participant",
+                                                "reason": None}}}}
 
     run_id = text(validate=IDENTIFIER)
     enrolment_id = text(validate=IDENTIFIER)
@@ -80,6 +103,11 @@ class EnrolmentSchema(Answer):
     fees = fields.Dict(keys=fields.String(), values=fields.Nested(MonthFeeSchema), required=True,
                        metadata={"description": "the participant's own fees per month "
                                                 "(YYYY-MM), where the programme charges one"})
+    plan = fields.Nested(CurrentPlanSchema, required=True, allow_none=True,
+                         metadata={"description": "the activity plan now (null: none)"})
+    hours = fields.Dict(keys=fields.String(), values=fields.Nested(MonthHoursSchema),
+                        required=True, metadata={"description": "hours attended per month "
+                                                                "(YYYY-MM) and their review"})
 
 
 class RunSummarySchema(Answer):

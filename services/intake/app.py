@@ -17,7 +17,7 @@ from pathways.timeutil import dated, dated_command, iso, today_in, utcnow, zone
 from services.intake import commands
 from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, DecideExtension,
                                       Erase, ProposeExtension, Refer, Register, RegisterCoach,
-                                      SetStayLimit)
+                                      ReviewHours, SetStayLimit)
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items, ended_between
@@ -120,7 +120,12 @@ class Intake(FundingCases):
                 "planned_end": e.planned_end, "extension_proposed": e.proposal,
                 "milestones": dict(sorted(e.milestones.items(), key=lambda m: m[1])),
                 "fees": {month: {"charged": f"{charged:.2f}", "paid": f"{paid:.2f}"}
-                         for month, (charged, paid) in sorted(e.fees.items())}}
+                         for month, (charged, paid) in sorted(e.fees.items())},
+                "plan": {"since": e.plans[-1][0], "hours_per_week": e.plans[-1][1]}
+                if e.plans else None,
+                "hours": {month: {"hours": record["hours"], "review": dict(zip(
+                    ("decision", "by", "reason"), record["review"])) if record["review"]
+                    else None} for month, record in sorted(e.hours.items())}}
 
     # --- enrolments -------------------------------------------------------------------------------
     def refer(self, caller: Caller, run_id, data):
@@ -144,6 +149,8 @@ class Intake(FundingCases):
         if command is ProposeExtension:
             self._within_longest_stay(caller, run_id, enrolment_id, data["planned_end"])
             data = {**data, "proposal_id": str(uuid.uuid4())}
+        if command is ReviewHours:
+            data = {**data, "recorded_by": caller.id}
         cmd, occurred_at = self._dated(caller, command, data, enrolment_id=enrolment_id)
         return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
                                      "programme run", occurred_at=occurred_at,

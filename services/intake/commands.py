@@ -10,7 +10,10 @@ from marshmallow import RAISE, Schema, fields, validate, validates_schema, Valid
 from pathways.api.fields import Flag, Money, Whole, day
 from pathways.application.views import PageQuerySchema
 from services.intake.funding_commands import CURRENCIES
+from pathways.contracts.programmes import ACTIVITIES
 from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, CONSENT_BY,
+                                       DISPUTE_REASONS, HOURS_DECISIONS, HOURS_REVIEWERS,
+                                       MONTHLY_HOURS, WEEKLY_HOURS,
                                        CONTACT_KINDS, CONTACT_OUTCOMES, CONTACT_PLACES,
                                        END_REASONS, END_STATUSES, EXTENSION_REASONS, GOALS,
                                        MILESTONES, NEEDS_GROUPS, OUTCOME_HINTS, PROGRAMMES,
@@ -186,6 +189,31 @@ class RecordFeePaid(Dated):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SetPlan(Dated):
+    hours_per_week: dict
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordHours(OnEnrolment):
+    """Recorded today for a month (not a future one)."""
+    BUSINESS_DATE = None
+    month: str
+    hours: dict
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewHours(OnEnrolment):
+    """Reviewed today; ``recorded_by``: the caller (a coach reviewing on the participant's
+    behalf must be theirs)."""
+    BUSINESS_DATE = None
+    month: str
+    decision: str
+    by: str
+    reason: str | None = None
+    recorded_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterCoach:
     coach_id: str
     specialty: str
@@ -346,6 +374,40 @@ class FeePaidSchema(DatedSchema):
     amount = Money(required=True)
 
 
+class PlanSchema(DatedSchema):
+    hours_per_week = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(ACTIVITIES)),
+        values=fields.Float(validate=WEEKLY_HOURS, allow_nan=False), required=True,
+        validate=validate.Length(min=1, max=len(ACTIVITIES)),
+        metadata={"description": "hours a week planned per activity type, from `date`"})
+
+
+class HoursSchema(Strict):
+    month = month_field(required=True)
+    hours = fields.Dict(keys=fields.String(validate=validate.OneOf(ACTIVITIES)),
+                        values=fields.Float(validate=MONTHLY_HOURS, allow_nan=False),
+                        required=True, validate=validate.Length(max=len(ACTIVITIES)),
+                        metadata={"description": "hours attended per activity type of the plan"})
+
+
+class ReviewHoursSchema(Strict):
+    month = month_field(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(HOURS_DECISIONS))
+    by = fields.String(required=True, validate=validate.OneOf(HOURS_REVIEWERS), metadata={
+        "description": "participant: their own review; coach: their coach, on their behalf "
+                       "(only the participant's coach or co-coach)"})
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(DISPUTE_REASONS),
+                           metadata={"description": "why disputed (required then)"})
+
+    @validates_schema
+    def reason_when_disputed(self, data, **kwargs):
+        if data.get("decision") == "disputed" and not data.get("reason"):
+            raise ValidationError("say why the hours are disputed", "reason")
+        if data.get("decision") == "approved" and data.get("reason"):
+            raise ValidationError("only a dispute has a reason", "reason")
+
+
 class MilestoneSchema(DatedSchema):
     milestone = fields.String(required=True, validate=validate.OneOf(MILESTONES), metadata={
         "description": "one its programme's kind declares (pathways.contracts.programmes)"})
@@ -410,6 +472,9 @@ ENROLMENT_ACTIONS = {
     "extend": (ProposeExtension, ExtendSchema),
     "decide-extension": (DecideExtension, DecisionSchema),
     "milestone": (ReachMilestone, MilestoneSchema),
+    "plan": (SetPlan, PlanSchema),
+    "hours": (RecordHours, HoursSchema),
+    "review-hours": (ReviewHours, ReviewHoursSchema),
     "fee": (ChargeFee, ChargeFeeSchema),
     "fee-paid": (RecordFeePaid, FeePaidSchema),
 }

@@ -23,6 +23,7 @@ from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRe
                                        ParticipantEnrolled, ParticipantReferred,
                                        ParticipantRegistered, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
+                                       ActivityPlanSet, HoursRecorded, HoursReviewed,
                                        MilestoneReached, ParticipantFeeCharged,
                                        ParticipantFeePaid,
                                        ReferralRejected, ReferralShared, end_contradiction)
@@ -32,6 +33,7 @@ from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
 from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChargeFee,
                                       ChangeParticipation, ReachMilestone, RecordFeePaid,
+                                      RecordHours, ReviewHours, SetPlan,
                                       CloseFromCase, Correct, CreateRun, Dated, DecideExtension,
                                       End, Erase, ProposeExtension, RecordConsent, RecordContact, Refer, Register,
                                       RegisterCoach, Reject, SetStayLimit, Share, Start, Void,
@@ -63,6 +65,15 @@ class Enrolment:
     last_contact: str | None = None  # the business date of the latest contact
     fees: dict = field(default_factory=dict)   # month -> [charged, paid] (Decimal)
     milestones: dict = field(default_factory=dict)   # milestone -> business date
+    plans: list = field(default_factory=list)        # [(from date, {activity: hours a week})]
+    hours: dict = field(default_factory=dict)        # month -> {"hours": {...}, "review": ...}
+
+    def planned_in(self, month):
+        """The activity types the plan held at any time in ``month``."""
+        first, last = f"{month}-01", f"{month}-31"
+        before = [p for day, p in self.plans if day <= first][-1:]
+        within = [p for day, p in self.plans if first < day <= last]
+        return {a for p in before + within for a in p}
 
 
 @dataclass
@@ -308,6 +319,12 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
                     *_next_in_line(run, e.enrolment_id)]
         case ReachMilestone():
             return _milestone(run, e, cmd)
+        case SetPlan():
+            return _plan(run, e, cmd)
+        case RecordHours():
+            return _hours(run, e, cmd)
+        case ReviewHours():
+            return _review(run, e, cmd)
         case ChargeFee():
             return _fee(run, e, cmd)
         case RecordFeePaid():
@@ -351,6 +368,58 @@ def _milestone(run, e, cmd):
     if reached:
         raise DomainError("milestone_already_reached", f"{cmd.milestone} was reached on {reached}")
     return [MilestoneReached(**_ref(run, e), milestone=cmd.milestone)]
+
+
+def _plan(run, e, cmd):
+    if e.state in ("registered_in_error", "rejected") or e.end_date:
+        raise DomainError("enrolment_closed", "the enrolment has ended: no plan for it")
+    if sum(cmd.hours_per_week.values()) > 60:
+        raise FieldProblem("hours_per_week", f"{sum(cmd.hours_per_week.values()):g} hours a "
+                                             "week in all: at most 60")
+    if e.plans and e.plans[-1] == (cmd.date, cmd.hours_per_week):
+        return []
+    if e.plans and cmd.date < e.plans[-1][0]:
+        raise DomainError("dates_out_of_order", f"a plan from {e.plans[-1][0]} is recorded: a "
+                                                f"new one starts on it or later")
+    return [ActivityPlanSet(**_ref(run, e), hours_per_week=cmd.hours_per_week)]
+
+
+def _hours(run, e, cmd):
+    """A month's hours: not a future month, a month of participation, activities of the plan."""
+    if cmd.month > cmd.today[:7]:
+        raise FieldProblem("month", f"{cmd.month} has not come yet (today is {cmd.today})")
+    if not e.start_date or e.state == "registered_in_error":
+        raise DomainError("not_started", "the enrolment has not started")
+    if cmd.month < e.start_date[:7] or (e.end_date and cmd.month > e.end_date[:7]):
+        raise DomainError("dates_out_of_order", f"{cmd.month} is not a month of participation")
+    planned = e.planned_in(cmd.month)
+    outside = sorted(set(cmd.hours) - planned)
+    if outside:
+        raise FieldProblem("hours", f"{', '.join(outside)} not in the activity plan for "
+                                    f"{cmd.month} ({', '.join(sorted(planned)) or 'no plan'})")
+    if e.hours.get(cmd.month, {}).get("hours") == cmd.hours:
+        return []
+    return [HoursRecorded(**_ref(run, e), month=cmd.month, hours=cmd.hours)]
+
+
+def _review(run, e, cmd):
+    """The participant reviews their month (or their coach, on their behalf, as such)."""
+    record = e.hours.get(cmd.month)
+    if record is None:
+        raise DomainError("no_hours_recorded", f"no hours are recorded for {cmd.month}")
+    if cmd.by == "coach" and cmd.recorded_by not in (e.coach_id, e.co_coach_id):
+        raise FieldProblem("by", f"only the participant or their coach "
+                                 f"({e.coach_id or 'none assigned'}) reviews their hours: you "
+                                 f"({cmd.recorded_by}) are not their coach")
+    review = (cmd.decision, cmd.by, cmd.reason)
+    if record["review"] == review:
+        return []
+    if record["review"] is not None:
+        raise DomainError("hours_already_reviewed", f"the hours of {cmd.month} were "
+                                                    f"{record['review'][0]} (record them again "
+                                                    "to review anew)")
+    return [HoursReviewed(**_ref(run, e), month=cmd.month, decision=cmd.decision, by=cmd.by,
+                          reason=cmd.reason)]
 
 
 def _fee(run, e, cmd):
@@ -497,6 +566,12 @@ def evolve_run(run: Run, event: Event) -> Run:
             e.last_contact = max(e.last_contact or "", str(event.occurred_on))
         case MilestoneReached():
             e.milestones[event.milestone] = str(event.occurred_on)
+        case ActivityPlanSet():
+            e.plans.append((str(event.occurred_on), dict(event.hours_per_week)))
+        case HoursRecorded():
+            e.hours[event.month] = {"hours": dict(event.hours), "review": None}
+        case HoursReviewed():
+            e.hours[event.month]["review"] = (event.decision, event.by, event.reason)
         case ParticipantFeeCharged():
             e.fees[event.month] = (Decimal(event.amount), Decimal(0))
         case ParticipantFeePaid():

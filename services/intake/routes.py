@@ -16,6 +16,16 @@ ACTION_NOTES = {
     "milestone": "One its programme's kind declares (400 on `milestone` naming them), after "
                  "the start (409 `not_started`, `dates_out_of_order`); once (the same again "
                  "changes nothing; another date is 409 `milestone_already_reached`).",
+    "plan": "Hours a week per activity type from `date` (at most 60 in all: 400 on "
+            "`hours_per_week`); a new plan replaces the one before from its date.",
+    "hours": "A month's hours attended per activity type: not a month still to come (400 on "
+             "`month`), a month of participation (409 `not_started`, `dates_out_of_order`), "
+             "types of the plan that month (400 on `hours`). Recorded again, it replaces the "
+             "month's record and waits for a new review.",
+    "review-hours": "The participant approves or disputes a month's hours (`by`: "
+                    "participant), or their coach or co-coach does on their behalf (`by`: "
+                    "coach; anyone else: 400 on `by`); once per record (409 "
+                    "`hours_already_reviewed`, `no_hours_recorded`).",
     "fee": "For a month of participation (started, not after the end; not after this month: "
            "409 `dates_out_of_order`); once a month (the same again changes nothing, another "
            "amount is 409 `fee_already_charged`). The event holds the enrolment's ids and the "
@@ -71,6 +81,9 @@ STEPS = {
     "extend": "Propose extending the stay",
     "decide-extension": "Grant or refuse a proposed extension",
     "milestone": "Record a milestone of the programme's kind",
+    "plan": "Set the participant's activity plan",
+    "hours": "Record a month's hours per activity type",
+    "review-hours": "Approve or dispute a month's hours",
     "fee": "Charge the participant's own fee for a month",
     "fee-paid": "Record a payment of a month's fee",
 }

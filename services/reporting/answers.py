@@ -77,6 +77,29 @@ class StaysSchema(Answer):
     to_work = count("of those, moved on to work (ordinary, with support, or a business)")
 
 
+class ActivityHoursSchema(Answer):
+    planned = fields.Float(required=True, metadata={"description": "hours the plan held for "
+                                                                   "the months recorded"})
+    attended = fields.Float(required=True)
+    approved = fields.Float(required=True, metadata={"description": "of attended, approved"})
+    disputed = fields.Float(required=True, metadata={"description": "of attended, disputed"})
+
+
+class HoursMonthsSchema(Answer):
+    approved = count()
+    disputed = count()
+    unreviewed = count()
+
+
+class HoursFiguresSchema(Answer):
+    per_activity = fields.Dict(keys=fields.String(), values=fields.Nested(ActivityHoursSchema),
+                               required=True)
+    planned = fields.Float(required=True)
+    attended = fields.Float(required=True)
+    months = fields.Nested(HoursMonthsSchema, required=True, metadata={
+        "description": "months of hours recorded, by their review"})
+
+
 class ReportSchema(Answer):
     """Key figures for the organisations, programmes, runs, period and cohort asked for."""
     filters = fields.Dict(required=True, metadata={"description": "the filters applied (your "
@@ -97,6 +120,8 @@ class ReportSchema(Answer):
         values=fields.Dict(keys=fields.String(), values=fields.Nested(MilestoneShareSchema)),
         metadata={"description": "per programme with declared milestones: each milestone's "
                                  "share of the starts, and the days to it"})
+    hours = fields.Nested(HoursFiguresSchema, required=True, metadata={
+        "description": "activity plans against hours attended, over the months recorded"})
     stays = fields.Dict(keys=fields.String(), values=fields.Nested(StaysSchema), required=True,
                         metadata={"description": "programmes judged by their stays (permanent "
                                                  "adapted work): left out of the outcome rates"})

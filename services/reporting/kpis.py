@@ -8,7 +8,7 @@ by their stays instead; milestones as the share of starts that reached each, and
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from pathways.contracts.programmes import KINDS, OUTCOME_FAMILIES
+from pathways.contracts.programmes import ACTIVITIES, KINDS, OUTCOME_FAMILIES
 from pathways.domain.statistics import spread
 from services.reporting import groups
 from services.reporting.projection import WORK_OR_EDUCATION
@@ -43,7 +43,7 @@ def as_effective_on(rows, day):
                 p[f] = None
     out["enrolments"] = {k: e for k, e in out["enrolments"].items() if not e.get("excluded")}
     for e in out["enrolments"].values():
-        for f in ("planned_ends", "extensions", "milestones", "fees", "levels"):
+        for f in ("planned_ends", "extensions", "milestones", "fees", "levels", "plans", "hours"):
             if e.get(f):
                 e[f] = [item for item in e[f] if item[0] <= day]
     for a in out["arrivals"].values():
@@ -159,6 +159,7 @@ def tally(enrolments, placements_of, filters=None):
         t["started"] += 1
         if _in_period(e["started_on"], f):
             t["month", e["started_on"][:7], "enrolments"] += 1
+        _hours(t, e)
         programme = e.get("programme")
         t["started_in", programme] += 1
         for day, milestone in e.get("milestones") or ():
@@ -187,6 +188,40 @@ def tally(enrolments, placements_of, filters=None):
         t["to_outcome", _days(e["started_on"], e.get("case_closed_on") or e["ended_on"])] += 1
         t["end_reason", e["end_reason"]] += 1
     return t
+
+
+def _hours(t, e):
+    """Planned against attended hours per activity type, over the months with hours recorded
+    (in hundredths, so that tallies add up exactly): planned is the plan of each day of
+    participation in the month, a seventh of its hours a week."""
+    months = {}
+    for item in e.get("hours") or ():
+        if item[2] == "recorded":
+            months[item[1]] = [item[3], "unreviewed"]
+        elif item[1] in months:
+            months[item[1]][1] = item[2]
+    plans = e.get("plans") or []
+    for month, (hours, status) in months.items():
+        t["hours_months", status] += 1
+        for activity, h in hours.items():
+            t["hours", activity, "attended"] += round(h * 100)
+            if status != "unreviewed":
+                t["hours", activity, status] += round(h * 100)
+        planned = Counter()
+        for day in _participation_days(e, month):
+            plan = next((p for since, p in reversed(plans) if since <= day), None) or {}
+            for activity, per_week in plan.items():
+                planned[activity] += per_week / 7
+        for activity, h in planned.items():
+            t["hours", activity, "planned"] += round(h * 100)
+
+
+def _participation_days(e, month):
+    first = date.fromisoformat(f"{month}-01")
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    start = max(first, date.fromisoformat(e["started_on"]))
+    end = min(last, date.fromisoformat(e["ended_on"])) if e.get("ended_on") else last
+    return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
 
 
 STAYS = tuple(p for p, kind in KINDS.items() if kind.judged_by == "stays")
@@ -238,9 +273,27 @@ def finish(t, filters=None, employer_names=None, distinct=None):
                          "days_waited": spread({d: n for (d,), n in keyed["waited"].items()})},
         "end_reasons": {r: n for (r,), n in keyed["end_reason"].items()},
         "milestones": _milestones(keyed),
+        "hours": _hours_figures(keyed),
         "stays": {p: {k: keyed["stays"].get((p, k), 0) for k in ("active", "ended", "to_work")}
                   for p in sorted({p for p, _ in keyed["stays"]})},
     }
+
+
+def _hours_figures(keyed):
+    """Per activity type: planned, attended, of it approved and disputed (hours, two decimals);
+    months recorded by their review."""
+    per = defaultdict(dict)
+    for (activity, what), n in keyed["hours"].items():
+        per[activity][what] = n
+    order = {a: i for i, a in enumerate(ACTIVITIES)}
+    rows = {a: {k: round(per[a].get(k, 0) / 100, 2)
+                for k in ("planned", "attended", "approved", "disputed")}
+            for a in sorted(per, key=lambda a: order.get(a, len(order)))}
+    return {"per_activity": rows,
+            "planned": round(sum(r["planned"] for r in rows.values()), 2),
+            "attended": round(sum(r["attended"] for r in rows.values()), 2),
+            "months": {s: keyed["hours_months"].get((s,), 0)
+                       for s in ("approved", "disputed", "unreviewed")}}
 
 
 def _milestones(keyed):

@@ -23,6 +23,7 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ProgrammeRunCreated, ReferralRejected, StayPlanned,
                                        ContractExtended, ContractMade, ContractPlacesMoved,
                                        FundingLineAdded, MilestoneReached,
+                                       ActivityPlanSet, HoursRecorded, HoursReviewed,
                                        ParticipantFeeCharged, ParticipantFeePaid)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
@@ -254,6 +255,13 @@ HANDLERS = {
     ExtensionProposed: _appended("extensions", lambda ev, p: [_day(ev), "proposed"]),
     ExtensionDecided: _decided,
     MilestoneReached: _appended("milestones", lambda ev, p: [_day(ev), p["milestone"]]),
+    # an activity plan from its date; a month's hours and their reviews in one list, in the
+    # order they came (a review reviews the month's record before it)
+    ActivityPlanSet: _appended("plans", lambda ev, p: [_day(ev), p["hours_per_week"]]),
+    HoursRecorded: _appended("hours", lambda ev, p: [_day(ev), p["month"], "recorded",
+                                                     p["hours"]]),
+    HoursReviewed: _appended("hours", lambda ev, p: [_day(ev), p["month"], p["decision"],
+                                                     p["by"]]),
     ParticipantFeeCharged: _appended("fees", lambda ev, p: [_day(ev), p["month"], "charged",
                                                            p["amount"]]),
     ParticipantFeePaid: _appended("fees", lambda ev, p: [_day(ev), p["month"], "paid",

@@ -76,7 +76,7 @@ def _table(guide, header):
             for m in re.finditer(r"^\| `(\w+)` \|(.*)$", block, re.MULTILINE)}
 
 
-def test_the_partner_guide_lists_every_kind_outcome_and_milestone_in_four_languages():
+def test_the_partner_guide_lists_every_kind_outcome_milestone_and_activity_in_four_languages():
     with open(os.path.join(ROOT, "docs", "partners.md")) as f:
         guide = f.read()
     kinds, outcomes = _table(guide, "kind"), _table(guide, "outcome")
@@ -89,3 +89,5 @@ def test_the_partner_guide_lists_every_kind_outcome_and_milestone_in_four_langua
          for o, family in programmes.OUTCOME_FAMILIES.items()}
     assert _table(guide, "milestone") == {m: list(programmes.WORDS[m])
                                           for m in programmes.MILESTONES}
+    assert _table(guide, "activity") == {a: list(programmes.WORDS[a])
+                                         for a in programmes.ACTIVITIES}

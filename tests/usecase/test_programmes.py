@@ -1,7 +1,12 @@
 """Programme kinds as data, without servers: a milestone is one its kind declares, after the
-start, once; anything else names its field or rule and writes nothing."""
+start, once; an activity plan's hours are recorded per month (not ahead, only the plan's
+activities) and reviewed by the participant or their coach; anything else names its field or
+rule and writes nothing."""
+from datetime import timedelta
+
 import pytest
 
+from pathways.timeutil import utcnow
 from pathways.errors import BadRequest, Conflict
 from tests.usecase.harness import World
 from tests.usecase.test_intake import referred
@@ -70,3 +75,82 @@ def test_a_kind_without_milestones_says_so(world):
     with pytest.raises(BadRequest) as limit:            # permanent: no end in view
         api("PUT", f"/runs/{run_id}/stay-limit", "coordinator", {"days": 365})
     assert limit.value.errors == {"days": ["vta is permanent: its places have no end in view"]}
+
+
+def started_with_coach(world, coach="coordinator@org-a"):
+    api = world.apis["intake"]
+    api("POST", "/coaches", "coordinator", {"coach_id": coach, "specialty": "labour_market"})
+    path, _ = referred(api, api("POST", "/runs", "coordinator", {
+        "programme": "resource_course", "name": "Rusta och matcha", "places": 5})["run_id"])
+    api("POST", f"{path}/start", "caseworker", {"start_date": "2026-01-05", "percent": 100,
+                                                "days_per_week": 5})
+    api("POST", f"{path}/coach", "coordinator", {"coach_id": coach})
+    return api, path
+
+
+def test_an_activity_plan_and_a_months_hours_reviewed_by_the_participant_or_their_coach(world):
+    api, path = started_with_coach(world)
+    api("POST", f"{path}/plan", "caseworker", {"hours_per_week": {
+        "work_training": 15, "job_search": 5}, "date": "2026-01-05"})
+    written = len(world.events("intake"))
+    this_month = utcnow().strftime("%Y-%m")
+    next_month = (utcnow().replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
+    refusals = {
+        "future": ({"month": next_month, "hours": {"work_training": 10}}, "month"),
+        "not in plan": ({"month": "2026-01", "hours": {"language": 4}}, "hours"),
+    }
+    for body, field_name in refusals.values():
+        with pytest.raises(BadRequest) as err:
+            api("POST", f"{path}/hours", "caseworker", body)
+        assert list(err.value.errors) == [field_name]
+    with pytest.raises(BadRequest) as too_much:
+        api("POST", f"{path}/plan", "caseworker", {"hours_per_week": {
+            "work_training": 40, "job_search": 25}})
+    assert list(too_much.value.errors) == ["hours_per_week"]
+    with pytest.raises(Conflict) as early:
+        api("POST", f"{path}/hours", "caseworker", {"month": "2025-12",
+                                                    "hours": {"work_training": 1}})
+    assert early.value.rule == "dates_out_of_order"
+    with pytest.raises(Conflict) as nothing:
+        api("POST", f"{path}/review-hours", "caseworker", {
+            "month": "2026-01", "decision": "approved", "by": "participant"})
+    assert nothing.value.rule == "no_hours_recorded"
+    assert len(world.events("intake")) == written          # nothing written
+
+    api("POST", f"{path}/hours", "caseworker", {"month": "2026-01", "hours": {
+        "work_training": 52.5, "job_search": 14}})
+    api("POST", f"{path}/hours", "caseworker", {"month": this_month, "hours": {
+        "work_training": 40}})
+    # the caseworker is not the participant's coach: may not review on their behalf
+    with pytest.raises(BadRequest) as not_coach:
+        api("POST", f"{path}/review-hours", "caseworker", {
+            "month": "2026-01", "decision": "approved", "by": "coach"})
+    assert not_coach.value.errors == {"by": [
+        "only the participant or their coach (coordinator@org-a) reviews their hours: you "
+        "(caseworker@org-a) are not their coach"]}
+    with pytest.raises(BadRequest) as why:
+        api("POST", f"{path}/review-hours", "caseworker", {
+            "month": "2026-01", "decision": "disputed", "by": "participant"})
+    assert list(why.value.errors) == ["reason"]
+    api("POST", f"{path}/review-hours", "caseworker", {
+        "month": "2026-01", "decision": "disputed", "by": "participant",
+        "reason": "too_many_hours"})
+    with pytest.raises(Conflict) as again:
+        api("POST", f"{path}/review-hours", "coordinator", {
+            "month": "2026-01", "decision": "approved", "by": "coach"})
+    assert again.value.rule == "hours_already_reviewed"
+    # corrected, then approved by the coach on the participant's behalf, recorded as such
+    api("POST", f"{path}/hours", "caseworker", {"month": "2026-01", "hours": {
+        "work_training": 48, "job_search": 14}})
+    api("POST", f"{path}/review-hours", "coordinator", {
+        "month": "2026-01", "decision": "approved", "by": "coach"})
+    enrolment = api("GET", path, "caseworker")
+    assert enrolment["plan"] == {"since": "2026-01-05", "hours_per_week": {
+        "work_training": 15.0, "job_search": 5.0}}
+    assert enrolment["hours"]["2026-01"] == {
+        "hours": {"work_training": 48.0, "job_search": 14.0},
+        "review": {"decision": "approved", "by": "coach", "reason": None}}
+    reviews = world.events("intake", "HoursReviewed")
+    assert [(r["payload"]["decision"], r["payload"]["by"], r["actor"]["id"]) for r in reviews] \
+        == [("disputed", "participant", "caseworker@org-a"),
+            ("approved", "coach", "coordinator@org-a")]

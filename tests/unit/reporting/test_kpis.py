@@ -174,3 +174,30 @@ def test_target_groups_go_with_the_enrolment_and_narrow_every_figure():
     by_flag = breakdown(rows.rows, {}, "refugee", None, "started", 1)
     assert {line["group"]: line["total"] for line in by_flag["table"]} == \
         {"yes": 1, "no": 1, "unknown": 1}
+
+
+def test_planned_against_attended_hours_over_the_months_recorded():
+    rows = MemoryRows()
+    enrolment(rows, "a", "2026-01-15", programme="resource_course")
+    ref = {"run_id": "r1", "enrolment_id": "a", "participant_id": "p-a"}
+    rows.apply(ev("intake", "ActivityPlanSet", {**ref, "hours_per_week": {
+        "work_training": 14.0, "job_search": 7.0}}, "2026-01-15"))
+    rows.apply(ev("intake", "ActivityPlanSet", {**ref, "hours_per_week": {
+        "work_training": 21.0}}, "2026-02-15"))
+    rows.apply(ev("intake", "HoursRecorded", {**ref, "month": "2026-01", "hours": {
+        "work_training": 30.0, "job_search": 10.5}}, "2026-02-01"))
+    rows.apply(ev("intake", "HoursReviewed", {**ref, "month": "2026-01", "decision": "approved",
+                                              "by": "participant", "reason": None},
+                  "2026-02-02"))
+    rows.apply(ev("intake", "HoursRecorded", {**ref, "month": "2026-02", "hours": {
+        "work_training": 40.0}}, "2026-03-01"))
+    hours = report(rows.rows)["hours"]
+    # January: 17 days of 14 and 7 a week; February: 14 days of 14, then 14 days of 21 a week
+    assert hours["per_activity"]["work_training"] == {
+        "planned": 34.0 + 28.0 + 42.0, "attended": 70.0, "approved": 30.0, "disputed": 0.0}
+    assert hours["per_activity"]["job_search"] == {
+        "planned": 17.0 + 14.0, "attended": 10.5, "approved": 10.5, "disputed": 0.0}
+    assert hours["months"] == {"approved": 1, "disputed": 0, "unreviewed": 1}
+    # as effective before February's record: January only
+    before = report(as_effective_on(rows.rows, "2026-02-20"))["hours"]
+    assert before["attended"] == 40.5 and before["planned"] == 34.0 + 17.0
