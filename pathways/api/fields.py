@@ -32,6 +32,27 @@ def day(**kw):
     return fields.Date(validate=PLAUSIBLE, metadata=metadata, **kw)
 
 
+EMPLOYER_ID = "^(NO|SE|DK)-[0-9]{6,12}$"
+
+
+def employer_id(**kw):
+    """An employer as the employer service names it: country and organisation number
+    (``NO-988077917``), the number checked as that country's registry would."""
+    from pathways.domain.identifiers import InvalidIdentifier, org_number
+
+    def valid(value):
+        country, _, number = value.partition("-")
+        try:
+            org_number(country, number)
+        except InvalidIdentifier as err:
+            raise ValidationError(f"must be an employer id, country-organisation number "
+                                  f"(NO-988077917): {err}") from None
+    return fields.String(validate=[validate.Regexp(EMPLOYER_ID, error="must be an employer id, "
+                                                   "country-organisation number (NO-988077917)"),
+                                   valid], metadata={"pattern": EMPLOYER_ID,
+                                                     **kw.pop("metadata", {})}, **kw)
+
+
 class Whole(fields.Integer):
     """A whole number as JSON Schema's ``integer`` means it: ``107`` or ``107.0``, never
     ``107.5``, ``true`` or ``"107"`` (marshmallow's strict integer refuses ``107.0``, its lax one

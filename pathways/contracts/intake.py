@@ -3,7 +3,8 @@ coarse reporting attributes; names, national IDs, contact details and notes stay
 from marshmallow import ValidationError, fields, validate
 
 from pathways.contracts.events import Event
-from pathways.contracts.programmes import ACTIVITIES, MILESTONES, PROGRAMMES
+from pathways.contracts.programmes import (ACTIVITIES, MILESTONES, NETWORK_ACTIVITIES,
+                                           PROGRAMMES)
 from pathways.contracts.registry import REGISTRY
 
 START_MODES = ("rolling", "common")
@@ -376,6 +377,28 @@ class HoursReviewed(EnrolmentRef):
     by = fields.String(required=True, validate=validate.OneOf(HOURS_REVIEWERS))
     reason = fields.String(required=True, allow_none=True,
                            validate=validate.OneOf(DISPUTE_REASONS))
+
+
+class FirmJoinedNetwork(RunRef):
+    """A firm became a member of a network (a run of a network kind) on a business date
+    (``occurred_at``): Nextwork's 60 firms are members, not only employers of a placement."""
+    employer_id = fields.String(required=True, validate=ID)
+
+
+class FirmLeftNetwork(RunRef):
+    employer_id = fields.String(required=True, validate=ID)
+
+
+class NetworkActivityHeld(RunRef):
+    """A network's meeting, company visit or event on a business date (``occurred_at``), with
+    who attended: the network's participants (enrolment ids) and member firms."""
+    activity_id = fields.String(required=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(NETWORK_ACTIVITIES))
+    host = fields.String(required=True, allow_none=True, validate=ID)
+    enrolment_ids = fields.List(fields.String(validate=ID), required=True,
+                                validate=validate.Length(max=1000))
+    employer_ids = fields.List(fields.String(validate=ID), required=True,
+                               validate=validate.Length(max=1000))
 
 
 class MilestoneReached(EnrolmentRef):

@@ -3,6 +3,9 @@ each kind of programme with its declared milestones, how long a stay is expected
 permanent, no end in view), and what it is judged by; each outcome with its KPI family; and
 what each word means in Norwegian bokmål, Swedish, Danish and English.
 
+``network``: a network (Roskilde's Nextwork): firms are members of it as well as participants,
+and its activities (meetings, company visits, events) gather both.
+
 ``judged_by``: ``outcomes`` (the share that ended in work or education) or ``stays``
 (permanent adapted work, sheltered work, production workshop places: stays kept and moves on
 to ordinary work; an end is not a failure, and no stay counts in the outcome rates)."""
@@ -14,6 +17,7 @@ class Kind:
     milestones: tuple = ()
     expected_days: int | None = 183
     judged_by: str = "outcomes"
+    network: bool = False    # firms are members too, and activities gather both
 
 
 KINDS = {
@@ -23,7 +27,7 @@ KINDS = {
     "office_places": Kind(("cv_ready", "first_interview"), 92),
     "trade_certificate": Kind(("firm_introduction", "education", "certificate_passed"), 730),
     "small_jobs": Kind((), 365),
-    "youth_network": Kind(("first_activity", "company_visit"), 730),
+    "youth_network": Kind(("first_activity", "company_visit"), 730, network=True),
     "entrepreneurship": Kind(("business_plan", "business_registered"), 183),
     "resource_course": Kind(("plan_agreed", "work_trial_started"), 365),
     "introduction": Kind(("language_course", "civics_course"), 730),
@@ -47,6 +51,7 @@ OUTCOME_FAMILIES = {
 }
 OUTCOMES = tuple(OUTCOME_FAMILIES)
 # What an activity plan's hours are spent on (Rusta och matcha's activity types, NAV's tiltak).
+NETWORK_ACTIVITIES = ("meeting", "company_visit", "event", "workshop")
 ACTIVITIES = ("job_search", "guidance", "work_training", "internship", "education", "language",
               "health", "network", "other")
 FAMILIES = ("work", "education", "business", "other_programme", "none")
@@ -124,6 +129,11 @@ WORDS = {
                         "language course"),
     "civics_course": ("samfunnskunnskap", "samhällsorientering", "samfundsforståelse",
                       "civics course"),
+    # network activities
+    "meeting": ("samling", "träff", "møde", "meeting"),
+    "company_visit": ("bedriftsbesøk", "företagsbesök", "virksomhedsbesøg", "company visit"),
+    "event": ("arrangement", "evenemang", "arrangement", "event"),
+    "workshop": ("verksted", "workshop", "workshop", "workshop"),
     # activities
     "job_search": ("jobbsøking", "jobbsökande", "jobsøgning", "job search"),
     "guidance": ("veiledning", "vägledning", "vejledning", "guidance"),

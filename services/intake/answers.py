@@ -110,12 +110,18 @@ class EnrolmentSchema(Answer):
                                                                 "(YYYY-MM) and their review"})
 
 
+class MembershipSchema(Answer):
+    employer_id = text("the firm, as the employer service names it")
+    joined_on = date("member from")
+    left_on = date("member until (null: still a member)", allow_none=True)
+
+
 class RunSummarySchema(Answer):
     EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "programme": "office_places",
                "name": "Kontorplasser Bergen", "places": 15, "places_in_use": 1,
                "start_mode": "rolling", "start_date": None, "approval_required": False,
                "waitlist": [], "enrolments_by_state": {"participating": 1}, "stay_days": 92,
-               "stay_max_days": 183}
+               "stay_max_days": 183, "members": [], "activities": 0}
 
     run_id = text(validate=IDENTIFIER)
     programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
@@ -137,6 +143,14 @@ class RunSummarySchema(Answer):
         "description": "days a place lasts from the start (null: no limit)"})
     stay_max_days = fields.Integer(required=True, allow_none=True, metadata={
         "description": "the longest a stay may become with extensions"})
+    members = fields.List(fields.Nested(MembershipSchema), required=True, metadata={
+        "description": "a network's member firms, each spell of membership"})
+    activities = count("a network's activities recorded")
+
+
+class ActivityHeldSchema(RunSummarySchema):
+    EXAMPLE = {**RunSummarySchema.EXAMPLE, "activity_id": "5b1f0a43-6f7e-4a53-9a55-3f1b7f7a9a10"}
+    activity_id = text("the activity recorded", validate=IDENTIFIER)
 
 
 class RunSchema(RunSummarySchema):

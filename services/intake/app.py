@@ -17,7 +17,8 @@ from pathways.timeutil import dated, dated_command, iso, today_in, utcnow, zone
 from services.intake import commands
 from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, DecideExtension,
                                       Erase, ProposeExtension, Refer, Register, RegisterCoach,
-                                      ReviewHours, SetStayLimit)
+                                      ReviewHours, SetStayLimit, HoldActivity, JoinNetwork,
+                                      LeaveNetwork)
 from services.intake.domain import (decide_coaches, decide_participant, decide_run,
                                     fold_coaches, fold_participant, fold_run)
 from services.intake.due import DEFAULT_FOLLOW_UP_DAYS, due_items, ended_between
@@ -178,6 +179,24 @@ class Intake(FundingCases):
             caller, run_stream(run_id), fold_run, decide_run,
             SetStayLimit(days=days, with_extensions_days=data.get("with_extensions_days") or days),
             "programme run", answer=self._run_view)
+
+    # --- networks: member firms and activities ----------------------------------------------------
+    def join_network(self, caller: Caller, run_id, data):
+        return self._on_run(caller, run_id, JoinNetwork, data)
+
+    def leave_network(self, caller: Caller, run_id, data):
+        return self._on_run(caller, run_id, LeaveNetwork, data)
+
+    def hold_activity(self, caller: Caller, run_id, data):
+        activity_id = str(uuid.uuid4())
+        return {"activity_id": activity_id, **self._on_run(
+            caller, run_id, HoldActivity, {**data, "activity_id": activity_id})}
+
+    def _on_run(self, caller, run_id, command, data):
+        cmd, occurred_at = self._dated(caller, command, data)
+        return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
+                                     "programme run", occurred_at=occurred_at,
+                                     answer=lambda run: run.summary())
 
     def get_enrolment(self, caller: Caller, run_id, enrolment_id):
         view = self._read(caller, run_stream(run_id), fold_run,

@@ -4,13 +4,14 @@ the bodies callers send for them (marshmallow, strict: unknown fields are refuse
 business date (``BUSINESS_DATE``, default ``date``) is when its fact happened, and its events
 carry it."""
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from pathways.api.fields import Flag, Money, Whole, day
+from pathways.api.fields import Flag, Money, Whole, day, employer_id
 from pathways.application.views import PageQuerySchema
 from services.intake.funding_commands import CURRENCIES
-from pathways.contracts.programmes import ACTIVITIES
+from pathways.contracts.programmes import ACTIVITIES, NETWORK_ACTIVITIES
 from pathways.contracts.intake import (ARRIVAL_CLOSE_REASONS, ARRIVAL_ROUTES, CONSENT_BY,
                                        DISPUTE_REASONS, HOURS_DECISIONS, HOURS_REVIEWERS,
                                        MONTHLY_HOURS, WEEKLY_HOURS,
@@ -147,6 +148,34 @@ class Erase:
 class SetStayLimit:
     days: int
     with_extensions_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnRun:
+    """A step of a run itself (a network's members and activities) on business date ``date``
+    (default: today), decided on ``today``."""
+    BUSINESS_DATE = "date"
+    today: str
+    date: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinNetwork(OnRun):
+    employer_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeaveNetwork(OnRun):
+    employer_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldActivity(OnRun):
+    activity_id: str
+    kind: str
+    host: str | None = None
+    participants: list = dataclass_field(default_factory=list)   # enrolment ids
+    firms: list = dataclass_field(default_factory=list)          # employer ids
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -372,6 +401,29 @@ class ChargeFeeSchema(Strict):
 class FeePaidSchema(DatedSchema):
     month = month_field(required=True)
     amount = Money(required=True)
+
+
+class MemberSchema(DatedSchema):
+    employer_id = employer_id(required=True, metadata={
+        "description": "the firm, as the employer service names it"})
+
+
+class ActivitySchema(DatedSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(NETWORK_ACTIVITIES))
+    host = employer_id(load_default=None, allow_none=True, metadata={
+        "description": "the member firm that hosts it (a company visit)"})
+    participants = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                               load_default=list, validate=validate.Length(max=1000),
+                               metadata={"description": "enrolment ids of the network's "
+                                                        "participants who attended"})
+    firms = fields.List(employer_id(), load_default=list, validate=validate.Length(max=1000),
+                        metadata={"description": "member firms that attended"})
+
+    @validates_schema
+    def someone(self, data, **kwargs):
+        if not data.get("participants") and not data.get("firms"):
+            raise ValidationError("an activity has participants or firms attending",
+                                  "participants")
 
 
 class PlanSchema(DatedSchema):

@@ -24,6 +24,7 @@ from pathways.contracts.intake import (CoachAssigned, CoachRegistered, ConsentRe
                                        ParticipantRegistered, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
                                        ActivityPlanSet, HoursRecorded, HoursReviewed,
+                                       FirmJoinedNetwork, FirmLeftNetwork, NetworkActivityHeld,
                                        MilestoneReached, ParticipantFeeCharged,
                                        ParticipantFeePaid,
                                        ReferralRejected, ReferralShared, end_contradiction)
@@ -31,9 +32,11 @@ from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
 from pathways.contracts.programmes import KINDS
 from pathways.contracts.events import Event
 from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
+from services.intake import networks
 from services.intake.commands import (AllocatePlace, Apply, AssignCoach, ChargeFee,
                                       ChangeParticipation, ReachMilestone, RecordFeePaid,
-                                      RecordHours, ReviewHours, SetPlan,
+                                      RecordHours, ReviewHours, SetPlan, HoldActivity,
+                                      JoinNetwork, LeaveNetwork,
                                       CloseFromCase, Correct, CreateRun, Dated, DecideExtension,
                                       End, Erase, ProposeExtension, RecordConsent, RecordContact, Refer, Register,
                                       RegisterCoach, Reject, SetStayLimit, Share, Start, Void,
@@ -93,6 +96,8 @@ class Run:
     waitlist: dict = field(default_factory=dict)        # enrolment ids in queue order
     states: Counter = field(default_factory=Counter)    # enrolments per state
     of_participant: dict = field(default_factory=dict)  # participant id -> enrolment ids
+    members: dict = field(default_factory=dict)   # a network's firms: id -> [[joined, left]]
+    activities: set = field(default_factory=set)  # a network's activity ids
 
     @property
     def exists(self):
@@ -113,7 +118,11 @@ class Run:
                 "start_mode": self.start_mode, "start_date": self.start_date,
                 "approval_required": self.approval_required, "waitlist": list(self.waitlist),
                 "enrolments_by_state": states, "stay_days": self.stay_days,
-                "stay_max_days": self.stay_max_days}
+                "stay_max_days": self.stay_max_days,
+                "members": [{"employer_id": firm, "joined_on": joined, "left_on": left}
+                            for firm, spells in sorted(self.members.items())
+                            for joined, left in spells],
+                "activities": len(self.activities)}
 
     def latest_end(self, e):
         """The latest planned end extensions may reach, or None (no limit, or not started)."""
@@ -196,6 +205,12 @@ def decide_run(run: Run, cmd: object) -> list[Event]:
             "start_date": cmd.start_date, "approval_required": cmd.approval_required})]
     if not run.exists:
         raise NotFound("programme run")
+    if isinstance(cmd, JoinNetwork):
+        return networks.join(run, cmd)
+    if isinstance(cmd, LeaveNetwork):
+        return networks.leave(run, cmd)
+    if isinstance(cmd, HoldActivity):
+        return networks.hold(run, cmd)
     if isinstance(cmd, SetStayLimit):
         if KINDS[run.programme].expected_days is None:
             raise FieldProblem("days", f"{run.programme} is permanent: its places have no end "
@@ -512,6 +527,15 @@ def evolve_run(run: Run, event: Event) -> Run:
             return run
         case StayLimitSet():
             run.stay_days, run.stay_max_days = event.days, event.with_extensions_days
+            return run
+        case FirmJoinedNetwork():
+            run.members.setdefault(event.employer_id, []).append([str(event.occurred_on), None])
+            return run
+        case FirmLeftNetwork():
+            run.members[event.employer_id][-1][1] = str(event.occurred_on)
+            return run
+        case NetworkActivityHeld():
+            run.activities.add(event.activity_id)
             return run
         case ParticipantReferred():
             run.enrolments[event.enrolment_id] = Enrolment(

@@ -117,6 +117,22 @@ ROUTES = [
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
           roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES, steps=STEPS,
           description=DATED, response=answers.EnrolmentSchema),
+    Route("POST", f"{RUN}/members", "join_network", "A firm joins a network (a run of a "
+          "network kind, e.g. youth_network) from `date`", roles=COMMANDERS,
+          body=commands.MemberSchema, what="member", response=answers.RunSummarySchema,
+          description="409 `not_a_network` for other kinds, `already_member`; the same again "
+                      "changes nothing."),
+    Route("POST", f"{RUN}/members/leave", "leave_network", "A member firm leaves a network on "
+          "`date`", roles=COMMANDERS, body=commands.MemberSchema, what="member",
+          response=answers.RunSummarySchema,
+          description="400 on `employer_id` if it is not a member."),
+    Route("POST", f"{RUN}/activities", "hold_activity", "Record a network's meeting, company "
+          "visit or event on `date`, with the participants (enrolment ids) and member firms "
+          "who attended", status=201, roles=COMMANDERS, body=commands.ActivitySchema,
+          what="activity", response=answers.ActivityHeldSchema,
+          description="Participants must take part in the network that day (400 on "
+                      "`participants`), firms and the host be members that day (400 on "
+                      "`firms`, `host`)."),
     Route("PUT", f"{RUN}/stay-limit", "set_stay_limit", "Limit how long a place lasts (each "
           "start gets a planned end) and how long extensions may make it", roles=PLANNERS,
           body=commands.StayLimitSchema, what="stay limit", response=answers.RunSchema,

@@ -159,6 +159,36 @@ class BreakdownSchema(Answer):
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 
+class NetworkQuarterSchema(Answer):
+    quarter = text("YYYY-Qn", validate=validate.Regexp(r"^[0-9]{4}-Q[1-4]$"))
+    activities = count()
+    company_visits = count()
+    firms_active = count("member firms that attended an activity")
+    participants_attending = count("participants who attended an activity")
+
+
+class NetworkSchema(Answer):
+    run_id = text()
+    org = text()
+    name = text()
+    programme = text()
+    members = count("member firms now")
+    members_ever = count("firms that were members at any time")
+    participants = count("participants started")
+    firms_active = count("firms that attended an activity in the period")
+    participants_attending = count("participants who attended an activity in the period")
+    per_quarter = fields.List(fields.Nested(NetworkQuarterSchema), required=True)
+    ended = count("participants ended")
+    work_or_education = count("of those, went on to work or education")
+
+
+class NetworksSchema(Answer):
+    """Networks (runs of a network kind) with their member firms and activities."""
+    filters = fields.Dict(required=True)
+    networks = fields.List(fields.Nested(NetworkSchema), required=True)
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
 class RouteRowSchema(Answer):
     route = text("how the person came (self_referred, nav, arbetsformedlingen, ...)")
     arrived = count()

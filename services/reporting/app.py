@@ -29,6 +29,7 @@ from services.reporting import kpis
 from services.reporting import payment
 from services.reporting.casework import casework as casework_figures
 from services.reporting.figures import Figures, LiveRows
+from services.reporting.networks import network_figures
 from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ def code_version():
     """Names the code a report was built from: the release, or a hash of the projection code."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("projection.py", "kpis.py", "casework.py", "payment.py"):
+    for name in ("projection.py", "kpis.py", "casework.py", "payment.py", "groups.py",
+                 "suppression.py", "networks.py"):
         digest.update((here / name).read_bytes())
     return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
 
@@ -403,6 +405,12 @@ class Reporting:
         return self._figures(lambda rows: {"filters": filters, **kpis.breakdown(
             kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters, by,
             columns, measure, k)}, known_at, effective_on)
+
+    def networks(self, filters, known_at=None, effective_on=None):
+        """Networks' figures (``networks``), from the same rows as ``report``."""
+        return self._figures(lambda rows: {"filters": filters, **network_figures(
+            kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters)},
+            known_at, effective_on)
 
     def casework(self, filters=None, known_at=None, effective_on=None):
         """The coaches' work (``casework``) from the same rows as ``report``."""

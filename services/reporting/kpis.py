@@ -52,6 +52,10 @@ def as_effective_on(rows, day):
                 a.update({f: None, **{c: None for c in clears}})
     out["arrivals"] = {k: a for k, a in out["arrivals"].items() if a.get("arrived_on")}
     out["contacts"] = {k: c for k, c in out["contacts"].items() if c["on"] <= day}
+    out["activities"] = {k: a for k, a in out["activities"].items() if a["on"] <= day}
+    for r in out["runs"].values():
+        if r.get("membership"):
+            r["membership"] = [m for m in r["membership"] if m[0] <= day]
     return out
 
 

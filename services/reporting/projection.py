@@ -8,7 +8,8 @@ two sources never overwrite each other.
 Rows (one dict per id): runs, participants, enrolments, placements, employers; and for the
 coaches' work: arrivals (one way in) and contacts (with participants and with employers, one row
 per contact event); opportunities (who posted each, for openings filled across organisations);
-contracts with funders (with their dated extensions, moves of places and funding lines).
+contracts with funders (with their dated extensions, moves of places and funding lines);
+networks' activities (one row each, with who attended) and their member firms (on the run).
 """
 from pathways.contracts import programmes
 from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
@@ -24,13 +25,14 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ContractExtended, ContractMade, ContractPlacesMoved,
                                        FundingLineAdded, MilestoneReached,
                                        ActivityPlanSet, HoursRecorded, HoursReviewed,
+                                       FirmJoinedNetwork, FirmLeftNetwork, NetworkActivityHeld,
                                        ParticipantFeeCharged, ParticipantFeePaid)
 from pathways.contracts.placement import (CaseClosed, OutcomeObserved, PlacementEnded,
                                           PlacementProposed, PlacementStarted)
 from services.reporting import groups
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
-               "contacts", "opportunities", "contracts")
+               "contacts", "opportunities", "contracts", "activities")
 # The case outcomes of the work, education and business families, and intake's hint "employed".
 WORK_OR_EDUCATION = ("employed", *programmes.WORK_OR_EDUCATION)
 
@@ -215,6 +217,20 @@ def _contract_list(field, item):
     return handler
 
 
+def _membership(change):
+    def handler(ev, p, org, get):
+        row = get("runs", p["run_id"]) or {}
+        return [("runs", p["run_id"], {"membership": [*(row.get("membership") or []),
+                                                      [_day(ev), p["employer_id"], change]]})]
+    return handler
+
+
+def _activity(ev, p, org, get):
+    return [("activities", p["activity_id"], {
+        "activity_id": p["activity_id"], "org": org, "run_id": p["run_id"], "kind": p["kind"],
+        "on": _day(ev), "enrolment_ids": p["enrolment_ids"], "employer_ids": p["employer_ids"]})]
+
+
 def _decided(ev, p, org, get):
     row = get("enrolments", p["enrolment_id"]) or {}
     what = "granted" if p["granted"] else "refused"
@@ -257,6 +273,9 @@ HANDLERS = {
     MilestoneReached: _appended("milestones", lambda ev, p: [_day(ev), p["milestone"]]),
     # an activity plan from its date; a month's hours and their reviews in one list, in the
     # order they came (a review reviews the month's record before it)
+    FirmJoinedNetwork: _membership("joined"),
+    FirmLeftNetwork: _membership("left"),
+    NetworkActivityHeld: _activity,
     ActivityPlanSet: _appended("plans", lambda ev, p: [_day(ev), p["hours_per_week"]]),
     HoursRecorded: _appended("hours", lambda ev, p: [_day(ev), p["month"], "recorded",
                                                      p["hours"]]),

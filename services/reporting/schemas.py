@@ -137,6 +137,11 @@ class BreakdownQuerySchema(FiltersSchema, AsOf):
             raise ValidationError("must differ from by", "columns")
 
 
+class NetworksQuerySchema(Narrowed, AsOf):
+    """Networks narrowed like a report (activities in the period), as known at / effective
+    on."""
+
+
 class CaseworkQuerySchema(Narrowed, AsOf):
     """The coaches' work: narrowed like a report (no cohorts), as known at / effective on."""
     table = fields.String(load_default="per_coach_week", validate=validate.OneOf(

@@ -133,6 +133,8 @@ CSV_COLUMNS = {
     "per_org": ("org", "participant_days", "participant_months", "place_months",
                 "places_on_last_day", "use_share", "results", "amount", "fees_charged",
                 "fees_paid"),
+    "networks": ("run_id", "name", "quarter", "activities", "company_visits", "firms_active",
+                 "participants_attending"),
     "costs": ("org", "paid", "participants", "participant_months", "place_months", "outcomes",
               "cost_per_participant", "cost_per_outcome", "cost_per_place_month"),
 }
@@ -183,6 +185,12 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
           "or two; counts under SUPPRESS_BELOW shown as \"<5\", and never recoverable from "
           "the totals (JSON or CSV; as known at / effective on)",
           query=schemas.BreakdownQuerySchema, roles=READERS, response=answers.BreakdownSchema,
+          generated=False),
+    Route("GET", "/reports/networks", "networks", "Networks (runs of a network kind): member "
+          "firms, per quarter the activities, firms active and participants attending, and "
+          "what became of the participants (JSON, or CSV a row per network and quarter; as known "
+          "at / effective on)",
+          query=schemas.NetworksQuerySchema, roles=READERS, response=answers.NetworksSchema,
           generated=False),
     Route("GET", "/reports/casework", "casework", "The coaches' work: arrivals per route and "
           "what became of them, contacts per coach and week (in and outside the office), "
@@ -291,6 +299,21 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
                            "target groups: figures for groups this small are not given (see "
                            "GET /reports/breakdown)")
         return report
+
+    @http("GET", "/reports/networks")
+    @json_endpoint
+    def http_networks(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.NetworksQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
+        found = self.reporting.networks(scoped(caller, q), q.get("known_at"),
+                                        q.get("effective_on"))
+        if q["format"] == "csv":   # a row per network and quarter
+            return csv_response("networks", [{"run_id": n["run_id"], "name": n["name"], **row}
+                                             for n in found["networks"]
+                                             for row in n["per_quarter"]],
+                                found["built_from"])
+        return respond(200, found)
 
     @http("GET", "/reports/casework")
     @json_endpoint

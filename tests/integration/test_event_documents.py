@@ -91,3 +91,5 @@ def test_the_partner_guide_lists_every_kind_outcome_milestone_and_activity_in_fo
                                           for m in programmes.MILESTONES}
     assert _table(guide, "activity") == {a: list(programmes.WORDS[a])
                                          for a in programmes.ACTIVITIES}
+    assert _table(guide, "network activity") == {a: list(programmes.WORDS[a])
+                                                 for a in programmes.NETWORK_ACTIVITIES}

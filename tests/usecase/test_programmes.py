@@ -154,3 +154,61 @@ def test_an_activity_plan_and_a_months_hours_reviewed_by_the_participant_or_thei
     assert [(r["payload"]["decision"], r["payload"]["by"], r["actor"]["id"]) for r in reviews] \
         == [("disputed", "participant", "caseworker@org-a"),
             ("approved", "coach", "coordinator@org-a")]
+
+
+FIRM, OTHER = "NO-988077917", "NO-974760673"
+
+
+def test_a_network_has_member_firms_and_its_activities_gather_members_only(world):
+    api = world.apis["intake"]
+    net = api("POST", "/runs", "coordinator", {"programme": "youth_network", "name": "Nextwork",
+                                               "places": 120})["run_id"]
+    path, _ = referred(api, net)
+    api("POST", f"{path}/start", "caseworker", {"start_date": "2026-01-05", "percent": 100,
+                                                "days_per_week": 5})
+    eid = path.rsplit("/", 1)[1]
+    api("POST", f"/runs/{net}/members", "caseworker", {"employer_id": FIRM,
+                                                       "date": "2026-01-10"})
+    api("POST", f"/runs/{net}/members", "caseworker", {"employer_id": FIRM,
+                                                       "date": "2026-01-10"})   # again: nothing
+    written = len(world.events("intake"))
+    for body, field_name in (
+            ({"kind": "company_visit", "date": "2026-02-01", "participants": [eid],
+              "firms": [OTHER]}, "firms"),                      # not a member
+            ({"kind": "meeting", "date": "2026-01-08", "firms": [FIRM]}, "firms"),   # not yet
+            ({"kind": "meeting", "date": "2026-02-01", "participants": ["nobody"]},
+             "participants"),
+            ({"kind": "meeting", "date": "2026-01-04", "participants": [eid]},
+             "participants"),                                   # before the start
+            ({"kind": "meeting", "date": "2026-02-01"}, "participants"),     # nobody came
+            ({"kind": "meeting", "date": "2026-02-01", "firms": ["NO-123"]}, "firms")):
+        with pytest.raises(BadRequest) as err:
+            api("POST", f"/runs/{net}/activities", "caseworker", body)
+        assert list(err.value.errors) == [field_name], body
+    other_run = api("POST", "/runs", "coordinator", {"programme": "aft", "name": "AFT",
+                                                     "places": 3})["run_id"]
+    with pytest.raises(Conflict) as not_network:
+        api("POST", f"/runs/{other_run}/members", "caseworker", {"employer_id": FIRM})
+    assert not_network.value.rule == "not_a_network"
+    assert len(world.events("intake")) == written + 1  # the other run; nothing else
+    held = api("POST", f"/runs/{net}/activities", "caseworker", {
+        "kind": "company_visit", "date": "2026-02-01", "host": FIRM, "participants": [eid]})
+    assert held["activities"] == 1 and held["activity_id"]
+    event = world.events("intake", "NetworkActivityHeld")[0]
+    assert (event["payload"]["employer_ids"], event["payload"]["enrolment_ids"],
+            event["occurred_at"][:10]) == ([FIRM], [eid], "2026-02-01")
+    left = api("POST", f"/runs/{net}/members/leave", "caseworker", {"employer_id": FIRM,
+                                                                    "date": "2026-03-01"})
+    assert left["members"] == [{"employer_id": FIRM, "joined_on": "2026-01-10",
+                                "left_on": "2026-03-01"}]
+    with pytest.raises(BadRequest) as gone:
+        api("POST", f"/runs/{net}/activities", "caseworker", {
+            "kind": "meeting", "date": "2026-03-05", "firms": [FIRM]})
+    assert list(gone.value.errors) == ["firms"]
+    with pytest.raises(BadRequest) as not_member:
+        api("POST", f"/runs/{net}/members/leave", "caseworker", {"employer_id": OTHER})
+    assert list(not_member.value.errors) == ["employer_id"]
+    # another organisation's caseworker cannot reach the network at all
+    from pathways.errors import NotFoundError
+    with pytest.raises(NotFoundError):
+        api("POST", f"/runs/{net}/members", "caseworker-b", {"employer_id": OTHER})

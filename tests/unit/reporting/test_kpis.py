@@ -201,3 +201,40 @@ def test_planned_against_attended_hours_over_the_months_recorded():
     # as effective before February's record: January only
     before = report(as_effective_on(rows.rows, "2026-02-20"))["hours"]
     assert before["attended"] == 40.5 and before["planned"] == 34.0 + 17.0
+
+
+def test_a_networks_members_firms_active_and_participants_attending_per_quarter():
+    from services.reporting.networks import network_figures
+    rows = MemoryRows()
+    rows.apply(ev("intake", "ProgrammeRunCreated", {
+        "run_id": "net", "programme": "youth_network", "name": "Nextwork", "places": 120,
+        "start_mode": "rolling", "start_date": None, "approval_required": False}))
+    for firm, day in (("NO-1", "2026-01-10"), ("NO-2", "2026-01-10"), ("NO-3", "2026-05-01")):
+        rows.apply(ev("intake", "FirmJoinedNetwork", {"run_id": "net", "employer_id": firm}, day))
+    rows.apply(ev("intake", "FirmLeftNetwork", {"run_id": "net", "employer_id": "NO-2"},
+                  "2026-06-01"))
+    for eid in ("y1", "y2", "y3"):
+        ref = {"run_id": "net", "enrolment_id": eid, "participant_id": f"p-{eid}"}
+        rows.apply(ev("intake", "ParticipantReferred", {**ref, "programme": "youth_network",
+                                                         "status": "draft"}))
+        rows.apply(ev("intake", "ParticipantEnrolled", {
+            **ref, "programme": "youth_network", "start_date": "2026-01-12", "percent": 50,
+            "days_per_week": 2}, "2026-01-12"))
+    for aid, day, kind, youth, firms in (
+            ("a1", "2026-02-01", "meeting", ["y1", "y2"], ["NO-1"]),
+            ("a2", "2026-03-01", "company_visit", ["y1"], ["NO-2"]),
+            ("a3", "2026-05-05", "event", ["y3"], ["NO-1", "NO-3"])):
+        rows.apply(ev("intake", "NetworkActivityHeld", {
+            "run_id": "net", "activity_id": aid, "kind": kind, "host": None,
+            "enrolment_ids": youth, "employer_ids": firms}, day))
+    (net,) = network_figures(rows.rows, {})["networks"]
+    assert (net["members"], net["members_ever"], net["participants"]) == (2, 3, 3)
+    assert (net["firms_active"], net["participants_attending"]) == (3, 3)
+    assert net["per_quarter"] == [
+        {"quarter": "2026-Q1", "activities": 2, "company_visits": 1, "firms_active": 2,
+         "participants_attending": 2},
+        {"quarter": "2026-Q2", "activities": 1, "company_visits": 0, "firms_active": 2,
+         "participants_attending": 1}]
+    (before,) = network_figures(as_effective_on(rows.rows, "2026-03-31"), {})["networks"]
+    assert (before["members"], before["members_ever"], len(before["per_quarter"])) == (2, 2, 1)
+    assert network_figures(rows.rows, {"org": ["org-b"]})["networks"] == []
