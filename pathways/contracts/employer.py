@@ -3,6 +3,7 @@ person's name and details stay in the employer service's contacts collection."""
 from marshmallow import fields, validate
 
 from pathways.contracts.events import Event
+from pathways.contracts.programmes import CLIENT_NEEDS, PROGRAMMES, SKILLS
 from pathways.contracts.registry import REGISTRY
 
 COUNTRIES = ("NO", "DK", "SE")
@@ -130,3 +131,40 @@ class EmployerContactRecorded(EmployerRef):
     channel = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_CHANNELS))
     place = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_PLACES))
     outcome = fields.String(required=True, validate=validate.OneOf(EMPLOYER_CONTACT_OUTCOMES))
+
+
+# --- company clients of a business coach (Strömstad) -------------------------------------------
+CLIENT_CLOSE_REASONS = ("needs_met", "no_longer_active", "moved", "other")
+NEEDS = fields.List(fields.String(validate=validate.OneOf(CLIENT_NEEDS)), required=True,
+                    validate=validate.Length(max=len(CLIENT_NEEDS)))
+SKILLS_ASKED = fields.List(fields.String(validate=validate.OneOf(tuple(SKILLS))), required=True,
+                           validate=validate.Length(max=len(SKILLS)))
+
+
+class CompanyClientOpened(EmployerRef):
+    """The envelope's organisation takes the employer on as a client of a business coach, on a
+    business date (``occurred_at``): a case of its own (needs, skills asked for,
+    recruitments), not only a place for participants."""
+    coach_id = fields.String(required=True, validate=ID)
+    needs = NEEDS
+    skills = SKILLS_ASKED
+
+
+class ClientNeedsRecorded(EmployerRef):
+    """What the client needs and the skills it asks for now (replacing what was recorded)."""
+    needs = NEEDS
+    skills = SKILLS_ASKED
+
+
+class ClientRecruitmentMade(EmployerRef):
+    """The client recruited ``count`` people on a business date, with these skills; through a
+    programme (its kind) or directly (null)."""
+    recruitment_id = fields.String(required=True, validate=ID)
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    skills = SKILLS_ASKED
+    programme = fields.String(required=True, allow_none=True,
+                              validate=validate.OneOf(PROGRAMMES))
+
+
+class ClientCaseClosed(EmployerRef):
+    reason = fields.String(required=True, validate=validate.OneOf(CLIENT_CLOSE_REASONS))

@@ -51,6 +51,19 @@ OUTCOME_FAMILIES = {
 }
 OUTCOMES = tuple(OUTCOME_FAMILIES)
 # What an activity plan's hours are spent on (Rusta och matcha's activity types, NAV's tiltak).
+# What a company client of a business coach needs (Strömstad), and the skills employers ask for
+# with the kinds of programme that train them (the education offer they are mapped against).
+CLIENT_NEEDS = ("recruitment", "skills_development", "retention", "restructuring",
+                "inclusion", "other")
+SKILLS = {
+    "cnc_machining": ("trade_certificate",), "welding": ("trade_certificate",),
+    "construction": ("trade_certificate",), "care_work": ("trade_certificate",),
+    "warehouse_logistics": ("aft", "small_jobs"), "cleaning": ("small_jobs", "aft"),
+    "hospitality": ("small_jobs", "aft"), "customer_service": ("office_places", "aft"),
+    "office_admin": ("office_places",), "it_support": ("office_places",),
+    "sales": ("office_places",), "local_language": ("introduction",),
+    "business_start": ("entrepreneurship",), "driving_licence": (),
+}
 NETWORK_ACTIVITIES = ("meeting", "company_visit", "event", "workshop")
 ACTIVITIES = ("job_search", "guidance", "work_training", "internship", "education", "language",
               "health", "network", "other")
@@ -129,6 +142,34 @@ WORDS = {
                         "language course"),
     "civics_course": ("samfunnskunnskap", "samhällsorientering", "samfundsforståelse",
                       "civics course"),
+    # company clients' needs
+    "recruitment": ("rekruttering", "rekrytering", "rekruttering", "recruitment"),
+    "skills_development": ("kompetanseutvikling", "kompetensutveckling", "kompetenceudvikling",
+                           "skills development"),
+    "retention": ("beholde ansatte", "behålla personal", "fastholdelse", "retention"),
+    "restructuring": ("omstilling", "omställning", "omstilling", "restructuring"),
+    "inclusion": ("inkludering", "inkludering", "inklusion", "inclusion"),
+    # skills asked for
+    "cnc_machining": ("CNC-maskinering", "CNC-bearbetning", "CNC-bearbejdning",
+                      "CNC machining"),
+    "welding": ("sveising", "svetsning", "svejsning", "welding"),
+    "construction": ("bygg og anlegg", "bygg och anläggning", "byggeri og anlæg",
+                     "construction"),
+    "care_work": ("helse og omsorg", "vård och omsorg", "sundhed og omsorg", "care work"),
+    "warehouse_logistics": ("lager og logistikk", "lager och logistik", "lager og logistik",
+                            "warehouse and logistics"),
+    "cleaning": ("renhold", "städ", "rengøring", "cleaning"),
+    "hospitality": ("hotell og restaurant", "hotell och restaurang", "hotel og restaurant",
+                    "hospitality"),
+    "customer_service": ("kundeservice", "kundtjänst", "kundeservice", "customer service"),
+    "office_admin": ("kontor og administrasjon", "kontor och administration",
+                     "kontor og administration", "office and administration"),
+    "it_support": ("IT-støtte", "IT-support", "IT-support", "IT support"),
+    "sales": ("salg", "försäljning", "salg", "sales"),
+    "local_language": ("norsk", "svenska", "dansk", "the local language"),
+    "business_start": ("etablering av bedrift", "starta företag", "virksomhedsstart",
+                       "starting a business"),
+    "driving_licence": ("førerkort", "körkort", "kørekort", "driving licence"),
     # network activities
     "meeting": ("samling", "träff", "møde", "meeting"),
     "company_visit": ("bedriftsbesøk", "företagsbesök", "virksomhedsbesøg", "company visit"),

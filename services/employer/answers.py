@@ -101,3 +101,30 @@ class OpportunitySchema(Answer):
     filled = count("places taken")
     free = count("places still free")
     org = text("the organisation that posted it")
+
+
+class RecruitmentMadeSchema(Answer):
+    date = date("when")
+    count = count("people recruited")
+    skills = fields.List(fields.String(), required=True)
+    programme = text("the kind of programme it recruited through (null: directly)",
+                     allow_none=True)
+
+
+class ClientCaseSchema(Answer):
+    """Your organisation's case with an employer as a client of a business coach."""
+    EXAMPLE = {"employer_id": "SE-5560360793", "coach_id": "coach-lena",
+               "opened_on": "2026-02-02", "closed_on": None, "needs": ["recruitment"],
+               "skills": ["warehouse_logistics", "driving_licence"], "recruited": 2,
+               "recruitments": [{"date": "2026-04-14", "count": 2,
+                                 "skills": ["warehouse_logistics"], "programme": "aft"}]}
+
+    employer_id = text()
+    coach_id = text("the business coach who holds the case")
+    opened_on = date("when it became a client")
+    closed_on = date("when the case was closed (null: open)", allow_none=True)
+    needs = fields.List(fields.String(), required=True)
+    skills = fields.List(fields.String(), required=True,
+                         metadata={"description": "skills it asks for"})
+    recruited = count("people recruited in all")
+    recruitments = fields.List(fields.Nested(RecruitmentMadeSchema), required=True)

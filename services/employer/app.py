@@ -22,6 +22,7 @@ from pathways.application.validation import load
 from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, iso, parse_iso, utcnow, zone
 from services.employer import commands
+from services.employer.client_cases import ClientCases
 from services.employer.commands import (EndAgreement, Post, RecordEmployerContact, Register,
                                         ReleasePlace, Share, Sign, TakePlace, Update)
 from services.employer.domain import (Agreement, Employer, decide_agreement,
@@ -62,7 +63,7 @@ def contact_subject(org, employer_id):
     return f"{org}|{employer_id}"
 
 
-class Employers:
+class Employers(ClientCases):
     """``contacts``: the organisations' contact persons at employers (``pathways.security.privacy``:
     encrypted, erasable); ``access_log``: every read of one, or attempt."""
 

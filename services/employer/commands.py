@@ -6,7 +6,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from pathways.api.fields import Flag, Whole, day
 from pathways.application.views import PageQuerySchema
-from pathways.contracts.employer import (AGREEMENT_KINDS, COUNTRIES, EMPLOYER_CONTACT_CHANNELS,
+from pathways.contracts.programmes import CLIENT_NEEDS, PROGRAMMES, SKILLS
+from pathways.contracts.employer import (AGREEMENT_KINDS, CLIENT_CLOSE_REASONS, COUNTRIES,
+                                         EMPLOYER_CONTACT_CHANNELS,
                                          EMPLOYER_CONTACT_KINDS, EMPLOYER_CONTACT_OUTCOMES,
                                          EMPLOYER_CONTACT_PLACES, OPPORTUNITY_KINDS)
 
@@ -227,3 +229,79 @@ class EmployersQuerySchema(PageQuerySchema):
     def number_needs_country(self, data, **kwargs):
         if data.get("org_number") and not data.get("country"):
             raise ValidationError("an org_number needs its country", "country")
+
+
+# --- company clients of a business coach ------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class OpenClientCase:
+    BUSINESS_DATE = "date"
+    employer_id: str
+    coach_id: str
+    needs: list
+    skills: list
+    date: str
+    today: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordClientNeeds:
+    BUSINESS_DATE = "date"
+    employer_id: str
+    needs: list
+    skills: list
+    date: str
+    today: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordRecruitment:
+    BUSINESS_DATE = "date"
+    employer_id: str
+    recruitment_id: str
+    count: int
+    skills: list
+    programme: str | None
+    date: str
+    today: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseClientCase:
+    BUSINESS_DATE = "date"
+    employer_id: str
+    reason: str
+    date: str
+    today: str
+
+
+def _codes(choices):
+    return fields.List(fields.String(validate=validate.OneOf(choices)), load_default=list,
+                       validate=validate.Length(max=len(choices)))
+
+
+class ClientNeedsSchema(Strict):
+    needs = _codes(CLIENT_NEEDS)
+    skills = _codes(tuple(SKILLS))
+    date = day(metadata={"description": "when (default: today where the organisation is)"})
+
+
+class OpenClientSchema(ClientNeedsSchema):
+    coach_id = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(min=1, max=64), metadata={
+                                 "description": "the business coach who holds the case "
+                                                "(default: you)"})
+
+
+class RecruitmentSchema(Strict):
+    count = Whole(load_default=1, validate=validate.Range(min=1, max=1000))
+    skills = _codes(tuple(SKILLS))
+    programme = fields.String(load_default=None, allow_none=True,
+                              validate=validate.OneOf(PROGRAMMES), metadata={
+                                  "description": "the kind of programme it recruited through "
+                                                 "(null: directly)"})
+    date = day()
+
+
+class CloseClientSchema(Strict):
+    reason = fields.String(required=True, validate=validate.OneOf(CLIENT_CLOSE_REASONS))
+    date = day()

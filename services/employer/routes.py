@@ -34,6 +34,25 @@ ROUTES = [
     Route("GET", f"{EMPLOYER}/contacts", "list_employer_contacts", "Your organisation's "
           "contacts with the employer, newest first (a page)", query=PageQuerySchema,
           listing="contacts", response=answers.EmployerContactSchema),
+    Route("POST", f"{EMPLOYER}/client", "open_client_case", "Take the employer on as a client "
+          "of a business coach (your organisation's own case: its needs and the skills it asks "
+          "for)", status=201, roles=WRITERS, body=commands.OpenClientSchema,
+          what="client case", response=answers.ClientCaseSchema,
+          description="409 `client_case_open` if it is one already."),
+    Route("GET", f"{EMPLOYER}/client", "get_client_case", "Your organisation's client case "
+          "with the employer (404 if none)", response=answers.ClientCaseSchema),
+    Route("POST", f"{EMPLOYER}/client/needs", "record_client_needs", "Record what the client "
+          "needs and the skills it asks for now", roles=WRITERS,
+          body=commands.ClientNeedsSchema, what="client needs",
+          response=answers.ClientCaseSchema),
+    Route("POST", f"{EMPLOYER}/client/recruitments", "record_recruitment", "Record "
+          "recruitments the client made (how many, with which skills, through which kind of "
+          "programme or directly)", status=201, roles=WRITERS,
+          body=commands.RecruitmentSchema, what="recruitment",
+          response=answers.ClientCaseSchema),
+    Route("POST", f"{EMPLOYER}/client/close", "close_client_case", "Close the client case",
+          roles=WRITERS, body=commands.CloseClientSchema, what="client case",
+          response=answers.ClientCaseSchema),
     Route("POST", "/agreements", "sign_agreement", "Sign an agreement with an employer",
           status=201, roles=SIGNERS, body=commands.SignAgreementSchema, what="agreement",
           response=answers.AgreementSchema),

@@ -189,6 +189,42 @@ class NetworksSchema(Answer):
     built_from = fields.Nested(BuiltFromSchema, required=True)
 
 
+class ClientRowSchema(Answer):
+    org = text()
+    employer_id = text()
+    name = text(allow_none=True)
+    coach_id = text("the business coach")
+    opened_on = date("a client since")
+    closed_on = date("case closed (null: open)", allow_none=True)
+    needs = fields.List(fields.String(), required=True)
+    skills = fields.List(fields.String(), required=True,
+                         metadata={"description": "skills it asks for now"})
+    recruited = count("people it recruited in the period")
+    through_programmes = count("of those, through a programme")
+
+
+class SkillRowSchema(Answer):
+    skill = text()
+    clients_asking = count("open client cases asking for it")
+    recruited_with = count("people recruited with it in the period")
+    trained_by = fields.List(fields.String(), required=True,
+                             metadata={"description": "kinds of programme that train it"})
+    runs_offered = count("programme runs of those kinds the organisations offer")
+
+
+class ClientFiguresSchema(Answer):
+    """Company clients of business coaches: recruitments per client; skills asked for against
+    the programmes offered."""
+    filters = fields.Dict(required=True)
+    open = count("open client cases")
+    recruited = count("people recruited by clients in the period")
+    per_client = fields.List(fields.Nested(ClientRowSchema), required=True)
+    skills = fields.List(fields.Nested(SkillRowSchema), required=True)
+    unmet = fields.List(fields.String(), required=True, metadata={
+        "description": "skills clients ask for that no programme offered trains"})
+    built_from = fields.Nested(BuiltFromSchema, required=True)
+
+
 class RouteRowSchema(Answer):
     route = text("how the person came (self_referred, nav, arbetsformedlingen, ...)")
     arrived = count()

@@ -29,6 +29,7 @@ from services.reporting import kpis
 from services.reporting import payment
 from services.reporting.casework import casework as casework_figures
 from services.reporting.figures import Figures, LiveRows
+from services.reporting.clients import client_figures
 from services.reporting.networks import network_figures
 from services.reporting.projection import COLLECTIONS, EVENT_TYPES, MemoryRows, project
 
@@ -58,7 +59,7 @@ def code_version():
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for name in ("projection.py", "kpis.py", "casework.py", "payment.py", "groups.py",
-                 "suppression.py", "networks.py"):
+                 "suppression.py", "networks.py", "clients.py"):
         digest.update((here / name).read_bytes())
     return os.environ.get("PATHWAYS_RELEASE") or f"projection-{digest.hexdigest()[:12]}"
 
@@ -409,6 +410,12 @@ class Reporting:
     def networks(self, filters, known_at=None, effective_on=None):
         """Networks' figures (``networks``), from the same rows as ``report``."""
         return self._figures(lambda rows: {"filters": filters, **network_figures(
+            kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters)},
+            known_at, effective_on)
+
+    def clients(self, filters, known_at=None, effective_on=None):
+        """Company clients' figures (``clients``), from the same rows as ``report``."""
+        return self._figures(lambda rows: {"filters": filters, **client_figures(
             kpis.as_effective_on(rows, effective_on) if effective_on else rows, filters)},
             known_at, effective_on)
 

@@ -53,6 +53,12 @@ def as_effective_on(rows, day):
     out["arrivals"] = {k: a for k, a in out["arrivals"].items() if a.get("arrived_on")}
     out["contacts"] = {k: c for k, c in out["contacts"].items() if c["on"] <= day}
     out["activities"] = {k: a for k, a in out["activities"].items() if a["on"] <= day}
+    out["clients"] = {k: c for k, c in out["clients"].items() if c["opened_on"] <= day}
+    for c in out["clients"].values():
+        if c.get("closed_on") and c["closed_on"] > day:
+            c["closed_on"] = None
+        for f in ("asks", "recruitments"):
+            c[f] = [item for item in c.get(f) or () if item[0] <= day]
     for r in out["runs"].values():
         if r.get("membership"):
             r["membership"] = [m for m in r["membership"] if m[0] <= day]

@@ -9,10 +9,14 @@ Rows (one dict per id): runs, participants, enrolments, placements, employers; a
 coaches' work: arrivals (one way in) and contacts (with participants and with employers, one row
 per contact event); opportunities (who posted each, for openings filled across organisations);
 contracts with funders (with their dated extensions, moves of places and funding lines);
-networks' activities (one row each, with who attended) and their member firms (on the run).
+networks' activities (one row each, with who attended) and their member firms (on the run);
+company clients (one row per organisation and employer: what it asks for, dated, and its
+recruitments).
 """
 from pathways.contracts import programmes
-from pathways.contracts.employer import (EmployerContactRecorded, EmployerRegistered,
+from pathways.contracts.employer import (ClientCaseClosed, ClientNeedsRecorded,
+                                         ClientRecruitmentMade, CompanyClientOpened,
+                                         EmployerContactRecorded, EmployerRegistered,
                                          EmployerUpdated, OpportunityPosted)
 from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRouted,
                                        CoachAssigned, ContactRecorded, EnrolmentDatesCorrected,
@@ -32,7 +36,7 @@ from pathways.contracts.placement import (CaseClosed, OutcomeObserved, Placement
 from services.reporting import groups
 
 COLLECTIONS = ("runs", "participants", "enrolments", "placements", "employers", "arrivals",
-               "contacts", "opportunities", "contracts", "activities")
+               "contacts", "opportunities", "contracts", "activities", "clients")
 # The case outcomes of the work, education and business families, and intake's hint "employed".
 WORK_OR_EDUCATION = ("employed", *programmes.WORK_OR_EDUCATION)
 
@@ -231,6 +235,27 @@ def _activity(ev, p, org, get):
         "on": _day(ev), "enrolment_ids": p["enrolment_ids"], "employer_ids": p["employer_ids"]})]
 
 
+def _client_key(org, p):
+    return f"{org}|{p['employer_id']}"
+
+
+def _client_opened(ev, p, org, get):
+    row = get("clients", _client_key(org, p)) or {}
+    return [("clients", _client_key(org, p), {
+        "org": org, "employer_id": p["employer_id"], "coach_id": p["coach_id"],
+        "opened_on": _day(ev), "closed_on": None,
+        "asks": [*(row.get("asks") or []), [_day(ev), p["needs"], p["skills"]]],
+        "recruitments": row.get("recruitments") or []})]
+
+
+def _client_list(field, item):
+    def handler(ev, p, org, get):
+        row = get("clients", _client_key(org, p)) or {}
+        return [("clients", _client_key(org, p), {field: [*(row.get(field) or []),
+                                                          item(ev, p)]})]
+    return handler
+
+
 def _decided(ev, p, org, get):
     row = get("enrolments", p["enrolment_id"]) or {}
     what = "granted" if p["granted"] else "refused"
@@ -273,6 +298,12 @@ HANDLERS = {
     MilestoneReached: _appended("milestones", lambda ev, p: [_day(ev), p["milestone"]]),
     # an activity plan from its date; a month's hours and their reviews in one list, in the
     # order they came (a review reviews the month's record before it)
+    CompanyClientOpened: _client_opened,
+    ClientNeedsRecorded: _client_list("asks", lambda ev, p: [_day(ev), p["needs"], p["skills"]]),
+    ClientRecruitmentMade: _client_list("recruitments", lambda ev, p: [
+        _day(ev), p["count"], p["skills"], p["programme"]]),
+    ClientCaseClosed: lambda ev, p, org, get: [("clients", _client_key(org, p),
+                                                {"closed_on": _day(ev)})],
     FirmJoinedNetwork: _membership("joined"),
     FirmLeftNetwork: _membership("left"),
     NetworkActivityHeld: _activity,

@@ -142,6 +142,14 @@ class NetworksQuerySchema(Narrowed, AsOf):
     on."""
 
 
+class ClientsQuerySchema(AsOf):
+    """Company clients of your organisation (admins: ``org``, one or several); recruitments in
+    the period; as known at / effective on."""
+    org = several(100)
+    from_ = day(data_key="from")
+    to = day()
+
+
 class CaseworkQuerySchema(Narrowed, AsOf):
     """The coaches' work: narrowed like a report (no cohorts), as known at / effective on."""
     table = fields.String(load_default="per_coach_week", validate=validate.OneOf(

@@ -133,6 +133,8 @@ CSV_COLUMNS = {
     "per_org": ("org", "participant_days", "participant_months", "place_months",
                 "places_on_last_day", "use_share", "results", "amount", "fees_charged",
                 "fees_paid"),
+    "clients": ("org", "employer_id", "name", "coach_id", "opened_on", "closed_on",
+                "recruited", "through_programmes"),
     "networks": ("run_id", "name", "quarter", "activities", "company_visits", "firms_active",
                  "participants_attending"),
     "costs": ("org", "paid", "participants", "participant_months", "place_months", "outcomes",
@@ -192,6 +194,11 @@ ROUTES = [   # served by the hand-written entrypoints below (CSV, HTML, cookies)
           "at / effective on)",
           query=schemas.NetworksQuerySchema, roles=READERS, response=answers.NetworksSchema,
           generated=False),
+    Route("GET", "/reports/clients", "clients", "Company clients of business coaches: "
+          "recruitments per client, skills asked for against the programmes offered that "
+          "train them, and the skills no programme offered trains (JSON, or CSV a row per "
+          "client; as known at / effective on)", query=schemas.ClientsQuerySchema,
+          roles=READERS, response=answers.ClientFiguresSchema, generated=False),
     Route("GET", "/reports/casework", "casework", "The coaches' work: arrivals per route and "
           "what became of them, contacts per coach and week (in and outside the office), "
           "employers recruited, stays past their planned end, extensions (JSON or CSV; as "
@@ -313,6 +320,18 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
                                              for n in found["networks"]
                                              for row in n["per_quarter"]],
                                 found["built_from"])
+        return respond(200, found)
+
+    @http("GET", "/reports/clients")
+    @json_endpoint
+    def http_clients(self, request):
+        caller = self.auth.from_request(request)
+        q = load(schemas.ClientsQuerySchema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
+        found = self.reporting.clients(scoped(caller, q), q.get("known_at"),
+                                       q.get("effective_on"))
+        if q["format"] == "csv":
+            return csv_response("clients", found["per_client"], found["built_from"])
         return respond(200, found)
 
     @http("GET", "/reports/casework")

@@ -93,3 +93,8 @@ def test_the_partner_guide_lists_every_kind_outcome_milestone_and_activity_in_fo
                                          for a in programmes.ACTIVITIES}
     assert _table(guide, "network activity") == {a: list(programmes.WORDS[a])
                                                  for a in programmes.NETWORK_ACTIVITIES}
+    assert _table(guide, "need") == {a: list(programmes.WORDS[a])
+                                     for a in programmes.CLIENT_NEEDS if a != "other"}
+    assert {k: (row[0].split(", ") if row[0] != "—" else [], row[-4:])
+            for k, row in _table(guide, "skill").items()} == \
+        {k: (list(trained), list(programmes.WORDS[k])) for k, trained in programmes.SKILLS.items()}

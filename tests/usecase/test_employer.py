@@ -173,3 +173,38 @@ def test_placement_takes_a_place_only_in_an_opening_shared_with_its_organisation
     api("POST", f"/opportunities/{opening}/unshare", "coordinator", {})
     world.deliver()
     assert placement.local.opportunity("org-c", opening) is None
+
+
+def test_a_company_client_has_a_case_of_its_own_in_one_organisation(world):
+    api = world.apis["employer"]
+    employer_id = api("POST", "/employers", "coordinator", FIRM)["employer_id"]
+    client = f"/employers/{employer_id}/client"
+    with pytest.raises(Conflict) as none:
+        api("POST", f"{client}/recruitments", "caseworker", {"count": 1})
+    assert none.value.rule == "no_client_case"
+    with pytest.raises(BadRequest) as bad:
+        api("POST", client, "caseworker", {"needs": ["money"], "skills": ["juggling"]})
+    assert set(bad.value.errors) == {"needs", "skills"}
+    opened = api("POST", client, "caseworker", {"needs": ["recruitment"], "skills": [
+        "cnc_machining", "welding"], "date": "2026-02-02"})
+    assert (opened["coach_id"], opened["opened_on"]) == ("caseworker@org-a", "2026-02-02")
+    with pytest.raises(Conflict):
+        api("POST", client, "caseworker", {})                     # open already
+    api("POST", f"{client}/recruitments", "caseworker", {
+        "count": 2, "skills": ["cnc_machining"], "programme": "trade_certificate",
+        "date": "2026-05-01"})
+    api("POST", f"{client}/needs", "caseworker", {"needs": ["recruitment", "retention"],
+                                                  "skills": ["welding"]})
+    case = api("GET", client, "caseworker")
+    assert (case["recruited"], case["needs"], case["skills"]) == (
+        2, ["recruitment", "retention"], ["welding"])
+    # another organisation: no case of its own, and cannot see or change this one
+    with pytest.raises(NotFoundError):
+        api("GET", client, "caseworker-b")
+    with pytest.raises(Conflict):
+        api("POST", f"{client}/recruitments", "caseworker-b", {"count": 1})
+    closed = api("POST", f"{client}/close", "caseworker", {"reason": "needs_met"})
+    assert closed["closed_on"] is not None
+    assert [e["type"] for e in world.events("employer") if e["type"].startswith(
+        ("Client", "Company"))] == ["CompanyClientOpened", "ClientRecruitmentMade",
+                                    "ClientNeedsRecorded", "ClientCaseClosed"]

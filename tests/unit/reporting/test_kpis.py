@@ -238,3 +238,34 @@ def test_a_networks_members_firms_active_and_participants_attending_per_quarter(
     (before,) = network_figures(as_effective_on(rows.rows, "2026-03-31"), {})["networks"]
     assert (before["members"], before["members_ever"], len(before["per_quarter"])) == (2, 2, 1)
     assert network_figures(rows.rows, {"org": ["org-b"]})["networks"] == []
+
+
+def test_company_clients_recruitments_and_skills_asked_against_programmes_offered():
+    from services.reporting.clients import client_figures
+    rows = MemoryRows()
+    rows.apply(ev("intake", "ProgrammeRunCreated", {
+        "run_id": "r1", "programme": "aft", "name": "AFT", "places": 5, "start_mode": "rolling",
+        "start_date": None, "approval_required": False}))
+    rows.apply(ev("employer", "CompanyClientOpened", {
+        "employer_id": "SE-1", "coach_id": "lena", "needs": ["recruitment"],
+        "skills": ["warehouse_logistics", "cnc_machining"]}, "2026-02-01"))
+    rows.apply(ev("employer", "ClientRecruitmentMade", {
+        "employer_id": "SE-1", "recruitment_id": "x", "count": 2,
+        "skills": ["warehouse_logistics"], "programme": "aft"}, "2026-04-01"))
+    rows.apply(ev("employer", "ClientRecruitmentMade", {
+        "employer_id": "SE-1", "recruitment_id": "y", "count": 1, "skills": [],
+        "programme": None}, "2026-05-01"))
+    rows.apply(ev("employer", "CompanyClientOpened", {
+        "employer_id": "SE-2", "coach_id": "lena", "needs": [], "skills": ["cnc_machining"]},
+        "2026-03-01", org="org-b"))
+    found = client_figures(rows.rows, {"org": ["org-a"]})
+    assert (found["open"], found["recruited"]) == (1, 3)
+    assert found["per_client"][0]["through_programmes"] == 2
+    assert {s["skill"]: (s["clients_asking"], s["recruited_with"], s["runs_offered"])
+            for s in found["skills"]} == {"warehouse_logistics": (1, 2, 1),
+                                          "cnc_machining": (1, 0, 0)}
+    assert found["unmet"] == ["cnc_machining"]        # no trade-certificate run offered
+    early = client_figures(as_effective_on(rows.rows, "2026-04-15"), {"org": ["org-a"]})
+    assert early["recruited"] == 2
+    assert client_figures(rows.rows, {"org": ["org-b"]})["per_client"][0]["employer_id"] == \
+        "SE-2"
