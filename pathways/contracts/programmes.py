@@ -6,6 +6,9 @@ what each word means in Norwegian bokmål, Swedish, Danish and English.
 ``network``: a network (Roskilde's Nextwork): firms are members of it as well as participants,
 and its activities (meetings, company visits, events) gather both.
 
+``not_outcomes``: the outcomes that do not apply to the kind (its own: a resource course does
+not end in a resource course).
+
 ``judged_by``: ``outcomes`` (the share that ended in work or education) or ``stays``
 (permanent adapted work, sheltered work, production workshop places: stays kept and moves on
 to ordinary work; an end is not a failure, and no stay counts in the outcome rates)."""
@@ -18,21 +21,27 @@ class Kind:
     expected_days: int | None = 183
     judged_by: str = "outcomes"
     network: bool = False    # firms are members too, and activities gather both
+    not_outcomes: tuple = ()   # outcomes that do not apply: going on to the same programme
+
+    def applies(self, outcome):
+        return outcome not in self.not_outcomes
 
 
 KINDS = {
     "oppfolging": Kind(("plan_agreed",), 365),
     "aft": Kind(("assessment_done", "work_trial_started"), 183),
-    "vta": Kind((), None, "stays"),
+    "vta": Kind((), None, "stays", not_outcomes=("permanent_adapted_work",)),
     "office_places": Kind(("cv_ready", "first_interview"), 92),
     "trade_certificate": Kind(("firm_introduction", "education", "certificate_passed"), 730),
     "small_jobs": Kind((), 365),
     "youth_network": Kind(("first_activity", "company_visit"), 730, network=True),
     "entrepreneurship": Kind(("business_plan", "business_registered"), 183),
-    "resource_course": Kind(("plan_agreed", "work_trial_started"), 365),
-    "introduction": Kind(("language_course", "civics_course"), 730),
-    "sheltered_work": Kind((), None, "stays"),
-    "production_workshop": Kind((), None, "stays"),
+    "resource_course": Kind(("plan_agreed", "work_trial_started"), 365,
+                            not_outcomes=("resource_course",)),
+    "introduction": Kind(("language_course", "civics_course"), 730,
+                         not_outcomes=("introduction_course",)),
+    "sheltered_work": Kind((), None, "stays", not_outcomes=("sheltered_work",)),
+    "production_workshop": Kind((), None, "stays", not_outcomes=("production_workshop",)),
     "other": Kind((), 183),
 }
 PROGRAMMES = tuple(KINDS)

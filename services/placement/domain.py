@@ -16,7 +16,8 @@ from pathways.contracts.placement import (CLOSURE_ENDS_ENROLMENT, ENROLMENT_STAT
                                           FollowUpRecorded, OutcomeObserved, PlacementApproved,
                                           PlacementEnded, PlacementProposed, PlacementStarted)
 from pathways.contracts.events import Event
-from pathways.domain.decider import DomainError, Fold, NotFound
+from pathways.contracts.programmes import KINDS
+from pathways.domain.decider import DomainError, FieldProblem, Fold, NotFound
 from services.placement.commands import (Approve, Close, EndOpenPlacements, EndPlacement,
                                          FollowUp, Observe, Propose, Start)
 
@@ -222,6 +223,10 @@ def decide_case(case: Case, cmd: object) -> list[Event]:
                      default=None)
         if latest and cmd.date < latest:
             raise DomainError("dates_out_of_order", f"the closing date is before {latest}")
+        kind = KINDS.get(enrolment.get("programme"))
+        if kind is not None and not kind.applies(cmd.outcome):
+            raise FieldProblem("outcome", f"{cmd.outcome} does not apply to "
+                                          f"{enrolment['programme']}: it is the same programme")
         status = _closing_status(cmd.outcome, cmd.enrolment_status, enrolment)
         return [CaseClosed(**{**_case_ref(case), "outcome": cmd.outcome,
                                 "date": cmd.date, "enrolment_status": status})]

@@ -17,6 +17,9 @@ CLOSING = (
     "| --- | --- | --- | --- |\n"
     + "".join(f"| `{o}` | `{r}` | `{h}` | {', '.join(f'`{s}`' for s in allowed)} |\n"
               for o, (r, h, allowed) in CLOSURE_ENDS_ENROLMENT.items())
+    + "\nAn outcome that is the enrolment's own programme (a resource course ending in a "
+    "resource course, permanent adapted work in permanent adapted work) does not apply: 400 "
+    "on `outcome`.\n"
     + "\nIf the enrolment already ended in intake, the closure takes the status it ended with; "
     "an `enrolment_status` or an outcome that contradicts that end (another status; an outcome "
     "in work or education after an end that was not, or the reverse) is refused with 409 "

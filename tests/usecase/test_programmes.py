@@ -128,6 +128,7 @@ def test_an_activity_plan_and_a_months_hours_reviewed_by_the_participant_or_thei
     assert not_coach.value.errors == {"by": [
         "only the participant or their coach (coordinator@org-a) reviews their hours: you "
         "(caseworker@org-a) are not their coach"]}
+    assert world.events("intake", "HoursReviewed") == []        # nothing written
     with pytest.raises(BadRequest) as why:
         api("POST", f"{path}/review-hours", "caseworker", {
             "month": "2026-01", "decision": "disputed", "by": "participant"})
@@ -212,3 +213,23 @@ def test_a_network_has_member_firms_and_its_activities_gather_members_only(world
     from pathways.errors import NotFoundError
     with pytest.raises(NotFoundError):
         api("POST", f"/runs/{net}/members", "caseworker-b", {"employer_id": OTHER})
+
+
+def test_an_outcome_that_is_the_same_programme_does_not_apply(world):
+    api = world.apis["intake"]
+    path, _ = referred(api, api("POST", "/runs", "coordinator", {
+        "programme": "resource_course", "name": "Ressourceforløb", "places": 3})["run_id"])
+    api("POST", f"{path}/start", "caseworker", {"start_date": "2026-01-05", "percent": 100,
+                                                "days_per_week": 5})
+    eid = path.rsplit("/", 1)[1]
+    world.deliver()
+    with pytest.raises(BadRequest) as same:
+        world.apis["placement"]("POST", f"/cases/{eid}/close", "caseworker",
+                                {"outcome": "resource_course", "date": "2026-03-31"})
+    assert same.value.errors == {"outcome": [
+        "resource_course does not apply to resource_course: it is the same programme"]}
+    assert world.events("placement") == []
+    world.apis["placement"]("POST", f"/cases/{eid}/close", "caseworker",
+                            {"outcome": "flexjob", "date": "2026-03-31"})
+    assert [e["payload"]["outcome"] for e in world.events("placement", "CaseClosed")] == \
+        ["flexjob"]
