@@ -97,3 +97,21 @@ class ReadySchema(Answer):
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
         "description": "each check (`mongodb`, `rabbitmq`, `relay`, `consumer:<source>`, …): "
                        "`ok …`, `failing: why` or `unknown: why`"})
+
+
+class TimelineEntrySchema(Answer):
+    type = fields.String(required=True, metadata={"description": "the event's type"})
+    occurred_at = fields.String(required=True, metadata={"description": "when it happened "
+                                                                        "(business time)"})
+    recorded_at = fields.String(required=True, metadata={"description": "when it was recorded"})
+    recorded_by = fields.String(required=True, allow_none=True,
+                                metadata={"description": "who recorded it (the token's id)"})
+    correction = fields.Boolean(required=True, metadata={
+        "description": "a correction of dates recorded before"})
+    details = fields.Dict(required=True, metadata={"description": "what the event said (codes "
+                                                                  "and dates)"})
+
+
+class TimelineSchema(Answer):
+    """What happened, when, and who recorded it (newest 500), in business order."""
+    entries = fields.List(fields.Nested(TimelineEntrySchema), required=True)

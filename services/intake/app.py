@@ -14,6 +14,7 @@ from pathways.application.commands import Commands
 from pathways.application.views import paging
 from pathways.application.validation import load
 from pathways.timeutil import dated, dated_command, iso, today_in, utcnow, zone
+from pathways.application.history import timeline
 from services.intake import commands
 from services.intake.commands import (AssignCoach, CloseFromCase, CreateRun, DecideExtension,
                                       Erase, ProposeExtension, Refer, Register, RegisterCoach,
@@ -197,6 +198,13 @@ class Intake(FundingCases):
         return self.commands.execute(caller, run_stream(run_id), fold_run, decide_run, cmd,
                                      "programme run", occurred_at=occurred_at,
                                      answer=lambda run: run.summary())
+
+    def enrolment_history(self, caller: Caller, run_id, enrolment_id):
+        """The enrolment's timeline from the run's log (``pathways.application.history``)."""
+        self.get_enrolment(caller, run_id, enrolment_id)     # 404 unless the caller's
+        return {"entries": timeline(
+            self.store.read_stream(run_stream(run_id)),
+            lambda env: env["payload"].get("enrolment_id") == enrolment_id)}
 
     def get_enrolment(self, caller: Caller, run_id, enrolment_id):
         view = self._read(caller, run_stream(run_id), fold_run,

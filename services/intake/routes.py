@@ -1,4 +1,5 @@
 """Intake's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
+from pathways.api.answers import TimelineSchema
 from pathways.api.routes import Route
 from pathways.application.views import PageQuerySchema
 from services.intake import answers, commands, funding_commands
@@ -114,6 +115,9 @@ ROUTES = [
           status=201, roles=COMMANDERS, body=commands.ReferSchema, what="referral",
           response=answers.EnrolmentSchema),
     Route("GET", ENROLMENT, "get_enrolment", "One enrolment", response=answers.EnrolmentSchema),
+    Route("GET", ENROLMENT + "/history", "enrolment_history", "The enrolment's timeline: what "
+          "happened when, when it was recorded and by whom, corrections marked (codes and "
+          "dates only)", roles=COMMANDERS, response=TimelineSchema),
     Route("POST", ENROLMENT + "/{action}", "enrolment_action", "a step of an enrolment",
           roles=COMMANDERS, actions=commands.ENROLMENT_ACTIONS, notes=ACTION_NOTES, steps=STEPS,
           description=DATED, response=answers.EnrolmentSchema),

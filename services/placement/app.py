@@ -11,6 +11,7 @@ from pathways.application.commands import Commands
 from pathways.errors import NotCaughtUp, NotFoundError
 from pathways.application.views import SummaryView, paging
 from pathways.timeutil import dated_command, utcnow, zone
+from pathways.application.history import timeline
 from services.placement.commands import Close, EndOpenPlacements, Observe, Propose, Start
 from services.placement.domain import Case, decide_case, fold_case
 from services.placement.views import LocalViews
@@ -112,6 +113,11 @@ class Placements:
         if case is None:
             raise NotFoundError("case not found")
         return case
+
+    def case_history(self, caller: Caller, enrolment_id):
+        """The case's timeline (``pathways.application.history``)."""
+        self.get_case(caller, enrolment_id)     # 404 unless the caller's
+        return {"entries": timeline(self.store.read_stream(case_stream(enrolment_id)))}
 
     def placement(self, caller: Caller, enrolment_id, placement_id):
         return _placement_view(self.get_case(caller, enrolment_id), enrolment_id, placement_id)

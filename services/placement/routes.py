@@ -1,5 +1,6 @@
 """Placement's API, declared once: HTTP, RPC and the OpenAPI document are generated from ROUTES."""
 from pathways.contracts.placement import CLOSURE_ENDS_ENROLMENT
+from pathways.api.answers import TimelineSchema
 from pathways.api.routes import Route
 from pathways.application.views import PageQuerySchema
 from services.placement import answers, commands
@@ -33,6 +34,8 @@ CLOSING = (
 ROUTES = [
     Route("GET", "/cases", "list_cases", "The organisation's cases", query=PageQuerySchema,
           listing="cases", response=answers.CaseSchema),
+    Route("GET", CASE + "/history", "case_history", "The case's timeline: what happened when, "
+          "when it was recorded and by whom", response=TimelineSchema),
     Route("GET", CASE, "get_case", "A case: placements, closure, outcomes",
           response=answers.CaseSchema),
     Route("POST", f"{CASE}/placements", "propose", "Propose a placement with an employer",

@@ -233,3 +233,21 @@ def test_an_outcome_that_is_the_same_programme_does_not_apply(world):
                             {"outcome": "flexjob", "date": "2026-03-31"})
     assert [e["payload"]["outcome"] for e in world.events("placement", "CaseClosed")] == \
         ["flexjob"]
+
+
+def test_an_enrolments_timeline_shows_what_happened_when_and_who_recorded_it(world):
+    api, path = started_with_coach(world)
+    api("POST", f"{path}/milestone", "caseworker", {"milestone": "plan_agreed",
+                                                    "date": "2026-01-20"})
+    api("POST", f"{path}/correct", "coordinator", {"start_date": "2026-01-07"})
+    entries = api("GET", f"{path}/history", "caseworker")["entries"]
+    # in business order: referred 2 January, started 5 January, consent recorded today
+    assert [e["type"] for e in entries][:2] == ["ParticipantReferred", "ParticipantEnrolled"]
+    milestone = next(e for e in entries if e["type"] == "MilestoneReached")
+    assert (milestone["occurred_at"][:10], milestone["recorded_by"], milestone["details"]) == (
+        "2026-01-20", "caseworker@org-a", {"milestone": "plan_agreed"})
+    assert [e["correction"] for e in entries if e["type"] == "EnrolmentDatesCorrected"] == [True]
+    assert "participant_id" not in str(entries)
+    from pathways.errors import NotFoundError
+    with pytest.raises(NotFoundError):
+        api("GET", f"{path}/history", "caseworker-b")
