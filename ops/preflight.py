@@ -19,7 +19,8 @@ SERVICES = {"intake": "services.intake.service:IntakeService",
             "employer": "services.employer.service:EmployerService",
             "placement": "services.placement.service:PlacementService",
             "reporting": "services.reporting.service:ReportingService",
-            "notify": "services.notify.service:NotifyService"}
+            "notify": "services.notify.service:NotifyService",
+            "workbench": "services.workbench.service:WorkbenchService"}
 
 
 def service_class(name):

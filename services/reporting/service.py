@@ -23,6 +23,7 @@ from pathways.runtime import tables
 from pathways.runtime.feed import DeadLetterEntrypoints
 from pathways.runtime.app import ServiceApp, dependency_of
 from pathways.runtime.auth import Auth
+from pathways.security.browser import SECURITY_HEADERS, cross_site
 from pathways.security.callers import caller_from
 from pathways.runtime.http import (AFTER_HEADER, EXPECTED, json_endpoint,
                                    parse_positions, respond, wait_for_positions)
@@ -425,7 +426,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
             caller = self.signer.check(link, "link")
             if caller is None:
                 return self._sign_in_page(request, 401, "That link is not valid (any more).")
-            if sessions.cross_site(request.headers):
+            if cross_site(request.headers):
                 # another site must not sign this browser in as someone else (login CSRF)
                 return self._sign_in_page(request, 403, "A sign-in link works only when opened "
                                           "directly (paste it into the address bar).")
@@ -495,7 +496,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def http_sign_in(self, request):
         """Sign in with a token: the sign-in form's (field ``token``, with the form's ``csrf``)
         from this site's page only, or a script's ``Authorization`` header."""
-        refused = sessions.cross_site(request.headers)
+        refused = cross_site(request.headers)
         if refused:
             raise Forbidden(f"cross-site sign-in refused ({refused}): sign in at /dashboard")
         token = request.form.get("token")
@@ -517,7 +518,7 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         session = request.cookies.get(sessions.COOKIE)
         if self.signer.check(session, "session") is None:
             raise Unauthorized("not signed in")
-        refused = sessions.cross_site(request.headers)
+        refused = cross_site(request.headers)
         if refused or not self.signer.form_token_ok(session, request.form.get("csrf")):
             raise Forbidden(f"sign out from the dashboard's own page"
                             f"{f' ({refused})' if refused else ''}")
@@ -555,11 +556,11 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
         """303 to the dashboard's clean URL (with its filters), setting (or clearing) the
         session cookie."""
         location = f"/dashboard?{query}" if query else "/dashboard"
-        return 303, {**sessions.SECURITY_HEADERS, "Location": location, "Set-Cookie": cookie}, ""
+        return 303, {**SECURITY_HEADERS, "Location": location, "Set-Cookie": cookie}, ""
 
     @staticmethod
     def _html(status, body):
-        return status, {**sessions.SECURITY_HEADERS,
+        return status, {**SECURITY_HEADERS,
                         "Content-Type": "text/html; charset=utf-8"}, body
 
     # --- RPC -------------------------------------------------------------------------------------

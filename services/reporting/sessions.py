@@ -13,7 +13,6 @@ import html
 import json
 import os
 import time
-from urllib.parse import urlsplit
 
 from pathways.security.callers import Caller
 
@@ -24,14 +23,6 @@ SESSION_SECONDS = 8 * 3600
 LINK_SECONDS = 300
 SCOPE = "reports:read"
 
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
 
 
 def secret_from(config_value):
@@ -96,21 +87,6 @@ def cookie_header(value, seconds, secure, name=COOKIE):
 
 def new_nonce():
     return _b64(os.urandom(18))
-
-
-def cross_site(headers):
-    """Why a state-changing browser request comes from another site, or None. Browsers say where
-    a request comes from (``Sec-Fetch-Site``, ``Origin``); a script sends neither and is judged
-    by its credentials alone."""
-    fetch_site = headers.get("Sec-Fetch-Site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return f"Sec-Fetch-Site is {fetch_site[:20]!r}"
-    origin = headers.get("Origin")
-    if origin is not None:
-        host = urlsplit(origin).netloc if origin != "null" else None
-        if not host or host != headers.get("Host"):
-            return f"Origin {origin[:80]!r} is not this site"
-    return None
 
 
 def sign_in_page(csrf, message=None):

@@ -9,6 +9,7 @@ from services.intake.service import IntakeService
 from services.notify.service import NotifyService
 from services.placement.service import PlacementService
 from services.reporting.service import ReportingService
+from services.workbench.service import WorkbenchService
 from tests.e2e.processes import Instance
 from tests.support import ApiClient, free_port, wait_until
 
@@ -36,7 +37,8 @@ WEBHOOK_SECRET = "e2e-webhook-secret-0123456789abcdef"
 # The hub reads the organisations' events, and administers their contracts (six: Aust-Agder's).
 GRANTS = {"hub": ["org-a", "org-b", "org-c", "org-d", "org-e", "org-f"]}
 SERVICES = {"intake": IntakeService, "employer": EmployerService, "placement": PlacementService,
-            "reporting": ReportingService, "notify": NotifyService}
+            "reporting": ReportingService, "notify": NotifyService,
+            "workbench": WorkbenchService}
 
 
 @pytest.fixture

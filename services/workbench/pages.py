@@ -1,0 +1,213 @@
+"""The workbench's pages: each takes the signed-in session and what the browser sent, calls the
+services' public APIs with the person's own token (``backend``), and renders HTML (Jinja2,
+autoescaped, in the person's language). A form that fails shows the API's field errors next to
+its fields and its refusals as a message; a form sent twice records once (its ``form_id``)."""
+import os
+import time
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pymongo.errors import DuplicateKeyError
+
+from pathways.contracts.intake import NEEDS_GROUPS
+from pathways.contracts.placement import FOLLOW_UP_KINDS, FOLLOW_UP_WITH, PLACEMENT_KINDS
+from pathways.contracts.programmes import OUTCOMES
+from pathways.security.browser import b64
+from pathways.timeutil import today_in
+from services.workbench import i18n
+from services.workbench.backend import ApiError
+
+TEMPLATES = Path(__file__).parent / "templates"
+GROUPS = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating",
+          "completed", "left", "aborted", "not_relevant")
+KEEP_SUBMISSIONS = 24 * 3600
+"""A form sent again within a day goes where the first went (a double click, a reload)."""
+
+
+class Page(Exception):
+    """An answer decided on the way (a redirect, an error page)."""
+
+    def __init__(self, status, headers=None, body=""):
+        self.answer = (status, headers or {}, body)
+
+
+class Pages:
+    def __init__(self, backend, submissions, zone_of, idle_minutes=30):
+        self.backend, self.submissions, self.zone_of = backend, submissions, zone_of
+        self.idle = idle_minutes
+        self.envs = {}
+        for lang in i18n.LANGUAGES:
+            env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                              extensions=["jinja2.ext.i18n"])
+            env.install_gettext_translations(i18n.catalogue(lang), newstyle=True)
+            env.globals.update(i18n.helpers(lang), lang=lang,
+                               languages=[(c, i18n.NAMES[c]) for c in i18n.LANGUAGES])
+            self.envs[lang] = env
+
+    def render(self, session, lang, template, **context):
+        base = {"session": session, "errors": {}, "values": {}, "message": None, "done": None}
+        return self.envs[lang].get_template(template).render({**base, **context})
+
+    def api(self, session, service, method, path, body=None, params=None):
+        return self.backend.call(session["token"], service, method, path, body, params)
+
+    def today(self, session):
+        return today_in(self.zone_of(session["org"]))
+
+    # --- pages ------------------------------------------------------------------------------------
+    def sign_in(self, lang, csrf, message=None):
+        return self.render(None, lang, "sign_in.html", csrf=csrf, idle=self.idle,
+                           message=message)
+
+    def caseload(self, session, lang, state=None):
+        rows = self.api(session, "intake", "GET", "/caseload",
+                        params={"include_closed": "true", "limit": 500})["enrolments"]
+        if state:
+            rows = [r for r in rows if r["state"] == state]
+        due = self.api(session, "intake", "GET", "/due",
+                       params={"coach": session["id"]} if session["role"] == "caseworker"
+                       else None)["items"]
+        return self.render(session, lang, "caseload.html", caseload=rows, due=due,
+                           states=GROUPS, state=state)
+
+    def runs(self, session, lang):
+        runs = self.api(session, "intake", "GET", "/runs", params={"limit": 500})["runs"]
+        return self.render(session, lang, "runs.html", runs=runs)
+
+    def run(self, session, lang, run_id, errors=None, values=None, message=None):
+        run = self.api(session, "intake", "GET", f"/runs/{run_id}")
+        groups = [(s, [e for e in run["enrolments"] if e["state"] == s]) for s in GROUPS]
+        return self.render(session, lang, "run.html", run=run,
+                           groups=[(s, rows) for s, rows in groups if rows],
+                           needs_groups=NEEDS_GROUPS, today=self.today(session),
+                           form_id=new_id(), errors=errors or {}, values=values or {},
+                           message=message)
+
+    def enrolment(self, session, lang, run_id, enrolment_id, errors=None, values=None,
+                  message=None, done=None):
+        base = f"/runs/{run_id}/enrolments/{enrolment_id}"
+        e = self.api(session, "intake", "GET", base)
+        run = self.api(session, "intake", "GET", f"/runs/{run_id}")
+        history = [dict(t, source="intake") for t in
+                   self.api(session, "intake", "GET", f"{base}/history")["entries"]]
+        case = None
+        try:
+            case = self.api(session, "placement", "GET", f"/cases/{enrolment_id}")
+            history += self.api(session, "placement", "GET",
+                                f"/cases/{enrolment_id}/history")["entries"]
+        except ApiError as err:
+            if err.status != 404:
+                message = message or str(err)
+        employers = []
+        if e["state"] == "participating":
+            try:
+                employers = self.api(session, "employer", "GET", "/employers",
+                                     params={"limit": 500})["employers"]
+            except ApiError as err:
+                message = message or str(err)
+        history.sort(key=lambda t: (t["occurred_at"], t["recorded_at"]))
+        return self.render(session, lang, "enrolment.html", e=e, run=run, case=case,
+                           base=base, timeline=history, employers=employers,
+                           placement_kinds=PLACEMENT_KINDS, follow_up_kinds=FOLLOW_UP_KINDS,
+                           follow_up_with=FOLLOW_UP_WITH, outcomes=OUTCOMES,
+                           today=self.today(session), form_id=new_id(),
+                           errors=errors or {}, values=values or {}, message=message,
+                           done=done)
+
+    def person(self, session, lang, participant_id, purpose, back):
+        person = self.api(session, "intake", "GET", f"/participants/{participant_id}",
+                          params={"purpose": purpose})
+        return self.render(session, lang, "person.html", person=person, back=back)
+
+    # --- forms ------------------------------------------------------------------------------------
+    def once(self, form_id, action):
+        """Run ``action()`` (which returns where to go next) once per form: the same form sent
+        again goes where the first went, and records nothing more."""
+        if not form_id or len(form_id) > 64:
+            return action()
+        now = time.time()
+        try:
+            self.submissions.insert_one({"_id": form_id, "to": None, "at": now})
+        except DuplicateKeyError:
+            done = self.submissions.find_one({"_id": form_id}) or {}
+            if done.get("to"):
+                return done["to"]
+            raise ApiError(409, {"error": "being_saved",
+                                 "message": "this form is being saved already"}) from None
+        try:
+            to = action()
+        except Exception:
+            self.submissions.delete_one({"_id": form_id})    # failed: it may be sent again
+            raise
+        self.submissions.update_one({"_id": form_id}, {"$set": {"to": to}})
+        self.submissions.delete_many({"at": {"$lt": now - KEEP_SUBMISSIONS}})
+        return to
+
+    def refer(self, session, run_id, form):
+        person = {k: form.get(k) for k in ("country", "national_id", "given_name",
+                                           "family_name", "municipality", "needs_group")}
+        try:
+            pid = self.api(session, "intake", "POST", "/participants", person)["participant_id"]
+        except ApiError as err:
+            if err.status != 409 or "participant_id" not in err.body:
+                raise
+            pid = err.body["participant_id"]     # known already: refer the same person
+        body = {"participant_id": pid, **({"date": form["date"]} if form.get("date") else {})}
+        e = self.api(session, "intake", "POST", f"/runs/{run_id}/enrolments", body)
+        return f"/runs/{run_id}/enrolments/{e['enrolment_id']}"
+
+    def step(self, session, run_id, enrolment_id, action, form):
+        base = f"/runs/{run_id}/enrolments/{enrolment_id}"
+        bodies = {
+            "consent": lambda: {"given_by": form.get("given_by") or "participant"},
+            "apply": lambda: {},
+            "start": lambda: {"start_date": form.get("start_date"),
+                              "percent": number(form.get("percent"), 100),
+                              "days_per_week": number(form.get("days_per_week"), 5)},
+        }
+        if action not in bodies:
+            raise Page(404)
+        self.api(session, "intake", "POST", f"{base}/{action}", bodies[action]())
+        return base
+
+    def placement(self, session, enrolment_id, form):
+        case = f"/cases/{enrolment_id}"
+        p = self.api(session, "placement", "POST", f"{case}/placements", {
+            "employer_id": form.get("employer_id"), "kind": form.get("kind"),
+            "hours_per_week": number(form.get("hours_per_week"), None, float),
+            "start_date": form.get("start_date")})
+        path = f"{case}/placements/{p['placement_id']}"
+        for party in [*form.getlist("agreed"), "caseworker"]:
+            self.api(session, "placement", "POST", f"{path}/approve", {"party": party})
+        if set(form.getlist("agreed")) >= {"participant", "employer"} and \
+                form.get("start_date", "9") <= self.today(session):
+            self.api(session, "placement", "POST", f"{path}/start",
+                     {"start_date": form.get("start_date")})
+        return form.get("back") or "/caseload"
+
+    def follow_up(self, session, enrolment_id, form):
+        self.api(session, "placement", "POST",
+                 f"/cases/{enrolment_id}/placements/{form.get('placement_id')}/follow-ups",
+                 {"date": form.get("date"), "kind": form.get("kind"),
+                  "with_whom": form.get("with_whom")})
+        return form.get("back") or "/caseload"
+
+    def close(self, session, enrolment_id, form):
+        self.api(session, "placement", "POST", f"/cases/{enrolment_id}/close",
+                 {"outcome": form.get("outcome"), "date": form.get("date")})
+        return form.get("back") or "/caseload"
+
+
+def new_id():
+    return b64(os.urandom(12))
+
+
+def number(value, default, kind=int):
+    """A form's number as the API takes it; what is not a number goes as given, for the API's
+    400 to name the field."""
+    if value in (None, ""):
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        return value
