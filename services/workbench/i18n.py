@@ -20,6 +20,46 @@ NAMES = {"nb": "Norsk (bokmål)", "sv": "Svenska", "da": "Dansk", "en": "English
 HERE = Path(__file__).parent / "locales"
 
 
+# The workbench's words for states and events (nb, sv, da, en); the platform's own words for
+# kinds, outcomes and the like are in ``pathways.contracts.programmes``.
+TERMS = {
+    "draft": ("henvist", "anvisad", "henvist", "referred"),
+    "shared": ("delt med tiltaksarrangør", "delad med anordnaren", "delt med udbyderen",
+               "shared with the provider"),
+    "applied": ("søkt", "ansökt", "ansøgt", "applied"),
+    "waitlisted": ("på venteliste", "på väntelista", "på venteliste", "on the waiting list"),
+    "place_allocated": ("har fått plass", "har fått plats", "har fået plads",
+                        "place allocated"),
+    "participating": ("deltar", "deltar", "deltager", "participating"),
+    "completed": ("fullført", "fullföljd", "gennemført", "completed"),
+    "left": ("avbrutt av deltaker", "avbruten av deltagaren", "afbrudt af borgeren", "left"),
+    "aborted": ("avbrutt av arrangør", "avbruten av anordnaren", "afbrudt af udbyderen",
+                "aborted"),
+    "not_relevant": ("ikke aktuell", "inte aktuell", "ikke aktuel", "not relevant"),
+    "ParticipantReferred": ("Henvist", "Anvisad", "Henvist", "Referred"),
+    "ConsentRecorded": ("Samtykke registrert", "Samtycke registrerat", "Samtykke registreret",
+                        "Consent recorded"),
+    "ParticipantApplied": ("Søkt om plass", "Ansökt om plats", "Søgt om plads",
+                           "Applied for a place"),
+    "PlaceAllocated": ("Plass tildelt", "Plats tilldelad", "Plads tildelt", "Place allocated"),
+    "ParticipantEnrolled": ("Startet", "Påbörjad", "Startet", "Started"),
+    "EnrolmentEnded": ("Avsluttet", "Avslutad", "Afsluttet", "Ended"),
+    "EnrolmentDatesCorrected": ("Datoer rettet", "Datum rättade", "Datoer rettet",
+                                "Dates corrected"),
+    "PlacementProposed": ("Utplassering foreslått", "Placering föreslagen",
+                          "Praktik foreslået", "Placement proposed"),
+    "PlacementApproved": ("Utplassering godkjent", "Placering godkänd", "Praktik godkendt",
+                          "Placement approved"),
+    "PlacementStarted": ("Utplassering startet", "Placering påbörjad", "Praktik startet",
+                         "Placement started"),
+    "FollowUpRecorded": ("Oppfølging", "Uppföljning", "Opfølgning", "Follow-up"),
+    "CaseClosed": ("Sak avsluttet", "Ärende avslutat", "Sag afsluttet", "Case closed"),
+    "MilestoneReached": ("Milepæl nådd", "Delmål nått", "Milepæl nået", "Milestone reached"),
+    "CoachAssigned": ("Veileder tildelt", "Handledare utsedd", "Vejleder tildelt",
+                      "Coach assigned"),
+}
+
+
 def catalogue(lang):
     """The language's translations (English: the source strings themselves)."""
     path = HERE / lang / "LC_MESSAGES" / "messages.po"
@@ -62,6 +102,8 @@ def helpers(lang):
         return "–" if value is None else format_decimal(value, locale=locale)
 
     def word(code):
+        if code in TERMS:
+            return TERMS[code][LANGUAGES.index(lang)]
         return programmes.word(code, lang) if code in programmes.WORDS else \
             str(code or "").replace("_", " ")
     return {"day": day, "number": number, "word": word}

@@ -7,6 +7,7 @@ WORKBENCH_SECRET (seals the session cookies, >= 32 characters; default: random p
 SESSION_IDLE_MINUTES (30), and the tokens of AUTH_TOKENS, which sign-in checks.
 """
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -155,7 +156,9 @@ class WorkbenchService(HealthEntrypoints):
     @http("GET", "/sign-in")
     @json_endpoint
     def http_sign_in_page(self, request):
-        nonce = new_id()
+        # the same nonce for every load of the page in this browser (a reload, a prefetch)
+        kept = request.cookies.get(SIGN_IN_COOKIE) or ""
+        nonce = kept if re.fullmatch(r"[A-Za-z0-9_-]{16}", kept) else new_id()
         lang = self._lang(request)
         cookie = (f"{SIGN_IN_COOKIE}={nonce}; Max-Age=3600; Path=/sign-in; HttpOnly; "
                   f"SameSite=Strict" + ("; Secure" if self._secure(request) else ""))

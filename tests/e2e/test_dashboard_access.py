@@ -40,7 +40,7 @@ def test_sign_in_sets_a_reports_only_cookie_and_the_page_is_locked_down(platform
     dash = browser.get(f"{base}/dashboard")
     assert dash.status_code == 200 and "Pathways — org-a" in dash.text   # its own org only
     assert dash.headers["Cache-Control"] == "no-store"
-    assert dash.headers["Referrer-Policy"] == "no-referrer"
+    assert dash.headers["Referrer-Policy"] == "same-origin"
     assert "default-src 'none'" in dash.headers["Content-Security-Policy"]
     assert "<script" not in dash.text
     # the cookie is for reading the dashboard only: no API accepts it

@@ -32,7 +32,7 @@ def proxy(platform, tmp_path):
         ports[match.group(2)] = port
         return f"listen {match.group(1) or ''}{port};"
     text = re.sub(r"listen (127\.0\.0\.1:)?(\d+);", listen, text)
-    for name in ("intake", "employer", "placement", "reporting", "notify"):
+    for name in ("intake", "employer", "placement", "reporting", "notify", "workbench"):
         # services this test does not run point at a closed port (nginx needs an address)
         text = text.replace(f"server {name}:8000;",
                             f"server 127.0.0.1:{upstreams.get(name, free_port())};")
