@@ -60,8 +60,8 @@ class MonthHoursSchema(Answer):
 
 
 class EnrolmentSchema(Answer):
-    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70",
-               "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
+    EXAMPLE = {"run_id": "29899f07-4e66-4424-b033-370894783a70", "run_name": "AFT Øst",
+               "programme": "aft", "enrolment_id": "d1738b64-81d7-4dd7-83b7-cee401dd77ed",
                "participant_id": "3c3ca2ed-5ce3-4d78-9bd4-b0c01d773678",
                "state": "participating", "consent": True, "percent": 100, "days_per_week": 5,
                "referred_on": "2026-02-26", "start_date": "2026-03-09", "end_date": None,
@@ -76,6 +76,8 @@ class EnrolmentSchema(Answer):
                                                 "reason": None}}}}
 
     run_id = text(validate=IDENTIFIER)
+    run_name = text("the programme run's name")
+    programme = choice({p: p.replace("_", " ") for p in PROGRAMMES})
     enrolment_id = text(validate=IDENTIFIER)
     participant_id = text(validate=IDENTIFIER)
     state = choice(ENROLMENT_STATES, transitions=TRANSITIONS)

@@ -69,12 +69,13 @@ class Intake(FundingCases):
     organisations an organisation administers contracts for besides itself)."""
 
     def __init__(self, store, vault, access_log, *, views=None, caseload=None, arrivals=None,
-                 contracts=None, commands=None,
+                 contracts=None, timelines=None, commands=None,
                  clock=utcnow, zone_of=lambda org: DEFAULT_ZONE,
                  specialties=lambda org: DEFAULT_SPECIALTIES, people=None,
                  follow_up_days=lambda programme: DEFAULT_FOLLOW_UP_DAYS, grants=None):
         self.store, self.vault, self.access_log = store, vault, access_log
         self.views, self.caseload_view, self.arrivals_view = views, caseload, arrivals
+        self.timelines = timelines
         self.clock, self.zone_of = clock, zone_of
         self.specialties, self.people = specialties, people
         self.follow_up_days = follow_up_days
@@ -112,7 +113,8 @@ class Intake(FundingCases):
 
     @staticmethod
     def _enrolment_view(run, e):
-        return {"run_id": run.run_id, "enrolment_id": e.enrolment_id,
+        return {"run_id": run.run_id, "run_name": run.name, "programme": run.programme,
+                "enrolment_id": e.enrolment_id,
                 "participant_id": e.participant_id, "state": e.state, "consent": e.consent,
                 "percent": e.percent, "days_per_week": e.days_per_week,
                 "referred_on": e.referred_on, "start_date": e.start_date,
@@ -202,7 +204,9 @@ class Intake(FundingCases):
     def enrolment_history(self, caller: Caller, run_id, enrolment_id):
         """The enrolment's timeline from the run's log (``pathways.application.history``)."""
         self.get_enrolment(caller, run_id, enrolment_id)     # 404 unless the caller's
-        return {"entries": timeline(
+        if self.timelines is not None:
+            return {"entries": self.timelines.entries(enrolment_id, caller.org)}
+        return {"entries": timeline(            # without the view: the run's whole stream
             self.store.read_stream(run_stream(run_id)),
             lambda env: env["payload"].get("enrolment_id") == enrolment_id)}
 

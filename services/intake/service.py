@@ -28,7 +28,7 @@ from services.intake.due import DEFAULT_FOLLOW_UP_DAYS
 from services.intake.funding_cases import contracts_view
 from services.intake.routes import COMMANDERS, ROUTES, TITLE
 from services.intake.vault import Vault
-from services.intake.views import ArrivalsView, CaseloadView, RunsView
+from services.intake.views import ArrivalsView, CaseloadView, RunsView, timeline_view
 
 
 DUE_COLUMNS = ("on", "what", "due_on", "days_overdue", "months", "enrolment_id", "participant_id",
@@ -46,6 +46,7 @@ def build_intake(container, db, store):
                   caseload=CaseloadView(db, store, commands),
                   arrivals=ArrivalsView(db, store, commands),
                   contracts=contracts_view(db, store, commands), commands=commands,
+                  timelines=timeline_view(db, store),
                   grants=settings.grants,
                   zone_of=settings.zone_of, specialties=settings.coach_specialties,
                   follow_up_days=settings.follow_up_days,
@@ -95,3 +96,5 @@ class IntakeService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints):
         self.intake.caseload_view.refresh()
         self.intake.arrivals_view.refresh()
         self.intake.contracts_view.refresh()
+        if self.intake.timelines is not None:
+            self.intake.timelines.refresh()

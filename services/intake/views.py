@@ -8,7 +8,9 @@ from pathways.contracts.intake import (ArrivalAssessed, ArrivalClosed, ArrivalRo
                                        ParticipantReferred, ParticipantWaitlisted,
                                        ParticipationChanged, PlaceAllocated, ProgrammeRunCreated,
                                        ReferralRejected, ReferralShared, StayLimitSet)
+from pathways.application.history import TimelineView
 from pathways.application.views import SummaryView, plain
+from pathways.contracts import REGISTRY
 from pathways.messaging import apply_once
 from services.intake.domain import ACTIVE, fold_run
 from services.intake.triage import fold_arrival
@@ -72,7 +74,10 @@ class CaseloadView(SummaryView):
                          None, None, commands)
         # One index serves a coach's list (as coach or co-coach, oldest state first), one the
         # unassigned and the loads.
-        self.coll.create_index([("org", 1), ("holders", 1), ("active", 1), ("since", 1)])
+        # (_id last: a page is sorted by since, then _id, so MongoDB reads it off the index
+        # instead of sorting every row of the coach in memory)
+        self.coll.create_index([("org", 1), ("holders", 1), ("active", 1), ("since", 1),
+                                ("_id", 1)])
         self.coll.create_index([("org", 1), ("active", 1), ("coach_id", 1)])
         self.coll.create_index([("org", 1), ("active", 1), ("since", 1)])
         # The outcomes placement recorded at 1/3/6/12 months (its OutcomeObserved, through
@@ -156,3 +161,12 @@ class CaseloadView(SummaryView):
             if group["_id"] in out:
                 out[group["_id"]]["co_coached"] = group["n"]
         return out, unassigned
+
+
+def timeline_view(db, store):
+    """Each enrolment's timeline (``pathways.application.history``): every intake event that
+    names an enrolment."""
+    types = [t for t, _, cls in REGISTRY.contracts(owner="intake")
+             if "enrolment_id" in cls().fields]
+    return TimelineView(db, store, "timelines", types,
+                        lambda env: env["payload"].get("enrolment_id"))

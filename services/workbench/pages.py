@@ -3,6 +3,7 @@ services' public APIs with the person's own token (``backend``), and renders HTM
 autoescaped, in the person's language). A form that fails shows the API's field errors next to
 its fields and its refusals as a message; a form sent twice records once (its ``form_id``)."""
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from services.workbench.backend import ApiError
 TEMPLATES = Path(__file__).parent / "templates"
 GROUPS = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating",
           "completed", "left", "aborted", "not_relevant")
+PAGE = 100
+DUE_SHOWN = 50
+"""Rows of a caseload page (the next page is a link away)."""
 KEEP_SUBMISSIONS = 24 * 3600
 """A form sent again within a day goes where the first went (a double click, a reload)."""
 
@@ -59,16 +63,20 @@ class Pages:
         return self.render(None, lang, "sign_in.html", csrf=csrf, idle=self.idle,
                            message=message)
 
-    def caseload(self, session, lang, state=None):
-        rows = self.api(session, "intake", "GET", "/caseload",
-                        params={"include_closed": "true", "limit": 500})["enrolments"]
-        if state:
-            rows = [r for r in rows if r["state"] == state]
-        due = self.api(session, "intake", "GET", "/due",
-                       params={"coach": session["id"]} if session["role"] == "caseworker"
-                       else None)["items"]
-        return self.render(session, lang, "caseload.html", caseload=rows, due=due,
-                           states=GROUPS, state=state)
+    def caseload(self, session, lang, ended=False, offset=0):
+        """A page of the person's caseload (``PAGE`` rows; ended ones too if asked), and what
+        is due for them today."""
+        found, due = together(
+            lambda: self.api(session, "intake", "GET", "/caseload", params={
+                "include_closed": "true" if ended else "false", "limit": PAGE,
+                "offset": offset}),
+            lambda: self.api(session, "intake", "GET", "/due",
+                             params={"coach": session["id"]})["items"])
+        return self.render(session, lang, "caseload.html", caseload=found["enrolments"],
+                           due=due[:DUE_SHOWN], more_due=max(len(due) - DUE_SHOWN, 0),
+                           ended=ended, offset=offset,
+                           next_offset=found.get("next_offset"),
+                           previous=max(offset - PAGE, 0) if offset else None)
 
     def runs(self, session, lang):
         runs = self.api(session, "intake", "GET", "/runs", params={"limit": 500})["runs"]
@@ -87,7 +95,7 @@ class Pages:
                   message=None, done=None):
         base = f"/runs/{run_id}/enrolments/{enrolment_id}"
         e = self.api(session, "intake", "GET", base)
-        run = self.api(session, "intake", "GET", f"/runs/{run_id}")
+        run = {"run_id": run_id, "name": e["run_name"], "programme": e["programme"]}
         history = [dict(t, source="intake") for t in
                    self.api(session, "intake", "GET", f"{base}/history")["entries"]]
         case = None
@@ -196,6 +204,27 @@ class Pages:
         self.api(session, "placement", "POST", f"/cases/{enrolment_id}/close",
                  {"outcome": form.get("outcome"), "date": form.get("date")})
         return form.get("back") or "/caseload"
+
+
+def together(*calls):
+    """The answers of ``calls`` made at once (threads; green ones in the service), so that a
+    page waits for the slowest API call, not for their sum; the first failure is raised."""
+    results = [None] * len(calls)
+
+    def run(i):
+        try:
+            results[i] = (True, calls[i]())
+        except Exception as err:     # raised below, in the page's own thread
+            results[i] = (False, err)
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for ok, value in results:
+        if not ok:
+            raise value
+    return [value for _, value in results]
 
 
 def new_id():

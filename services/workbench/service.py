@@ -199,8 +199,10 @@ class WorkbenchService(HealthEntrypoints):
     @http("GET", "/caseload")
     @json_endpoint
     def http_caseload(self, request):
+        offset = request.args.get("offset", "0")
+        offset = int(offset) if offset.isdigit() and len(offset) < 7 else 0
         return self._page(request, lambda s, lang: self.bench.pages.caseload(
-            s, lang, request.args.get("state") or None))
+            s, lang, request.args.get("ended") == "1", offset))
 
     @http("GET", "/runs")
     @json_endpoint

@@ -16,7 +16,7 @@ from services.intake.app import Intake
 from services.intake.routes import ROUTES as INTAKE_ROUTES
 from services.intake.funding_cases import contracts_view
 from services.intake.vault import Vault
-from services.intake.views import ArrivalsView, CaseloadView, RunsView
+from services.intake.views import ArrivalsView, CaseloadView, RunsView, timeline_view
 from services.placement.app import Placements
 from services.placement.routes import ROUTES as PLACEMENT_ROUTES
 from services.notify.app import Notify
@@ -85,6 +85,7 @@ class World:
                              caseload=CaseloadView(db, self.stores["intake"], commands),
                              arrivals=ArrivalsView(db, self.stores["intake"], commands),
                              contracts=contracts_view(db, self.stores["intake"], commands),
+                             timelines=timeline_view(db, self.stores["intake"]),
                              commands=commands, grants=GRANTS,
                              people=lambda org: {c.id for c in CALLERS.values() if c.org == org
                                                  and c.role in ("caseworker", "coordinator")})

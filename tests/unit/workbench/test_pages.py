@@ -47,7 +47,10 @@ def test_every_page_renders_in_every_language(lang):
            "places_in_use": 1, "waitlist": [], "enrolments": [e]}
     html = [
         pages.sign_in(lang, "n"),
-        pages.render(SESSION, lang, "caseload.html", caseload=[], due=[], states=(), state=None),
+        pages.render(SESSION, lang, "caseload.html", caseload=[{
+            "run_id": "r", "run_name": "AFT Øst", "programme": "aft", "enrolment_id": "e" * 36,
+            "state": "participating", "days_in_state": 12}], due=[], ended=False, offset=100,
+            next_offset=200, previous=0),
         pages.render(SESSION, lang, "runs.html", runs=[run]),
         pages.render(SESSION, lang, "run.html", run=run, groups=[("participating", [e])],
                      needs_groups=("standard",), today="2026-03-02", form_id="f"),
