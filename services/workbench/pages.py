@@ -22,6 +22,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 GROUPS = ("draft", "shared", "applied", "waitlisted", "place_allocated", "participating",
           "completed", "left", "aborted", "not_relevant")
 PAGE = 100
+KIND_OF_OPENING = {"work_trial": "work_trial", "internship": "internship",
+                   "small_job": "small_job", "ordinary_job": "ordinary_job",
+                   "apprenticeship": "apprenticeship", "wage_subsidy_job": "wage_subsidy_job"}
+"""The kind of placement a place in an opening of each kind is."""
 DUE_SHOWN = 50
 """Rows of a caseload page (the next page is a link away)."""
 KEEP_SUBMISSIONS = 24 * 3600
@@ -122,6 +126,52 @@ class Pages:
                            errors=errors or {}, values=values or {}, message=message,
                            done=done)
 
+    def openings(self, session, lang, errors=None, values=None, message=None):
+        """The board of openings: the organisation's own and those shared with it, with the
+        places still free, and "take a place" for one of the person's participants."""
+        openings, caseload = together(
+            lambda: self.api(session, "employer", "GET", "/opportunities",
+                             params={"limit": 500})["opportunities"],
+            lambda: self.api(session, "intake", "GET", "/caseload",
+                             params={"limit": 500})["enrolments"])
+        openings = [o for o in openings if o["status"] == "open"]
+        names = self._employer_names(session, {o["employer_id"] for o in openings})
+        return self.render(session, lang, "openings.html", openings=openings, names=names,
+                           participants=[r for r in caseload if r["state"] == "participating"],
+                           today=self.today(session), form_id=new_id(),
+                           errors=errors or {}, values=values or {}, message=message)
+
+    def _employer_names(self, session, ids):
+        known = {e["employer_id"]: e["name"] for e in self.api(
+            session, "employer", "GET", "/employers", params={"limit": 500})["employers"]}
+        return {i: known.get(i, i) for i in ids}
+
+    def employer(self, session, lang, employer_id):
+        """An employer's page: the registry entry, the organisation's agreements, openings and
+        contacts with it."""
+        entry, agreements, openings, contacts = together(
+            lambda: self.api(session, "employer", "GET", f"/employers/{employer_id}"),
+            lambda: self.api(session, "employer", "GET", "/agreements",
+                             params={"limit": 500})["agreements"],
+            lambda: self.api(session, "employer", "GET", "/opportunities",
+                             params={"limit": 500})["opportunities"],
+            lambda: self.api(session, "employer", "GET", f"/employers/{employer_id}/contacts",
+                             params={"limit": 50})["contacts"])
+        return self.render(session, lang, "employer.html", employer=entry,
+                           agreements=[a for a in agreements if a["employer_id"] == employer_id],
+                           openings=[o for o in openings if o["employer_id"] == employer_id],
+                           contacts=contacts)
+
+    def take(self, session, opportunity_id, form):
+        """A place in an opening taken for one of the person's participants: the placement,
+        agreed by the three parties, started on its date (if that has come)."""
+        opening = self.api(session, "employer", "GET", f"/opportunities/{opportunity_id}")
+        self.placement(session, form.get("enrolment_id") or "-", form, {
+            "employer_id": opening["employer_id"], "opportunity_id": opportunity_id,
+            "kind": KIND_OF_OPENING.get(opening["kind"], "work_trial"),
+            "hours_per_week": opening["hours_per_week"] or 37.5}, ("participant", "employer"))
+        return "/openings"
+
     def person(self, session, lang, participant_id, purpose, back):
         person = self.api(session, "intake", "GET", f"/participants/{participant_id}",
                           params={"purpose": purpose})
@@ -178,16 +228,17 @@ class Pages:
         self.api(session, "intake", "POST", f"{base}/{action}", bodies[action]())
         return base
 
-    def placement(self, session, enrolment_id, form):
+    def placement(self, session, enrolment_id, form, fixed=None, agreed=None):
         case = f"/cases/{enrolment_id}"
+        agreed = list(agreed or form.getlist("agreed"))
         p = self.api(session, "placement", "POST", f"{case}/placements", {
             "employer_id": form.get("employer_id"), "kind": form.get("kind"),
             "hours_per_week": number(form.get("hours_per_week"), None, float),
-            "start_date": form.get("start_date")})
+            "start_date": form.get("start_date"), **(fixed or {})})
         path = f"{case}/placements/{p['placement_id']}"
-        for party in [*form.getlist("agreed"), "caseworker"]:
+        for party in [*agreed, "caseworker"]:
             self.api(session, "placement", "POST", f"{path}/approve", {"party": party})
-        if set(form.getlist("agreed")) >= {"participant", "employer"} and \
+        if set(agreed) >= {"participant", "employer"} and \
                 form.get("start_date", "9") <= self.today(session):
             self.api(session, "placement", "POST", f"{path}/start",
                      {"start_date": form.get("start_date")})

@@ -220,6 +220,26 @@ class WorkbenchService(HealthEntrypoints):
         return self._page(request, lambda s, lang: self.bench.pages.enrolment(
             s, lang, run_id, enrolment_id, done=request.args.get("done")))
 
+    @http("GET", "/openings")
+    @json_endpoint
+    def http_openings(self, request):
+        return self._page(request, lambda s, lang: self.bench.pages.openings(s, lang))
+
+    @http("GET", "/employers/<employer_id>")
+    @json_endpoint
+    def http_employer(self, request, employer_id):
+        return self._page(request, lambda s, lang: self.bench.pages.employer(
+            s, lang, employer_id))
+
+    @http("POST", "/openings/<opportunity_id>/take")
+    @json_endpoint
+    def http_take(self, request, opportunity_id):
+        return self._submit(request, "take", lambda s: self.bench.pages.take(
+            s, opportunity_id, request.form), lambda s, lang, errors, message:
+            self.bench.pages.openings(s, lang, {"take": errors}, request.form.to_dict(),
+                                      message or "; ".join(
+                                          f"{k}: {' '.join(v)}" for k, v in errors.items())))
+
     @http("POST", "/participants/<participant_id>/show")
     @json_endpoint
     def http_show(self, request, participant_id):

@@ -90,6 +90,10 @@ def test_a_coach_works_a_case_from_referral_to_outcome_in_the_workbench(platform
     events = intake["admin"].call("GET", "/events", params={"limit": 1000})["events"]
     assert [e["type"] for e in events].count("ParticipantReferred") == 1
 
+    # the coordinator makes the caseworker the participant's coach (through the API)
+    intake["coordinator"].call("POST", "/coaches", {"coach_id": "cw-anne",
+                                                    "specialty": "labour_market"}, expect=201)
+    intake["coordinator"].call("POST", f"{enrolment_page}/coach", {"coach_id": "cw-anne"})
     coach.get(enrolment_page)
     coach.send("consent-form")
     coach.send("apply-form")
@@ -98,8 +102,19 @@ def test_a_coach_works_a_case_from_referral_to_outcome_in_the_workbench(platform
     assert 'aria-invalid="true" aria-describedby="e-percent"' in coach.page
     coach.send("start-form", start_date="2026-01-05", percent="100", days_per_week="5")
     assert '<dd id="state">deltar</dd>' in coach.page
-    coach.send("placement-form", employer_id=employer, kind="work_trial",
-               hours_per_week="20", start_date="2026-02-02", agreed=["participant", "employer"])
+    # a place taken from the board of openings
+    apps["employer"]["coordinator"].call("POST", "/opportunities", {
+        "employer_id": employer, "kind": "work_trial", "title": "CNC-operatør", "places": 2,
+        "valid_from": "2026-01-01"}, expect=201)
+    coach.get("/openings")
+    assert "CNC-operatør" in coach.page and "Fjord Verksted AS" in coach.page
+    coach.send("take-1", enrolment_id=re.search(r'name="enrolment_id"><option value="([^"]+)"',
+                                                coach.page)[1], start_date="2026-02-02")
+    # the employer's page: the opening, one of its places taken (once employer has the event)
+    wait_until(lambda: "1 / 2" in coach.get(f"/employers/{employer}").text,
+               what="the place taken to show on the employer's page")
+    assert "CNC-operatør" in coach.page
+    coach.get(enrolment_page)
     placement_id = re.search(r'<select id="f-placement_id" name="placement_id"><option '
                              r'value="([^"]+)"', coach.page)[1]
     coach.send("follow-up-form", placement_id=placement_id, date="2026-02-20", kind="visit",

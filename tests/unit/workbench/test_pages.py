@@ -61,6 +61,16 @@ def test_every_page_renders_in_every_language(lang):
                          "type": "ParticipantEnrolled", "occurred_at": "2026-01-05T12:00:00Z",
                          "recorded_at": "2026-01-06T09:00:00Z", "recorded_by": "cw",
                          "correction": False, "details": {"programme": "aft"}}]),
+        pages.render(SESSION, lang, "openings.html", openings=[{
+            "opportunity_id": "o", "employer_id": "NO-1", "title": "Lager", "kind": "small_job",
+            "hours_per_week": 7.5, "free": 1, "places": 2, "org": "org-b"}],
+            names={"NO-1": "Fjord AS"}, participants=[{"enrolment_id": "e" * 36,
+                                                       "run_name": "AFT"}], today="2026-03-02",
+            form_id="f"),
+        pages.render(SESSION, lang, "employer.html", employer={
+            "name": "Fjord AS", "org_number": "988077917", "country": "NO",
+            "sector": "industry", "municipality": "4601"}, agreements=[], openings=[],
+            contacts=[]),
     ]
     for page in html:
         assert f'<html lang="{lang}">' in page
