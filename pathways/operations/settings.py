@@ -6,7 +6,8 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from pathways.errors import ConfigError
 from pathways.security.callers import Caller, load_grants, load_tokens
-from pathways.operations.config import feed_addresses, zones_from
+from pathways.operations.config import config_mapping, feed_addresses, zones_from
+from pathways.security.issued import IssuedTokens
 from pathways.security.privacy import master_key_from
 
 DEFAULT_MAX_RELAY_LAG = 10_000
@@ -84,7 +85,7 @@ class Settings:
         read("health_max_relay_lag",
              lambda: _number(config, "HEALTH_MAX_RELAY_LAG", DEFAULT_MAX_RELAY_LAG, int,
                              strictly=False))
-        read("tokens", lambda: load_tokens(config.get("AUTH_TOKENS") or {}))
+        read("tokens", lambda: tokens_from(config))
         read("grants", lambda: load_grants(config.get("FEED_GRANTS") or {}))
         read("feeds", lambda: feed_addresses(config.get("FEEDS") or {}, "FEEDS", "sources",
                                              rpc=True))
@@ -95,6 +96,25 @@ class Settings:
         if problems:
             raise SettingsError(service, problems)
         return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+def tokens_from(config):
+    """``AUTH_TOKENS``, and with ``OIDC_ISSUER`` the tokens that issuer signs for
+    ``OIDC_AUDIENCE`` (``pathways.security.issued``); ``OIDC_CLAIMS`` names the claims that
+    hold the organisation, role and id."""
+    static = load_tokens(config.get("AUTH_TOKENS") or {})
+    issuer = config.get("OIDC_ISSUER")
+    if not issuer:
+        return static
+    if not str(issuer).startswith(("http://", "https://")):
+        raise ValueError("OIDC_ISSUER must be the issuer's http(s) URL")
+    claims = config_mapping(config.get("OIDC_CLAIMS") or {}, "OIDC_CLAIMS",
+                            "org, role and id to claim names")
+    unknown = set(claims) - {"org", "role", "id"}
+    if unknown:
+        raise ValueError(f"OIDC_CLAIMS names {sorted(unknown)}: only org, role and id")
+    return IssuedTokens(static, str(issuer), str(config.get("OIDC_AUDIENCE") or "pathways"),
+                        claims)
 
 
 def _required(config, key):

@@ -42,7 +42,7 @@ class Page(Exception):
 class Pages:
     def __init__(self, backend, submissions, zone_of, idle_minutes=30):
         self.backend, self.submissions, self.zone_of = backend, submissions, zone_of
-        self.idle = idle_minutes
+        self.idle, self.oidc = idle_minutes, False   # oidc: sign-in at a provider offered
         self.envs = {}
         for lang in i18n.LANGUAGES:
             env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
@@ -65,7 +65,7 @@ class Pages:
     # --- pages ------------------------------------------------------------------------------------
     def sign_in(self, lang, csrf, message=None):
         return self.render(None, lang, "sign_in.html", csrf=csrf, idle=self.idle,
-                           message=message)
+                           message=message, oidc=self.oidc)
 
     def caseload(self, session, lang, ended=False, offset=0):
         """A page of the person's caseload (``PAGE`` rows; ended ones too if asked), and what

@@ -19,14 +19,16 @@ from pathways.runtime.dependencies import service_database
 from pathways.runtime.entrypoints import http
 from pathways.runtime.health import HealthEntrypoints
 from pathways.runtime.http import json_endpoint
-from pathways.security.browser import SECURITY_HEADERS, cross_site
+from pathways.security.browser import SECURITY_HEADERS, SealedCookie, cross_site
 from pathways.security.callers import caller_from
 from services.workbench import i18n
 from services.workbench.backend import ApiError, Backend
 from services.workbench.pages import Page, Pages, new_id
+from services.workbench.oidc import Provider
 from services.workbench.sessions import COOKIE, MAX_HOURS, Sessions
 
 SIGN_IN_COOKIE = "pathways_workbench_signin"
+OIDC_COOKIE = "pathways_workbench_oidc"
 FORMS = {"refer": "refer", "consent": "step", "apply": "step", "start": "step",
          "placement": "placement", "follow-up": "follow-up", "close": "close"}
 
@@ -51,13 +53,25 @@ class WorkbenchSettings(Settings):
     urls: dict                 # INTAKE_URL, EMPLOYER_URL, PLACEMENT_URL
     workbench_secret: bytes    # WORKBENCH_SECRET
     idle_minutes: int          # SESSION_IDLE_MINUTES
+    oidc: tuple | None         # OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URL
 
     READERS = {"urls": lambda c: {
                    "intake": _url(c, "INTAKE_URL", "http://localhost:8001"),
                    "employer": _url(c, "EMPLOYER_URL", "http://localhost:8002"),
                    "placement": _url(c, "PLACEMENT_URL", "http://localhost:8003")},
                "workbench_secret": lambda c: _secret(c.get("WORKBENCH_SECRET")),
-               "idle_minutes": lambda c: _number(c, "SESSION_IDLE_MINUTES", 30, int)}
+               "idle_minutes": lambda c: _number(c, "SESSION_IDLE_MINUTES", 30, int),
+               "oidc": lambda c: _oidc(c)}
+
+
+def _oidc(c):
+    """The OpenID Connect client, when the workbench signs people in at a provider."""
+    if not c.get("OIDC_CLIENT_ID"):
+        return None
+    if not c.get("OIDC_ISSUER") or not c.get("OIDC_CLIENT_SECRET"):
+        raise ValueError("config error: OIDC_CLIENT_ID needs OIDC_ISSUER and OIDC_CLIENT_SECRET")
+    return (_url(c, "OIDC_ISSUER", None), str(c["OIDC_CLIENT_ID"]),
+            str(c["OIDC_CLIENT_SECRET"]), c.get("OIDC_REDIRECT_URL") or None)
 
 
 class Workbench(DependencyProvider):
@@ -70,7 +84,10 @@ class Workbench(DependencyProvider):
         self.pages = Pages(Backend(settings.urls), submissions, settings.zone_of,
                            settings.idle_minutes)
         self.sessions = Sessions(settings.workbench_secret, settings.idle_minutes)
+        self.started = SealedCookie(settings.workbench_secret, "workbench-oidc")
         self.tokens = settings.tokens
+        self.provider = Provider(*settings.oidc) if settings.oidc else None
+        self.pages.oidc = self.provider is not None
 
     def get_dependency(self, worker_ctx):
         return self
@@ -124,6 +141,9 @@ class WorkbenchService(HealthEntrypoints):
         except Page as page:
             return page.answer
         except ApiError as err:
+            if err.status == 401:    # the token has expired (or was revoked): sign in again
+                return _redirect("/sign-in", self.bench.sessions.header(None,
+                                                                        self._secure(request)))
             return self._error_page(request, err)
         return _html(status, body, self.bench.sessions.header(session, self._secure(request)))
 
@@ -181,6 +201,54 @@ class WorkbenchService(HealthEntrypoints):
         session = self.bench.sessions.new(caller, request.form["token"], lang)
         return _redirect("/caseload", self.bench.sessions.header(session,
                                                                  self._secure(request)))
+
+    @http("GET", "/oidc/start")
+    @json_endpoint
+    def http_oidc_start(self, request):
+        """To the organisation's identity provider, to sign in there."""
+        provider = self.bench.provider
+        if provider is None:
+            return _redirect("/sign-in")
+        redirect_uri = provider.redirect_url or f"{request.host_url.rstrip('/')}/oidc/callback"
+        try:
+            url, started = provider.start(redirect_uri)
+        except Exception:
+            return _html(503, self.bench.pages.sign_in(self._lang(request), new_id(),
+                                                       "The identity provider did not answer."))
+        started["lang"] = self._lang(request)
+        # Lax, not Strict: the provider sends the browser back from its own site
+        cookie = (f"{OIDC_COOKIE}={self.bench.started.seal(started)}; Max-Age=600; Path=/oidc; "
+                  f"HttpOnly; SameSite=Lax" + ("; Secure" if self._secure(request) else ""))
+        return 303, {**SECURITY_HEADERS, "Location": url, "Set-Cookie": cookie}, ""
+
+    @http("GET", "/oidc/callback")
+    @json_endpoint
+    def http_oidc_callback(self, request):
+        """Back from the provider: the code for tokens, then a session with its access token."""
+        started = self.bench.started.open(request.cookies.get(OIDC_COOKIE))
+        lang = (started or {}).get("lang") or self._lang(request)
+        if self.bench.provider is None or not started or \
+                request.args.get("state") != started["state"] or not request.args.get("code"):
+            return _html(400, self.bench.pages.sign_in(lang, new_id(), "That sign-in did not "
+                                                       "start here, or took too long: try again."))
+        try:
+            token = self.bench.provider.finish(request.args["code"], started)
+        except Exception:
+            return _html(401, self.bench.pages.sign_in(lang, new_id(), "The identity "
+                                                       "provider's answer could not be checked."))
+        caller = self.bench.tokens.get(token)
+        if caller is None or caller.role not in ("caseworker", "coordinator", "admin"):
+            return _html(403, self.bench.pages.sign_in(lang, new_id(), "Your identity gives "
+                                                       "you no role in the workbench."))
+        session = self.bench.sessions.new(caller, token, lang)
+        headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8",
+                   "Set-Cookie": self.bench.sessions.header(session, self._secure(request))}
+        # a page of this site that moves on: after a redirect chain that began at the
+        # provider's site, a browser would not send the (SameSite=Strict) session cookie
+        return 200, headers, ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                              '<meta http-equiv="refresh" content="0;url=/caseload">'
+                              '<title>Pathways</title></head><body><a href="/caseload">'
+                              'Continue</a></body></html>')
 
     @http("POST", "/sign-out")
     @json_endpoint

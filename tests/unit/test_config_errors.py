@@ -1,5 +1,6 @@
 """A bad configuration stops a service at start with a message that names the key."""
 import json
+import re
 
 import pytest
 
@@ -134,3 +135,18 @@ def test_the_suppression_threshold_is_a_whole_number_of_two_or_more():
     for bad in (1, 0, "few", True):
         with pytest.raises(SettingsError, match="SUPPRESS_BELOW must be a number"):
             ReportingSettings.from_config({**good, "SUPPRESS_BELOW": bad}, "reporting")
+
+
+def test_an_openid_connect_issuer_is_checked_at_start():
+    from pathways.operations.settings import Settings, SettingsError
+    from pathways.security.issued import IssuedTokens
+    good = {"AMQP_URI": "pyamqp://guest:guest@localhost:5672/", "MONGO_URI": "mongodb://x/"}
+    tokens = Settings.from_config({**good, "OIDC_ISSUER": "https://idp.example/realms/a"},
+                                  "intake").tokens
+    assert isinstance(tokens, IssuedTokens) and tokens.audience == "pathways"
+    assert tokens.get("not-a-jwt") is None
+    for bad, said in (({"OIDC_ISSUER": "idp.example"}, "OIDC_ISSUER must be"),
+                      ({"OIDC_ISSUER": "https://i", "OIDC_CLAIMS": {"name": "n"}},
+                       "OIDC_CLAIMS names ['name']")):
+        with pytest.raises(SettingsError, match=re.escape(said)):
+            Settings.from_config({**good, **bad}, "intake")
