@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pymongo.errors import DuplicateKeyError
 
-from pathways.contracts.intake import NEEDS_GROUPS
+from pathways.contracts.intake import END_REASONS, END_STATUSES, NEEDS_GROUPS, OUTCOME_HINTS
 from pathways.contracts.placement import FOLLOW_UP_KINDS, FOLLOW_UP_WITH, PLACEMENT_KINDS
 from pathways.contracts.programmes import OUTCOMES
 from pathways.security.browser import b64
@@ -122,6 +122,8 @@ class Pages:
                            base=base, timeline=history, employers=employers,
                            placement_kinds=PLACEMENT_KINDS, follow_up_kinds=FOLLOW_UP_KINDS,
                            follow_up_with=FOLLOW_UP_WITH, outcomes=OUTCOMES,
+                           end_statuses=END_STATUSES, end_reasons=END_REASONS,
+                           outcome_hints=OUTCOME_HINTS,
                            today=self.today(session), form_id=new_id(),
                            errors=errors or {}, values=values or {}, message=message,
                            done=done)
@@ -222,6 +224,10 @@ class Pages:
             "start": lambda: {"start_date": form.get("start_date"),
                               "percent": number(form.get("percent"), 100),
                               "days_per_week": number(form.get("days_per_week"), 5)},
+            "allocate": lambda: {},
+            "end": lambda: {"end_date": form.get("end_date"), "status": form.get("status"),
+                            "reason": form.get("reason"),
+                            "outcome_hint": form.get("outcome_hint") or "unknown"},
         }
         if action not in bodies:
             raise Page(404)

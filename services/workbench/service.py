@@ -29,8 +29,6 @@ from services.workbench.sessions import COOKIE, MAX_HOURS, Sessions
 
 SIGN_IN_COOKIE = "pathways_workbench_signin"
 OIDC_COOKIE = "pathways_workbench_oidc"
-FORMS = {"refer": "refer", "consent": "step", "apply": "step", "start": "step",
-         "placement": "placement", "follow-up": "follow-up", "close": "close"}
 
 
 def _url(config, key, default):

@@ -85,7 +85,11 @@ def test_a_coach_works_a_case_in_chromium_and_every_screen_passes_axe(platform, 
     intake, reporting = apps["intake"], apps["reporting"]
     run = intake["coordinator"].call("POST", "/runs", {"programme": "aft", "name": "AFT Øst",
                                                        "places": 5}, expect=201)["run_id"]
-    apps["employer"]["coordinator"].call("POST", "/employers", FIRM, expect=201)
+    employer = apps["employer"]["coordinator"].call("POST", "/employers", FIRM,
+                                                    expect=201)["employer_id"]
+    apps["employer"]["coordinator"].call("POST", "/opportunities", {
+        "employer_id": employer, "kind": "small_job", "title": "Kantine", "places": 2,
+        "hours_per_week": 7, "valid_from": "2026-01-01"}, expect=201)
     screens = Screens(browser, apps["workbench"]["caseworker"].base)
 
     screens.open("/sign-in").check("sign-in")
@@ -114,10 +118,14 @@ def test_a_coach_works_a_case_in_chromium_and_every_screen_passes_axe(platform, 
     assert "Kari Nordmann" in browser.find_element(By.ID, "person").text
     screens.check("personal-data")
 
+    screens.open("/openings").check("openings")
+    screens.open(f"/employers/{employer}").check("employer")
+
     # every screen in every language
     for lang in ("nb", "sv", "da", "en"):
         for name, path in (("caseload", "/caseload"), ("run", f"/runs/{run}"),
-                           ("participant", enrolment[len(screens.base):])):
+                           ("participant", enrolment[len(screens.base):]),
+                           ("openings", "/openings")):
             screens.open(f"{path}?lang={lang}")
             assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
             screens.check(f"{name}-{lang}")

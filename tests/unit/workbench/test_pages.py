@@ -57,6 +57,8 @@ def test_every_page_renders_in_every_language(lang):
         pages.render(SESSION, lang, "enrolment.html", e=e, run=run, case=None,
                      base="/runs/r/enrolments/e", employers=[], placement_kinds=("work_trial",),
                      follow_up_kinds=(), follow_up_with=(), outcomes=("flexjob",),
+                     end_statuses=("completed",), end_reasons=("got_job",),
+                     outcome_hints=("employed",),
                      today="2026-03-02", form_id="f", timeline=[{
                          "type": "ParticipantEnrolled", "occurred_at": "2026-01-05T12:00:00Z",
                          "recorded_at": "2026-01-06T09:00:00Z", "recorded_by": "cw",
@@ -103,3 +105,15 @@ def test_the_browser_language_is_taken_when_none_is_asked_for():
     assert i18n.negotiate(None, "nn-NO") == "nb"
     assert i18n.negotiate("da", "sv") == "da"
     assert i18n.negotiate("xx", "fr") == "nb"
+
+
+def test_every_code_a_form_offers_or_a_page_shows_has_a_word_in_every_language():
+    from pathways.contracts.intake import END_REASONS, END_STATUSES, OUTCOME_HINTS
+    from pathways.contracts.placement import FOLLOW_UP_KINDS, FOLLOW_UP_WITH, PLACEMENT_KINDS
+    from pathways.contracts.programmes import OUTCOMES, PROGRAMMES
+    from services.workbench.pages import GROUPS
+    codes = {*END_REASONS, *END_STATUSES, *OUTCOME_HINTS, *FOLLOW_UP_KINDS, *FOLLOW_UP_WITH,
+             *PLACEMENT_KINDS, *OUTCOMES, *PROGRAMMES, *GROUPS}
+    from pathways.contracts.programmes import WORDS
+    missing = sorted(c for c in codes if c not in i18n.TERMS and c not in WORDS)
+    assert not missing, missing
