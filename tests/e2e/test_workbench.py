@@ -3,8 +3,10 @@ them (the browser test drives Chromium through the same pages): a coach signs in
 enrols a participant, records consent, starts a placement, logs a follow-up and closes the case
 with an outcome, and the coordinator's figures count it. From the other side: another
 organisation's coach gets 404 on its pages and its forms, a form without this session's CSRF
-token or from another site is refused, and a form sent twice records once."""
+token or from another site is refused, and a form sent twice records once; a service that does
+not answer makes a page that says which, in bounded time."""
 import re
+import time
 
 import requests
 
@@ -158,6 +160,13 @@ def test_a_coach_works_a_case_from_referral_to_outcome_in_the_workbench(platform
                            allow_redirects=False).status_code == 403
     events = intake["admin"].call("GET", "/events", params={"limit": 1000})["events"]
     assert [e["type"] for e in events].count("ConsentRecorded") == 1
+    # a service that does not answer: the page says which, within the documented bound
+    platform.containers["placement"].stop()
+    began = time.monotonic()
+    coach.get(enrolment_page)
+    assert "the placement service did not answer" in coach.page
+    assert time.monotonic() - began < 10                       # connect 2 s, read 5 s at most
+
     # signed out: the cookie no longer opens a page
     cookie = coach.http.cookies.get("pathways_workbench")
     coach.get("/caseload")
