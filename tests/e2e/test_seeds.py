@@ -82,7 +82,7 @@ def test_hedensted_small_jobs_with_18_firms_and_resource_courses_to_work_or_educ
                                         "name": "Ressourceforløb", "places": 20},
                       expect=201)["run_id"]
     outcomes = ["flexjob"] * 3 + ["employed_ordinary"] * 2 + ["education"] * 2 + \
-        ["resource_course"] * 3 + ["not_in_work"] * 5                  # 7 of 15
+        ["other_programme"] * 3 + ["not_in_work"] * 5                  # 7 of 15
 
     def course(i):
         eid = enrol(cw, courses, ids[93 + i], "2025-06-02", "2025-06-09")
