@@ -269,32 +269,34 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     def consumers(self):
         return [self.reporting.consumer]
 
+    def _report(self, request, schema, figures, as_csv):
+        """A report endpoint: the caller, the query (``schema``), a wait for the positions
+        asked for, then ``figures(filters, query)`` as JSON, or ``as_csv(figures, query)``."""
+        caller = self.auth.from_request(request)
+        q = load(schema(), request.args.to_dict(flat=False), "query")
+        wait_for_positions(self, request)
+        found = figures(scoped(caller, q), q)
+        return as_csv(found, q) if q["format"] == "csv" else respond(200, found)
+
     @http("GET", "/reports/kpis")
     @json_endpoint
     def http_kpis(self, request):
-        caller = self.auth.from_request(request)
-        q = load(schemas.ReportQuerySchema(), request.args.to_dict(flat=False), "query")
-        wait_for_positions(self, request)
-        filters = scoped(caller, q)
-        report = self._guarded(filters, self.reporting.report(filters, q.get("known_at"),
-                                                              q.get("effective_on")))
-        if q["format"] == "csv":
-            return csv_response(q["table"], report_rows(report, q["table"]),
-                                report["built_from"])
-        return respond(200, report)
+        return self._report(
+            request, schemas.ReportQuerySchema,
+            lambda filters, q: self._guarded(filters, self.reporting.report(
+                filters, q.get("known_at"), q.get("effective_on"))),
+            lambda report, q: csv_response(q["table"], report_rows(report, q["table"]),
+                                           report["built_from"]))
 
     @http("GET", "/reports/breakdown")
     @json_endpoint
     def http_breakdown(self, request):
-        caller = self.auth.from_request(request)
-        q = load(schemas.BreakdownQuerySchema(), request.args.to_dict(flat=False), "query")
-        wait_for_positions(self, request)
-        found = self.reporting.breakdown(scoped(caller, q), q["by"], q.get("columns"),
-                                         q["measure"], self._k(), q.get("known_at"),
-                                         q.get("effective_on"))
-        if q["format"] == "csv":
-            return breakdown_csv(found)
-        return respond(200, found)
+        return self._report(
+            request, schemas.BreakdownQuerySchema,
+            lambda filters, q: self.reporting.breakdown(
+                filters, q["by"], q.get("columns"), q["measure"], self._k(), q.get("known_at"),
+                q.get("effective_on")),
+            lambda found, q: breakdown_csv(found))
 
     def _k(self):
         return self.reporting.suppress_below
@@ -311,42 +313,34 @@ class ReportingService(FeedEntrypoints, DeadLetterEntrypoints, HealthEntrypoints
     @http("GET", "/reports/networks")
     @json_endpoint
     def http_networks(self, request):
-        caller = self.auth.from_request(request)
-        q = load(schemas.NetworksQuerySchema(), request.args.to_dict(flat=False), "query")
-        wait_for_positions(self, request)
-        found = self.reporting.networks(scoped(caller, q), q.get("known_at"),
-                                        q.get("effective_on"))
-        if q["format"] == "csv":   # a row per network and quarter
-            return csv_response("networks", [{"run_id": n["run_id"], "name": n["name"], **row}
-                                             for n in found["networks"]
-                                             for row in n["per_quarter"]],
-                                found["built_from"])
-        return respond(200, found)
+        return self._report(
+            request, schemas.NetworksQuerySchema,
+            lambda filters, q: self.reporting.networks(filters, q.get("known_at"),
+                                                       q.get("effective_on")),
+            lambda found, q: csv_response(    # a row per network and quarter
+                "networks", [{"run_id": n["run_id"], "name": n["name"], **row}
+                             for n in found["networks"] for row in n["per_quarter"]],
+                found["built_from"]))
 
     @http("GET", "/reports/clients")
     @json_endpoint
     def http_clients(self, request):
-        caller = self.auth.from_request(request)
-        q = load(schemas.ClientsQuerySchema(), request.args.to_dict(flat=False), "query")
-        wait_for_positions(self, request)
-        found = self.reporting.clients(scoped(caller, q), q.get("known_at"),
-                                       q.get("effective_on"))
-        if q["format"] == "csv":
-            return csv_response("clients", found["per_client"], found["built_from"])
-        return respond(200, found)
+        return self._report(
+            request, schemas.ClientsQuerySchema,
+            lambda filters, q: self.reporting.clients(filters, q.get("known_at"),
+                                                      q.get("effective_on")),
+            lambda found, q: csv_response("clients", found["per_client"], found["built_from"]))
 
     @http("GET", "/reports/casework")
     @json_endpoint
     def http_casework(self, request):
-        caller = self.auth.from_request(request)
-        q = load(schemas.CaseworkQuerySchema(), request.args.to_dict(flat=False), "query")
-        wait_for_positions(self, request)
-        figures = self.reporting.casework(scoped(caller, q), q.get("known_at"),
-                                          q.get("effective_on"))
-        if q["format"] == "csv":
+        def as_csv(figures, q):
             part = "contacts" if q["table"] == "per_coach_week" else "arrivals"
             return csv_response(q["table"], figures[part][q["table"]], figures["built_from"])
-        return respond(200, figures)
+        return self._report(
+            request, schemas.CaseworkQuerySchema,
+            lambda filters, q: self.reporting.casework(filters, q.get("known_at"),
+                                                       q.get("effective_on")), as_csv)
 
     @http("GET", "/reports/contracts")
     @json_endpoint
