@@ -136,6 +136,13 @@ def test_a_coach_works_a_case_from_referral_to_outcome_in_the_workbench(platform
     wait_until(lambda: caught_up(dbs, reporting), what="reporting to catch up")
     kpis = reporting["coordinator"].call("GET", "/reports/kpis")
     assert kpis["started"] == 1 and kpis["outcomes"]["at_end"]["numerator"] == 1
+    dashboard = requests.Session()
+    base = reporting["coordinator"].base
+    assert dashboard.post(f"{base}/dashboard/session", allow_redirects=False, timeout=10,
+                          headers={"Authorization": f"Bearer {TOKENS['coordinator']}"}
+                          ).status_code == 303
+    page = dashboard.get(f"{base}/dashboard", timeout=10).text
+    assert "<b id=\"outcome-rate\">100%</b>" in page and "(1 of 1 ended)" in page
 
     # from the other side: org-b's coach
     other = Browser(coach.base).sign_in(TOKENS["caseworker-b"])
