@@ -10,7 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.conftest import TOKENS
@@ -45,6 +45,16 @@ def browser(tmp_path):
         driver.quit()
 
 
+def new_page_loaded(driver):
+    """Whether the page a form was sent from has been replaced by a loaded one (its window
+    mark gone); mid-navigation Chromium may answer with an error: not yet."""
+    try:
+        return driver.execute_script(
+            "return !window.pathwaysOldPage && document.readyState === 'complete'")
+    except WebDriverException:
+        return False
+
+
 class Screens:
     def __init__(self, driver, base):
         self.driver, self.base = driver, base
@@ -76,8 +86,9 @@ class Screens:
                 Select(element).select_by_value(value)
             else:    # dates too: the value as the form sends it, whatever the locale shows
                 self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+        self.driver.execute_script("window.pathwaysOldPage = true")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(self.driver, 20).until(staleness_of(form))     # the next page is here
+        WebDriverWait(self.driver, 20).until(lambda d: new_page_loaded(d))
 
 
 def test_a_coach_works_a_case_in_chromium_and_every_screen_passes_axe(platform, dbs, browser):
