@@ -56,7 +56,10 @@ def _http(route, app):
         return respond(route.status, call(getattr(self, app), route, caller, params, body, query,
                                           ready=lambda: wait_for_positions(self, request)))
     handler.__name__ = handler.__qualname__ = f"http_{route.use_case}"
-    path = re.sub(r"{(\w+)}", r"<string:\1>", route.path)
+    path = route.path
+    if route.actions:   # only the declared actions: a sibling path (…/history) stays its own
+        path = path.replace("{action}", f"<any({', '.join(map(repr, route.actions))}):action>")
+    path = re.sub(r"{(\w+)}", r"<string:\1>", path)
     return http(route.method, path)(json_endpoint(handler))
 
 

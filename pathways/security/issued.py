@@ -10,8 +10,9 @@ import time
 from collections import OrderedDict
 
 import requests
-from authlib.jose import JsonWebKey, jwt
-from authlib.jose.errors import JoseError
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from pathways.security.callers import ROLES, Caller
 
@@ -33,7 +34,7 @@ class IssuerKeys:
                 discovery = requests.get(f"{self.issuer}/.well-known/openid-configuration",
                                          timeout=FETCH_SECONDS).json()
                 jwks = requests.get(discovery["jwks_uri"], timeout=FETCH_SECONDS).json()
-                self.keys, self.fetched = JsonWebKey.import_key_set(jwks), self.clock()
+                self.keys, self.fetched = KeySet.import_key_set(jwks), self.clock()
             return self.keys
 
 
@@ -77,12 +78,19 @@ class IssuedTokens(dict):
         return caller
 
     def _decode(self, token):
-        options = {"iss": {"essential": True, "value": self.issuer},
-                   "aud": {"essential": True, "value": self.audience},
-                   "exp": {"essential": True}}
         try:
-            claims = jwt.decode(token, self.keys.key_set(), claims_options=options)
+            claims = jwt.decode(token, self.keys.key_set()).claims
         except (JoseError, ValueError):   # perhaps a key published since: fetch them again
-            claims = jwt.decode(token, self.keys.key_set(refresh=True), claims_options=options)
-        claims.validate(leeway=30)
+            claims = jwt.decode(token, self.keys.key_set(refresh=True)).claims
+        checked(claims, self.issuer, self.audience)
         return claims
+
+
+def checked(claims, issuer, audience, **more):
+    """Raises unless the claims are ``issuer``'s, for ``audience``, not expired (30 s leeway),
+    and hold ``more`` (e.g. the nonce a sign-in sent)."""
+    jwt.JWTClaimsRegistry(leeway=30, iss={"essential": True, "value": issuer},
+                          aud={"essential": True, "value": audience},
+                          exp={"essential": True},
+                          **{k: {"essential": True, "value": v} for k, v in more.items()}
+                          ).validate(claims)

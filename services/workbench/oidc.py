@@ -8,9 +8,9 @@ import os
 from urllib.parse import urlencode
 
 import requests
-from authlib.jose import jwt
+from joserfc import jwt
 
-from pathways.security.issued import FETCH_SECONDS, IssuerKeys
+from pathways.security.issued import FETCH_SECONDS, IssuerKeys, checked
 
 
 def _b64(data):
@@ -49,11 +49,8 @@ class Provider:
         if resp.status_code != 200:
             raise ValueError(f"the provider refused the code ({resp.status_code})")
         tokens = resp.json()
-        claims = jwt.decode(tokens.get("id_token", ""), self.keys.key_set(), claims_options={
-            "iss": {"essential": True, "value": self.issuer},
-            "aud": {"essential": True, "value": self.client_id},
-            "nonce": {"essential": True, "value": started["nonce"]}})
-        claims.validate(leeway=30)
+        claims = jwt.decode(tokens.get("id_token", ""), self.keys.key_set()).claims
+        checked(claims, self.issuer, self.client_id, nonce=started["nonce"])
         if not tokens.get("access_token"):
             raise ValueError("the provider gave no access token")
         return tokens["access_token"]

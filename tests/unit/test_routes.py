@@ -28,7 +28,7 @@ def entrypoints(cls, kind):
 
 
 def served(cls):
-    return {(e.method, re.sub(r"<string:(\w+)>", r"{\1}", e.url))
+    return {(e.method, re.sub(r"<(?:string|any\([^)]*\)):(\w+)>", r"{\1}", e.url))
             for _, e in entrypoints(cls, HttpRequestHandler)}
 
 
