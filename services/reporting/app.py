@@ -43,6 +43,9 @@ def contract_summary(row):
     """A contract as reporting knows it: whom it covers, for what, and its period now."""
     return {**{k: row[k] for k in CONTRACT_FIELDS}, "period_to": payment.period_to(row),
             "administered_by": row["org"]}
+SWITCH_WAIT_SECONDS = 3.0
+"""How long a rebuild request waits for the live rows' brief switch lock (a rebuild that is
+running is answered 409 at once)."""
 REBUILD_CLAIM_SECONDS = 3600
 FOLLOW_SECONDS = 0.5
 """How often the live rows in memory read the feeds when no event is pushed."""
@@ -290,7 +293,10 @@ class Reporting:
         """One rebuild at a time: in this process (a lock, held until the rebuild ends) and
         per generation across instances (a claim document; one left by a process that died is
         taken over after REBUILD_CLAIM_SECONDS)."""
-        if not self._switch.acquire(blocking=False):
+        # The lock is also held a moment by the timer's follow_active (one read): wait that
+        # out, but never for a rebuild that is running (it holds the lock until it ends).
+        if self.rebuild_status.get("state") in ("replaying", "writing") or \
+                not self._switch.acquire(timeout=SWITCH_WAIT_SECONDS):
             raise Conflict("rebuild_running", "a rebuild is already running",
                            rebuild=dict(self.rebuild_status))
         try:

@@ -60,3 +60,14 @@ def test_a_second_rebuild_while_one_runs_is_refused_at_once_with_its_state(db, c
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     assert a.start_rebuild(eventlet.spawn)["generation"] == 3   # free again once it ended
     wait_until(lambda: a.rebuild_status["state"] == "done", what="the next rebuild")
+
+
+def test_a_rebuild_asked_for_while_the_timer_holds_the_switch_a_moment_waits_for_it(db):
+    """The timer's follow_active holds the switch lock for one read; a rebuild asked for in
+    that moment waits for it, rather than being told one is running (it was not)."""
+    a = Reporting(db, lambda source, after, limit: ([], after))
+    a._switch.acquire()
+    eventlet.spawn_after(0.3, a._switch.release)
+    started = a.start_rebuild(eventlet.spawn)
+    assert started["state"] == "replaying"
+    wait_until(lambda: a.rebuild_status["state"] == "done", what="the rebuild")
