@@ -164,7 +164,7 @@ def tally(enrolments, placements_of, filters=None):
                 t["small_job_citizen", p["participant_id"]] += 1
                 t["small_job_firm", employer] += 1
                 t["small_job_hours", p["hours_per_week"]] += 1
-        if not e.get("started_on") or e.get("voided"):
+        if not _started(e):
             continue
         t["started"] += 1
         if _in_period(e["started_on"], f):
@@ -184,7 +184,7 @@ def tally(enrolments, placements_of, filters=None):
             continue
         if e.get("first_placement_on"):
             t["to_placement", _days(e["started_on"], e["first_placement_on"])] += 1
-        if not (e.get("ended_on") and e.get("end_status") and _in_period(e["ended_on"], f)):
+        if not _ended(e, f):
             continue
         good = _work_or_education(e)
         t["ended"] += 1

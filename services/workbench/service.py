@@ -149,9 +149,8 @@ class WorkbenchService(HealthEntrypoints):
         session = self.bench.sessions.open(request.cookies.get(COOKIE))
         lang = self._lang(request, session)
         pages = self.bench.pages
-        title = {401: "401", 403: "403", 404: "404"}.get(err.status, str(err.status))
         status = err.status if err.status in (403, 404, 409, 503) else 502
-        return _html(status, pages.render(session, lang, "error.html", title=title,
+        return _html(status, pages.render(session, lang, "error.html", title=str(err.status),
                                           text=str(err)))
 
     def _form(self, request):
